@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IDT and the C side of exception entry: fixups for instructions that
+ * may fault, the oops for those that may not.
+ */
+#include <tessera/kernel.h>
+#include <tessera/printk.h>
+#include <tessera/bug.h>
+#include <tessera/selftest.h>
+#include <asm/extable.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/stacktrace.h>
+#include <asm/traps.h>
+
+struct idt_entry {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+static struct idt_entry idt[NR_VECTORS] __aligned(16);
+extern const char vector_stubs[];
+
+unsigned long nr_breakpoints;
+
+static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
+	[X86_TRAP_DE] = "divide error",
+	[X86_TRAP_DB] = "debug",
+	[X86_TRAP_NMI] = "NMI",
+	[X86_TRAP_BP] = "int3",
+	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bounds",
+	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "device not available",
+	[X86_TRAP_DF] = "double fault",
+	[9] = "coprocessor segment overrun",
+	[X86_TRAP_TS] = "invalid TSS",
+	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack segment",
+	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",
+	[X86_TRAP_MF] = "coprocessor error",
+	[X86_TRAP_AC] = "alignment check",
+	[X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "SIMD exception",
+	[X86_TRAP_VE] = "virtualization exception",
+	[X86_TRAP_CP] = "control protection",
+	[X86_TRAP_VC] = "VMM communication",
+	[X86_TRAP_SX] = "security exception",
+};
+
+static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
+{
+	unsigned long addr = (unsigned long)vector_stubs + vec * 16;
+	struct idt_entry *e = &idt[vec];
+
+	e->offset_low = addr & 0xffff;
+	e->offset_mid = (addr >> 16) & 0xffff;
+	e->offset_high = addr >> 32;
+	e->selector = __KERNEL_CS;
+	e->ist = ist;
+	e->type_attr = 0x80 | (dpl << 5) | 0xe;	/* present, interrupt gate */
+	e->reserved = 0;
+}
+
+void idt_init(void)
+{
+	struct { u16 limit; u64 base; } __packed desc;
+	unsigned int v;
+
+	for (v = 0; v < NR_VECTORS; v++)
+		set_gate(v, 0, 0);
+	set_gate(X86_TRAP_DF, IST_DF, 0);
+	set_gate(X86_TRAP_NMI, IST_NMI, 0);
+	set_gate(X86_TRAP_MC, IST_MC, 0);
+	set_gate(X86_TRAP_BP, 0, 3);		/* int3 allowed from user mode */
+
+	desc.limit = sizeof(idt) - 1;
+	desc.base = (u64)idt;
+	asm volatile("lidt %0" : : "m"(desc));
+}
+
+static void page_fault_oops(struct pt_regs *regs, unsigned long address)
+{
+	unsigned long err = regs->error_code;
+
+	if (address < PAGE_SIZE)
+		pr_alert("BUG: kernel NULL pointer dereference, address: %016lx\n",
+			 address);
+	else
+		pr_alert("BUG: unable to handle page fault for address: %016lx\n",
+			 address);
+	pr_alert("#PF: %s %s in %s mode\n",
+		 (err & X86_PF_USER) ? "user" : "supervisor",
+		 (err & X86_PF_INSTR) ? "instruction fetch" :
+		 (err & X86_PF_WRITE) ? "write access" : "read access",
+		 user_mode(regs) ? "user" : "kernel");
+	pr_alert("#PF: error_code(0x%04lx) - %s\n", err,
+		 (err & X86_PF_RSVD) ? "reserved bit violation" :
+		 (err & X86_PF_PROT) ? "permissions violation" :
+		 "not-present page");
+	die("Oops", regs, err);
+}
+
+static void do_page_fault(struct pt_regs *regs)
+{
+	unsigned long address = read_cr2();
+
+	if (!user_mode(regs) && fixup_exception(regs))
+		return;
+	page_fault_oops(regs, address);
+}
+
+void do_trap(struct pt_regs *regs)
+{
+	unsigned long vec = regs->vector;
+
+	if (vec >= FIRST_EXTERNAL_VECTOR) {
+		pr_warn("traps: unexpected interrupt on vector %lu\n", vec);
+		return;
+	}
+	switch (vec) {
+	case X86_TRAP_PF:
+		do_page_fault(regs);
+		return;
+	case X86_TRAP_BP:
+		nr_breakpoints++;
+		return;
+	case X86_TRAP_NMI:
+		pr_emerg("NMI received at %pS\n", (void *)regs->rip);
+		return;
+	}
+	if (!user_mode(regs) && fixup_exception(regs))
+		return;
+	pr_alert("traps: %s%s\n", exception_names[vec] ?: "reserved exception",
+		 vec == X86_TRAP_GP && regs->error_code ? " (segment selector)" : "");
+	die(exception_names[vec] ?: "exception", regs, regs->error_code);
+}
+
+#ifdef CONFIG_SELFTEST
+/* Load from addr; returns -EFAULT through the exception table if it faults. */
+static noinline long probe_read(unsigned long addr, unsigned long *val)
+{
+	long ret = 0;
+
+	asm volatile("1:	movq (%2), %1\n"
+		     "2:\n"
+		     "	.pushsection .text.fixup, \"ax\"\n"
+		     "3:	movq %3, %0\n"
+		     "	jmp 2b\n"
+		     "	.popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : "+r"(ret), "=r"(*val)
+		     : "r"(addr), "i"(-14L));
+	return ret;
+}
+
+SELFTEST(traps_extable_page_fault)
+{
+	unsigned long v = 0, x = 0x1234;
+
+	/* Not mapped by any boot page table. */
+	ST_EQ(probe_read(0x0000100000000000UL, &v), -14);
+	ST_EQ(probe_read((unsigned long)&x, &v), 0);
+	ST_EQ(v, 0x1234);
+	return 0;
+}
+
+SELFTEST(traps_extable_gp)
+{
+	unsigned long v;
+
+	/* A non-canonical address raises #GP, not #PF. */
+	ST_EQ(probe_read(0x8000000000000000UL, &v), -14);
+	return 0;
+}
+
+SELFTEST(traps_int3)
+{
+	unsigned long before = nr_breakpoints;
+
+	asm volatile("int3");
+	ST_EQ(nr_breakpoints, before + 1);
+	return 0;
+}
+
+SELFTEST(traps_idt_loaded)
+{
+	struct { u16 limit; u64 base; } __packed desc;
+
+	asm volatile("sidt %0" : "=m"(desc));
+	ST_EQ(desc.base, (u64)idt);
+	ST_EQ(desc.limit, sizeof(idt) - 1);
+	return 0;
+}
+#endif

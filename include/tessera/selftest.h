@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TESSERA_SELFTEST_H
+#define _TESSERA_SELFTEST_H
+
+#include <tessera/kernel.h>
+
+/*
+ * In-kernel self-tests.  Declare one anywhere:
+ *
+ *	SELFTEST(subsys_thing)
+ *	{
+ *		ST_ASSERT(1 + 1 == 2);
+ *		ST_EQ(foo(), 42);
+ *		return 0;
+ *	}
+ *
+ * They run with selftest=all or selftest=<glob>[,<glob>...].  A test marked
+ * SELFTEST_EXPLICIT (deliberate failures, the oops demo) runs only when a
+ * pattern names it without wildcards.
+ */
+struct selftest {
+	const char *name;
+	int (*fn)(void);
+	unsigned int flags;
+};
+
+#define SELFTEST_EXPLICIT	0x1
+
+#define __SELFTEST(tname, tflags)					\
+	static int __selftest_fn_##tname(void);				\
+	static const struct selftest __selftest_##tname			\
+	__used __section(".selftests") __aligned(8) = {			\
+		.name = #tname, .fn = __selftest_fn_##tname,		\
+		.flags = tflags,					\
+	};								\
+	static int __selftest_fn_##tname(void)
+
+#define SELFTEST(name)		__SELFTEST(name, 0)
+#define SELFTEST_EXPLICIT_ONLY(name) __SELFTEST(name, SELFTEST_EXPLICIT)
+
+/* Record why the running test failed; returns -1 for "return selftest_fail(...)". */
+int selftest_fail(const char *fmt, ...) __printf(1, 2);
+
+#define ST_ASSERT(cond) do {						\
+	if (!(cond))							\
+		return selftest_fail("%s:%d: %s", __FILE__, __LINE__,	\
+				     #cond);				\
+} while (0)
+
+#define ST_EQ(a, b) do {						\
+	long long __a = (long long)(a), __b = (long long)(b);		\
+	if (__a != __b)							\
+		return selftest_fail("%s:%d: %s == %lld, expected %lld",\
+				     __FILE__, __LINE__, #a, __a, __b);	\
+} while (0)
+
+#define ST_STREQ(a, b) do {						\
+	const char *__a = (a), *__b = (b);				\
+	if (strcmp(__a, __b))						\
+		return selftest_fail("%s:%d: %s == \"%s\", expected \"%s\"",\
+				     __FILE__, __LINE__, #a, __a, __b);	\
+} while (0)
+
+/* Run the self-tests selected on the command line, if any; does not return then. */
+void selftest_run_requested(void);
+
+#endif /* _TESSERA_SELFTEST_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The self-test runner.  selftest=all runs every test not marked explicit;
+ * selftest=<glob>[,<glob>...] runs the matching ones.  One line per test,
+ * a summary, then the run ends through machine_exit(): status 0 when all
+ * passed, 1 otherwise (QEMU exits with 1 or 3).
+ */
+#include <tessera/kernel.h>
+#include <tessera/bug.h>
+#include <tessera/errno.h>
+#include <tessera/init.h>
+#include <tessera/printk.h>
+#include <tessera/reboot.h>
+#include <tessera/selftest.h>
+#include <tessera/string.h>
+
+extern const struct selftest __selftests_start[], __selftests_end[];
+
+static char selftest_pattern[256];
+static char fail_reason[256];
+
+static int parse_selftest(char *val)
+{
+	if (!val || !*val)
+		return -EINVAL;
+	strscpy(selftest_pattern, val, sizeof(selftest_pattern));
+	return 0;
+}
+__setup("selftest", parse_selftest);
+
+int selftest_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(fail_reason, sizeof(fail_reason), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Does one comma-separated pattern select this test? */
+static bool pattern_selects(const char *pat, const struct selftest *t)
+{
+	if (t->flags & SELFTEST_EXPLICIT)
+		return !strcmp(pat, t->name);
+	return !strcmp(pat, "all") || glob_match(pat, t->name);
+}
+
+static bool selected(const struct selftest *t)
+{
+	char pats[sizeof(selftest_pattern)];
+	char *p = pats, *comma;
+
+	strscpy(pats, selftest_pattern, sizeof(pats));
+	for (;;) {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (*p && pattern_selects(p, t))
+			return true;
+		if (!comma)
+			return false;
+		p = comma + 1;
+	}
+}
+
+static bool run_one(const struct selftest *t)
+{
+	unsigned long warnings = nr_warnings;
+	int ret;
+
+	fail_reason[0] = '\0';
+	ret = t->fn();
+	if (!ret && nr_warnings != warnings) {
+		ret = -1;
+		strscpy(fail_reason, "unexpected WARN", sizeof(fail_reason));
+	}
+	if (ret)
+		pr_info("selftest: %s ... FAIL: %s\n", t->name,
+			fail_reason[0] ? fail_reason : "returned an error");
+	else
+		pr_info("selftest: %s ... ok\n", t->name);
+	return !ret;
+}
+
+void selftest_run_requested(void)
+{
+	const struct selftest *t;
+	unsigned int total = 0, nr = 0, passed = 0;
+
+	if (!selftest_pattern[0])
+		return;
+	for (t = __selftests_start; t < __selftests_end; t++) {
+		total++;
+		nr += selected(t);
+	}
+	pr_info("selftest: running %u of %u tests (selftest=%s)\n", nr, total,
+		selftest_pattern);
+	if (!nr)
+		pr_err("selftest: no test matches '%s'\n", selftest_pattern);
+	for (t = __selftests_start; t < __selftests_end; t++)
+		if (selected(t))
+			passed += run_one(t);
+	pr_info("selftest: summary: %u passed, %u failed\n", passed, nr - passed);
+	machine_exit(nr && passed == nr ? 0 : 1);
+}
+
+/* A test that always fails: checks that failures reach the exit status. */
+SELFTEST_EXPLICIT_ONLY(deliberate_fail)
+{
+	return selftest_fail("deliberate failure (selftest=deliberate_fail)");
+}
+
+/* Dereference a bad pointer in a named function to show the oops path. */
+static noinline __attribute__((noipa)) int selftest_oops_victim(unsigned long addr)
+{
+	/* Hide the constant so the compiler cannot prove anything about it. */
+	asm volatile("" : "+r"(addr));
+	return *(volatile int *)addr;
+}
+
+SELFTEST_EXPLICIT_ONLY(oops)
+{
+	pr_info("selftest: oops: dereferencing %#x, an oops follows\n", 0x10);
+	selftest_oops_victim(0x10);
+	return selftest_fail("no fault on a NULL-page read");
+}

@@ -32,6 +32,13 @@
 
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), "BUILD_BUG_ON(" #c ")")
 
+/* IS_ENABLED(CONFIG_FOO): 1 if the bool option is set, else 0, in C. */
+#define __ARG_PLACEHOLDER_1 0,
+#define __take_second_arg(ignored, val, ...) val
+#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
+#define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
+#define IS_ENABLED(option) ___is_defined(option)
+
 #define __stringify_1(x)	#x
 #define __stringify(x)		__stringify_1(x)
 

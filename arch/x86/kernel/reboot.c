@@ -33,7 +33,8 @@ void __noreturn machine_halt(void)
 
 void __noreturn machine_exit(int status)
 {
-	if (debug_exit_enabled && cpu_has_hypervisor())
+	if (IS_ENABLED(CONFIG_QEMU_DEBUG_EXIT) && debug_exit_enabled &&
+	    cpu_has_hypervisor())
 		outl(status, DEBUG_EXIT_PORT);
 	pr_emerg("System halted (status %d).\n", status);
 	machine_halt();

@@ -18,6 +18,12 @@ extern const struct selftest __selftests_start[], __selftests_end[];
 
 static char selftest_pattern[256];
 static char fail_reason[256];
+static unsigned long expected_warnings;
+
+void selftest_expect_warnings(unsigned long n)
+{
+	expected_warnings = n;
+}
 
 static int parse_selftest(char *val)
 {
@@ -70,10 +76,11 @@ static bool run_one(const struct selftest *t)
 	int ret;
 
 	fail_reason[0] = '\0';
+	expected_warnings = 0;
 	ret = t->fn();
-	if (!ret && nr_warnings != warnings) {
-		ret = -1;
-		strscpy(fail_reason, "unexpected WARN", sizeof(fail_reason));
+	if (!ret && nr_warnings - warnings != expected_warnings) {
+		ret = selftest_fail("%lu WARNs, expected %lu",
+				    nr_warnings - warnings, expected_warnings);
 	}
 	if (ret)
 		pr_info("selftest: %s ... FAIL: %s\n", t->name,
@@ -124,4 +131,34 @@ SELFTEST_EXPLICIT_ONLY(oops)
 	pr_info("selftest: oops: dereferencing %#x, an oops follows\n", 0x10);
 	selftest_oops_victim(0x10);
 	return selftest_fail("no fault on a NULL-page read");
+}
+
+SELFTEST(warn_on)
+{
+	int fired = 0;
+
+	selftest_expect_warnings(2);
+	if (WARN_ON(1 + 1 == 2))
+		fired++;
+	ST_ASSERT(!WARN_ON(0));
+	for (int i = 0; i < 3; i++)
+		if (WARN_ON_ONCE(true))
+			fired++;
+	ST_EQ(fired, 4);	/* WARN_ON_ONCE returns the condition each time */
+	return 0;
+}
+
+SELFTEST_EXPLICIT_ONLY(bug)
+{
+	volatile bool yes = true;	/* keep the BUG path reachable code */
+
+	BUG_ON(yes);
+	return selftest_fail("BUG_ON(true) returned");
+}
+
+/* A non-page-fault exception: ud2 is an invalid opcode. */
+SELFTEST_EXPLICIT_ONLY(invalid_opcode)
+{
+	asm volatile("ud2");
+	return selftest_fail("ud2 returned");
 }

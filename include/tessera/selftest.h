@@ -38,6 +38,9 @@ struct selftest {
 #define SELFTEST(name)		__SELFTEST(name, 0)
 #define SELFTEST_EXPLICIT_ONLY(name) __SELFTEST(name, SELFTEST_EXPLICIT)
 
+/* A test that triggers n WARNs on purpose declares them first. */
+void selftest_expect_warnings(unsigned long n);
+
 /* Record why the running test failed; returns -1 for "return selftest_fail(...)". */
 int selftest_fail(const char *fmt, ...) __printf(1, 2);
 

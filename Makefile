@@ -24,6 +24,9 @@ export srctree
 ifeq ($(V),1)
 Q		:=
 quiet		:= @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q		:= @
+quiet		:= @:
 else
 Q		:= @
 quiet		:= @printf '  %-8s %s\n'

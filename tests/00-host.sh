@@ -1,0 +1,15 @@
+# Host-side unit tests: kernel library code compiled for the host.
+
+host_unit() {
+	local name=$1 bin
+	make -s -C tests/host O="$OUT/host-tests" all > "$LOGDIR/host-build.log" 2>&1 ||
+		fail "host test build failed: see $LOGDIR/host-build.log" || return 1
+	bin=$OUT/host-tests/test_$name
+	[ -x "$bin" ] || fail "no binary $bin" || return 1
+	"$bin" || fail "$bin reported failures"
+}
+
+test_host_string() { host_unit string; }
+test_host_vsprintf() { host_unit vsprintf; }
+test_host_kstrtox() { host_unit kstrtox; }
+test_host_glob() { host_unit glob; }

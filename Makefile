@@ -95,7 +95,7 @@ $(objtree):
 	$(Q)mkdir -p $@
 
 ifeq ($(config-goals),)
-ifeq ($(filter clean distclean help setup test,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean help setup test run,$(MAKECMDGOALS)),)
 # Every build needs a configuration; start from the processor defconfig
 # rather than fail, and say so.
 $(KCONFIG_CONFIG): | $(objtree)
@@ -220,7 +220,7 @@ $(objtree)/tessera.elf: $(objs) $(lds) $(kallsyms)
 
 # ---------------------------------------------------------------------------
 # Images, install, run, test
-PHONY += iso install run test setup clean distclean help
+PHONY += iso install run __run test setup clean distclean help
 
 iso: $(objtree)/tessera.iso
 $(objtree)/tessera.iso: $(objtree)/tessera.elf $(srctree)/scripts/mkiso
@@ -234,8 +234,13 @@ install: $(objtree)/tessera.elf
 setup:
 	$(Q)$(srctree)/scripts/setup
 
+# "run" installs the tools first: configuring needs kconfig-frontends.
+run:
+	$(Q)$(srctree)/scripts/setup
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) __run
+
 RUN_CMDLINE ?= $(default-cmdline)
-run: setup $(objtree)/tessera.elf
+__run: $(objtree)/tessera.elf
 	$(Q)$(srctree)/scripts/qemu-node --interactive --kernel $(objtree)/tessera.elf \
 		--name $(role) --cmdline "$(RUN_CMDLINE)"
 

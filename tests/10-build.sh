@@ -46,6 +46,12 @@ test_build_config_targets() {
 	make O=$d olddefconfig >> "$LOGDIR/build-config.log" 2>&1 || return 1
 	grep -q '^CONFIG_LOG_BUF_SHIFT=17' $d/.config ||
 		fail "olddefconfig did not restore CONFIG_LOG_BUF_SHIFT" || return 1
+	# The kernel builds without the self-tests too.
+	sed -i 's/^CONFIG_SELFTEST=y/# CONFIG_SELFTEST is not set/' $d/.config
+	make O=$d olddefconfig all >> "$LOGDIR/build-config.log" 2>&1 ||
+		fail "build with CONFIG_SELFTEST=n failed" || return 1
+	! nm $d/tessera.elf | grep -q selftest_run_requested ||
+		fail "self-tests still built with CONFIG_SELFTEST=n" || return 1
 	make O=$d defconfig >> "$LOGDIR/build-config.log" 2>&1 || return 1
 	grep -q '^CONFIG_COMP_PROCESSOR=y' $d/.config ||
 		fail "defconfig is not the processor configuration" || return 1

@@ -85,6 +85,16 @@ test_boot_console_ttyS1() {
 	expect_no_log "$log" 'Tessera version' "the banner also went to ttyS0" || return 1
 }
 
+# An unusable console= falls back to the default port and says why.
+test_boot_console_invalid() {
+	local log=$LOGDIR/boot-badcon.log
+	build processor || return 1
+	boot boot-badcon 0 --kernel out/processor/tessera.elf \
+		--cmdline "console=ttyS7 selftest=kallsyms_*" || return 1
+	expect_log "$log" 'console: unsupported console=ttyS7' || return 1
+	expect_log "$log" 'selftest: summary: 1 passed, 0 failed' || return 1
+}
+
 # quiet (console log level 4) hides informational lines from the console.
 test_boot_quiet() {
 	local log=$LOGDIR/boot-quiet.log

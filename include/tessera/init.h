@@ -7,7 +7,7 @@
 /*
  * Boot parameters.  Each subsystem declares its own:
  *
- *	static int __init_param parse_foo(char *val) { ... return 0; }
+ *	static int parse_foo(char *val) { ... return 0; }
  *	__setup("foo", parse_foo);	-- runs after the console is up
  *	early_param("bar", parse_bar);	-- runs before anything else
  *

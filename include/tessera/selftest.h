@@ -64,7 +64,11 @@ int selftest_fail(const char *fmt, ...) __printf(1, 2);
 				     __FILE__, __LINE__, #a, __a, __b);	\
 } while (0)
 
+#ifdef CONFIG_SELFTEST
 /* Run the self-tests selected on the command line, if any; does not return then. */
 void selftest_run_requested(void);
+#else
+static inline void selftest_run_requested(void) { }
+#endif
 
 #endif /* _TESSERA_SELFTEST_H */

@@ -13,7 +13,7 @@ void print_boot_info(void)
 {
 	const struct boot_info *bi = &boot_info;
 	u64 usable = 0;
-	unsigned int i;
+	unsigned int i, nr_usable = 0;
 
 	pr_info("Boot loader: %s (%s)\n",
 		bi->loader_name[0] ? bi->loader_name : "unknown",
@@ -24,11 +24,13 @@ void print_boot_info(void)
 
 		pr_info("  [mem 0x%016llx-0x%016llx] %s\n", r->addr,
 			r->addr + r->len - 1, boot_mem_type_name(r->type));
-		if (r->type == BOOT_MEM_USABLE)
+		if (r->type == BOOT_MEM_USABLE) {
 			usable += r->len;
+			nr_usable++;
+		}
 	}
 	pr_info("Usable memory: %llu MiB in %u regions\n", usable >> 20,
-		bi->nr_memmap);
+		nr_usable);
 	pr_info("Kernel image: %#llx-%#llx (%lu KiB)\n",
 		__pa_symbol(_stext_image), __pa_symbol(_end) - 1,
 		(unsigned long)(_end - _stext_image) >> 10);

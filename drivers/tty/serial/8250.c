@@ -42,7 +42,6 @@ struct uart {
 };
 
 static struct uart uarts[NR_PORTS];
-static bool console_param_seen;
 static char bad_console[64];
 
 static int parse_console(char *val)
@@ -52,7 +51,6 @@ static int parse_console(char *val)
 
 	if (!val)
 		return -EINVAL;
-	console_param_seen = true;
 	comma = strchr(val, ',');
 	if (comma) {
 		*comma = '\0';
@@ -121,7 +119,10 @@ void console_init(void)
 {
 	unsigned int i;
 
-	if (!console_param_seen) {
+	/* Without a usable console= the default port still gets the log. */
+	for (i = 0; i < NR_PORTS && !uarts[i].wanted; i++)
+		;
+	if (i == NR_PORTS) {
 		uarts[CONFIG_SERIAL_CONSOLE_INDEX].wanted = true;
 		uarts[CONFIG_SERIAL_CONSOLE_INDEX].baud =
 			CONFIG_SERIAL_CONSOLE_BAUD;

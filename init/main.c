@@ -6,6 +6,7 @@
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/manager.h>
+#include <tessera/pci.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
 #include <tessera/selftest.h>
@@ -43,6 +44,7 @@ void start_kernel(void)
 		panic("not started by a Multiboot2 boot loader");
 	setup_arch();
 	parse_params();
+	pci_init();
 
 	manager_init();
 	selftest_run_requested();

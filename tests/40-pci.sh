@@ -1,0 +1,25 @@
+# PCI enumeration with an ivshmem-plain device of known BAR sizes.
+
+test_pci_ivshmem_bars() {
+	local log=$LOGDIR/pci-ivshmem.log shm=/dev/shm/tessera-test-pci.$$
+	build processor || return 1
+	boot pci-ivshmem 0 --kernel out/processor/tessera.elf \
+		--cmdline "selftest=pci_*" -- \
+		-object memory-backend-file,id=shm0,share=on,mem-path=$shm,size=8M \
+		-device ivshmem-plain,memdev=shm0
+	local st=$?
+	rm -f "$shm"
+	[ $st = 0 ] || return 1
+	expect_log "$log" 'pci 0000:00:00\.0: \[8086:29c0\] class 060000' || return 1
+	# ivshmem-plain: BAR0 256 bytes of registers, BAR2 the shared memory.
+	expect_log "$log" 'pci 0000:00:[0-9a-f]{2}\.0: \[1af4:1110\] class 050000' || return 1
+	expect_log "$log" 'BAR0 \[mem 0x[0-9a-f]+00-0x[0-9a-f]+ff\]' || return 1
+	grep -aA3 '1af4:1110' "$log" | grep -aE 'BAR2 \[mem 0x([0-9a-f]+)-0x([0-9a-f]+) 64bit pref\]' > "$LOGDIR/pci-bar2" ||
+		fail "no 64-bit prefetchable BAR2 on the ivshmem device" || return 1
+	local a b
+	a=$(sed -E 's/.*mem 0x([0-9a-f]+)-0x([0-9a-f]+).*/\1/' "$LOGDIR/pci-bar2")
+	b=$(sed -E 's/.*mem 0x([0-9a-f]+)-0x([0-9a-f]+).*/\2/' "$LOGDIR/pci-bar2")
+	[ $((0x$b - 0x$a + 1)) = $((8 << 20)) ] ||
+		fail "BAR2 is $((0x$b - 0x$a + 1)) bytes, expected 8 MiB" || return 1
+	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
+}

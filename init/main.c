@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <tessera/kernel.h>
+#include <tessera/acpi.h>
 #include <tessera/bootinfo.h>
 #include <tessera/bug.h>
 #include <tessera/console.h>
@@ -43,6 +44,9 @@ void start_kernel(void)
 		panic("not started by a Multiboot2 boot loader");
 	setup_arch();
 	parse_params();
+
+	/* Interrupts and time. */
+	acpi_table_init();
 
 	manager_init();
 	selftest_run_requested();

@@ -13,6 +13,7 @@
 #include <tessera/start_kernel.h>
 #include <tessera/version.h>
 #include <asm/cpu.h>
+#include <asm/hpet.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
@@ -45,8 +46,11 @@ void start_kernel(void)
 	setup_arch();
 	parse_params();
 
-	/* Interrupts and time. */
+	/* Interrupts and time (Documentation/interrupts-and-time.md). */
 	acpi_table_init();
+	hpet_init();
+	pit_shutdown();
+	tsc_refine_calibration();
 
 	manager_init();
 	selftest_run_requested();

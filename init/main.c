@@ -12,8 +12,10 @@
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
 #include <tessera/version.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/hpet.h>
+#include <asm/io_apic.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
@@ -48,9 +50,12 @@ void start_kernel(void)
 
 	/* Interrupts and time (Documentation/interrupts-and-time.md). */
 	acpi_table_init();
+	apic_init();
+	ioapic_init();
 	hpet_init();
 	pit_shutdown();
 	tsc_refine_calibration();
+	local_irq_enable();
 
 	manager_init();
 	selftest_run_requested();

@@ -11,6 +11,7 @@
 #include <tessera/reboot.h>
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
+#include <tessera/timekeeping.h>
 #include <tessera/version.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
@@ -55,6 +56,7 @@ void start_kernel(void)
 	hpet_init();
 	pit_shutdown();
 	tsc_refine_calibration();
+	tick_init();
 	local_irq_enable();
 
 	manager_init();
@@ -62,5 +64,5 @@ void start_kernel(void)
 
 	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
 		local_clock() / 1000000);
-	machine_halt();
+	cpu_idle_loop();
 }

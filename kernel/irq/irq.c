@@ -481,6 +481,7 @@ SELFTEST(irq_vectors)
 	ST_ASSERT(strstr(buf, "CPU0"));
 	ST_ASSERT(strstr(buf, " ERR: "));
 	ST_ASSERT(strstr(buf, " UNX: "));
+	ST_ASSERT(strstr(buf, " LOC: "));
 	ST_EQ(show_interrupts(buf, 8), 7);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <tessera/manager.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
+#include <tessera/rtc.h>
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
 #include <tessera/timekeeping.h>
@@ -56,6 +57,7 @@ void start_kernel(void)
 	hpet_init();
 	pit_shutdown();
 	tsc_refine_calibration();
+	rtc_init();
 	tick_init();
 	local_irq_enable();
 

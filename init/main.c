@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <tessera/kernel.h>
+#include <tessera/acpi.h>
 #include <tessera/bootinfo.h>
 #include <tessera/bug.h>
 #include <tessera/console.h>
@@ -9,10 +10,15 @@
 #include <tessera/pci.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
+#include <tessera/rtc.h>
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
+#include <tessera/timekeeping.h>
 #include <tessera/version.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/hpet.h>
+#include <asm/io_apic.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
@@ -44,12 +50,23 @@ void start_kernel(void)
 		panic("not started by a Multiboot2 boot loader");
 	setup_arch();
 	parse_params();
-	pci_init();
 
+	/* Interrupts and time (Documentation/interrupts-and-time.md). */
+	acpi_table_init();
+	apic_init();
+	ioapic_init();
+	hpet_init();
+	pit_shutdown();
+	tsc_refine_calibration();
+	rtc_init();
+	tick_init();
+	local_irq_enable();
+
+	pci_init();
 	manager_init();
 	selftest_run_requested();
 
 	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
 		local_clock() / 1000000);
-	machine_halt();
+	cpu_idle_loop();
 }

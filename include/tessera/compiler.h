@@ -16,6 +16,11 @@
 #define __weak		__attribute__((__weak__))
 #define __cold		__attribute__((__cold__))
 
+/* Marks pointers to device memory (sparse annotation in Linux; empty here). */
+#ifndef __iomem
+#define __iomem
+#endif
+
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 

@@ -122,6 +122,16 @@ static inline void halt(void)
 	asm volatile("hlt" ::: "memory");
 }
 
+/*
+ * Enable interrupts and halt: sti takes effect after the next
+ * instruction, so an interrupt pending now wakes the hlt instead of
+ * being taken before it.
+ */
+static inline void safe_halt(void)
+{
+	asm volatile("sti; hlt" ::: "memory");
+}
+
 /* Does the CPU say it runs under a hypervisor (CPUID.1:ECX[31])? */
 static inline bool cpu_has_hypervisor(void)
 {

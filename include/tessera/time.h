@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TESSERA_TIME_H
+#define _TESSERA_TIME_H
+
+#define MSEC_PER_SEC	1000UL
+#define USEC_PER_MSEC	1000UL
+#define NSEC_PER_USEC	1000UL
+#define NSEC_PER_MSEC	1000000UL
+#define USEC_PER_SEC	1000000UL
+#define NSEC_PER_SEC	1000000000ULL
+
+#endif /* _TESSERA_TIME_H */

@@ -6,6 +6,7 @@
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/manager.h>
+#include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
 #include <tessera/selftest.h>
@@ -42,6 +43,7 @@ void start_kernel(void)
 	if (!booted_by_multiboot2)
 		panic("not started by a Multiboot2 boot loader");
 	setup_arch();
+	mm_init();
 	parse_params();
 
 	manager_init();

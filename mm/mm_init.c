@@ -9,13 +9,15 @@
 /**
  * mm_init - bring up memory management
  *
- * memblock from the boot memory map, the kernel page tables, and the
- * page allocator (which takes over all memory memblock did not hand out).
- * Runs right after setup_arch(), with interrupts off, on the boot CPU.
+ * memblock from the boot memory map, the kernel page tables, the page
+ * allocator (which takes over all memory memblock did not hand out), and
+ * the slab allocator.  vmalloc works from then on.  Runs right after
+ * setup_arch(), with interrupts off, on the boot CPU.
  */
 void mm_init(void)
 {
 	memblock_init();
 	paging_init();
 	mem_init();
+	kmem_cache_init();
 }

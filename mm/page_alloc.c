@@ -42,11 +42,6 @@ static const unsigned long zone_limit_pfn[MAX_NR_ZONES] = {
 	[ZONE_NORMAL] = ULONG_MAX,
 };
 
-static inline unsigned long zone_end_pfn(const struct zone *z)
-{
-	return z->zone_start_pfn + z->spanned_pages;
-}
-
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
 

@@ -53,11 +53,6 @@ static int buddy_snapshot_check(const struct buddy_snapshot *before)
 	return 0;
 }
 
-static unsigned long zone_end_pfn_of(enum zone_type zid)
-{
-	return zone_table[zid].zone_start_pfn + zone_table[zid].spanned_pages;
-}
-
 /* Consistency of a zone's lists with its counters. */
 static int buddy_check_zone(struct zone *zone)
 {
@@ -107,9 +102,9 @@ SELFTEST(buddy_zones)
 	}
 	ST_EQ(managed, totalram_pages);
 	ST_EQ(zone_table[ZONE_DMA].zone_start_pfn, 0);
-	ST_ASSERT(zone_end_pfn_of(ZONE_DMA) <= SZ_16M >> PAGE_SHIFT);
-	ST_ASSERT(zone_end_pfn_of(ZONE_DMA32) <= SZ_4G >> PAGE_SHIFT);
-	ST_EQ(zone_end_pfn_of(ZONE_NORMAL), max_pfn);
+	ST_ASSERT(zone_end_pfn(&zone_table[ZONE_DMA]) <= SZ_16M >> PAGE_SHIFT);
+	ST_ASSERT(zone_end_pfn(&zone_table[ZONE_DMA32]) <= SZ_4G >> PAGE_SHIFT);
+	ST_EQ(zone_end_pfn(&zone_table[ZONE_NORMAL]), max_pfn);
 	ST_ASSERT(populated_zone(&zone_table[ZONE_DMA]));
 	ST_ASSERT(populated_zone(&zone_table[ZONE_DMA32]));
 	ST_EQ(populated_zone(&zone_table[ZONE_NORMAL]), max_pfn > (SZ_4G >> PAGE_SHIFT));

@@ -39,6 +39,11 @@ struct zone {
 
 extern struct zone zone_table[MAX_NR_ZONES];
 
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+
 static inline bool populated_zone(const struct zone *z)
 {
 	return z->managed_pages != 0;

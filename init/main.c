@@ -7,6 +7,7 @@
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/manager.h>
+#include <tessera/mm.h>
 #include <tessera/pci.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
@@ -49,6 +50,7 @@ void start_kernel(void)
 	if (!booted_by_multiboot2)
 		panic("not started by a Multiboot2 boot loader");
 	setup_arch();
+	mm_init();
 	parse_params();
 
 	/* Interrupts and time (Documentation/interrupts-and-time.md). */

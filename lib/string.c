@@ -19,23 +19,35 @@
 
 #ifdef __x86_64__
 
+/*
+ * Eight bytes per iteration, then the tail: "rep movsb/stosb" is fast on
+ * CPUs with ERMS, but emulators (QEMU TCG) pay per iteration.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n >> 3, tail = n & 7;
 
-	__asm__ __volatile__("rep movsb"
-			     : "+D" (dst), "+S" (src), "+c" (n)
-			     : : "memory");
+	__asm__ __volatile__("rep movsq\n\t"
+			     "movq %3, %%rcx\n\t"
+			     "rep movsb"
+			     : "+D" (dst), "+S" (src), "+c" (words)
+			     : "r" (tail)
+			     : "memory");
 	return ret;
 }
 
 void *memset(void *s, int c, size_t n)
 {
 	void *ret = s;
+	size_t words = n >> 3, tail = n & 7;
+	u64 v = (u8)c * 0x0101010101010101ULL;
 
-	__asm__ __volatile__("rep stosb"
-			     : "+D" (s), "+c" (n)
-			     : "a" (c)
+	__asm__ __volatile__("rep stosq\n\t"
+			     "movq %3, %%rcx\n\t"
+			     "rep stosb"
+			     : "+D" (s), "+c" (words)
+			     : "a" (v), "r" (tail)
 			     : "memory");
 	return ret;
 }
@@ -107,6 +119,39 @@ void *memchr(const void *s, int c, size_t n)
 		if (*p == (u8)c)
 			return (void *)p;
 	}
+	return NULL;
+}
+
+/*
+ * memchr_inv - find the first byte that is NOT c
+ * @start: memory
+ * @c: byte value
+ * @bytes: length
+ *
+ * Returns its address, or NULL if all bytes equal c.  Compares a word at
+ * a time: it checks poisoned memory on allocation paths.
+ */
+void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const u8 *p = start;
+	u64 word = (u8)c * 0x0101010101010101ULL;
+
+	while (bytes && ((unsigned long)p & 7)) {
+		if (*p != (u8)c)
+			return (void *)p;
+		p++;
+		bytes--;
+	}
+	while (bytes >= 8) {
+		if (*(const u64 *)p != word)
+			break;
+		p += 8;
+		bytes -= 8;
+		hide_loop(p);
+	}
+	for (; bytes; bytes--, p++)
+		if (*p != (u8)c)
+			return (void *)p;
 	return NULL;
 }
 

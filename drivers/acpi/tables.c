@@ -63,12 +63,25 @@ static bool rsdp_valid(const struct acpi_table_rsdp *r, size_t avail)
 	       r->length <= avail && !acpi_checksum(r, r->length);
 }
 
+/*
+ * The BIOS data and ROM areas (below 1 MiB) are not RAM the direct map
+ * covers: map them once, cached, for the legacy RSDP search.
+ */
+static const void *bios_va(phys_addr_t p)
+{
+	static const u8 __iomem *bios_area;
+
+	if (!bios_area)
+		bios_area = ioremap_cache(0, 0x100000);
+	return bios_area ? bios_area + p : NULL;
+}
+
 static phys_addr_t scan_rsdp_range(phys_addr_t start, size_t len)
 {
 	phys_addr_t p;
 
 	for (p = start; p + ACPI_RSDP_V1_SIZE <= start + len; p += 16) {
-		const struct acpi_table_rsdp *r = __va(p);
+		const struct acpi_table_rsdp *r = bios_va(p);
 
 		/* A v2 RSDP may end past the scanned range; allow that. */
 		if (rsdp_valid(r, ACPI_RSDP_V2_SIZE))
@@ -79,9 +92,12 @@ static phys_addr_t scan_rsdp_range(phys_addr_t start, size_t len)
 
 phys_addr_t acpi_scan_rsdp(void)
 {
-	phys_addr_t ebda = (phys_addr_t)*(const u16 *)__va(0x40e) << 4;
-	phys_addr_t p = 0;
+	const u16 *ebda_ptr = bios_va(0x40e);
+	phys_addr_t ebda, p = 0;
 
+	if (!ebda_ptr)
+		return 0;
+	ebda = (phys_addr_t)*ebda_ptr << 4;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		p = scan_rsdp_range(ebda, 1024);
 	if (!p)
@@ -456,7 +472,7 @@ static bool find_rsdp(void)
 	p = boot_info.efi ? 0 : acpi_scan_rsdp();
 	if (!p)
 		return false;
-	memcpy(&acpi_rsdp, __va(p), sizeof(acpi_rsdp));
+	memcpy(&acpi_rsdp, bios_va(p), sizeof(acpi_rsdp));
 	if (acpi_rsdp.revision < 2)
 		memset(&acpi_rsdp.length, 0, sizeof(acpi_rsdp) - ACPI_RSDP_V1_SIZE);
 	acpi_rsdp_phys = p;
@@ -544,7 +560,7 @@ SELFTEST(acpi_rsdp_scan)
 		return 0;
 	p = acpi_scan_rsdp();
 	ST_ASSERT(p >= 0x80000 && p < 0x100000);
-	ST_ASSERT(!memcmp(__va(p), &acpi_rsdp, ACPI_RSDP_V1_SIZE));
+	ST_ASSERT(!memcmp(bios_va(p), &acpi_rsdp, ACPI_RSDP_V1_SIZE));
 	return 0;
 }
 

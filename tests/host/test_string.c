@@ -8,6 +8,7 @@ void *k_memmove(void *dst, const void *src, unsigned long n);
 void *k_memset(void *s, int c, unsigned long n);
 int k_memcmp(const void *a, const void *b, unsigned long n);
 void *k_memchr(const void *s, int c, unsigned long n);
+void *k_memchr_inv(const void *s, int c, unsigned long n);
 unsigned long k_strlen(const char *s);
 unsigned long k_strnlen(const char *s, unsigned long max);
 int k_strcmp(const char *a, const char *b);
@@ -109,6 +110,28 @@ static void test_memcmp_memchr(void)
 	CHECK_PTR(k_memchr(hi, 0xff, 3), hi + 1);
 	CHECK_PTR(k_memchr(hi, -1, 3), hi + 1);
 	CHECK_PTR(k_memchr(hi, 0x1e9, 3), hi + 2);
+}
+
+/* Every alignment, length and position of the odd byte out. */
+static void test_memchr_inv(void)
+{
+	unsigned char buf[80];
+
+	for (int off = 0; off < 8; off++) {
+		for (int n = 0; off + n <= 72; n++) {
+			memset(buf, 0x6b, sizeof(buf));
+			CHECK_PTR(k_memchr_inv(buf + off, 0x6b, n), NULL);
+			for (int i = 0; i < n; i++) {
+				buf[off + i] = 0x6a;
+				CHECK_PTR(k_memchr_inv(buf + off, 0x6b, n),
+					  buf + off + i);
+				buf[off + i] = 0x6b;
+			}
+			/* Bytes outside the range do not count. */
+			buf[off + n] = 0;
+			CHECK_PTR(k_memchr_inv(buf + off, 0x16b, n), NULL);
+		}
+	}
 }
 
 static void test_strlen(void)
@@ -269,6 +292,7 @@ int main(void)
 	test_memcpy_memset();
 	test_memmove();
 	test_memcmp_memchr();
+	test_memchr_inv();
 	test_strlen();
 	test_strcmp();
 	test_strchr();

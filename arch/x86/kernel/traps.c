@@ -8,6 +8,7 @@
 #include <tessera/bug.h>
 #include <tessera/interrupt.h>
 #include <tessera/selftest.h>
+#include <asm/expected_fault.h>
 #include <asm/extable.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -109,10 +110,77 @@ static void page_fault_oops(struct pt_regs *regs, unsigned long address)
 	die("Oops", regs, err);
 }
 
+#ifdef CONFIG_SELFTEST
+/* See asm/expected_fault.h. */
+asm(".pushsection .text\n"
+    ".globl __fault_setjmp\n"
+    ".type __fault_setjmp, @function\n"
+    "__fault_setjmp:\n"
+    "	movq %rbx, 0(%rdi)\n"
+    "	movq %rbp, 8(%rdi)\n"
+    "	movq %r12, 16(%rdi)\n"
+    "	movq %r13, 24(%rdi)\n"
+    "	movq %r14, 32(%rdi)\n"
+    "	movq %r15, 40(%rdi)\n"
+    "	leaq 8(%rsp), %rax\n"		/* rsp once we have returned */
+    "	movq %rax, 48(%rdi)\n"
+    "	movq (%rsp), %rax\n"		/* the return address */
+    "	movq %rax, 56(%rdi)\n"
+    "	xorl %eax, %eax\n"
+    "	ret\n"
+    ".size __fault_setjmp, . - __fault_setjmp\n"
+    ".popsection");
+
+static struct expected_fault *expected_fault;
+
+void __expect_page_fault(struct expected_fault *ef, unsigned long address)
+{
+	ef->address = address;
+	ef->error_code = 0;
+	ef->ip = 0;
+	WRITE_ONCE(expected_fault, ef);
+}
+
+void cancel_expected_fault(void)
+{
+	WRITE_ONCE(expected_fault, NULL);
+}
+
+/* The fault a self-test asked for: record it, "return" from the setjmp. */
+static bool handle_expected_fault(struct pt_regs *regs, unsigned long address)
+{
+	struct expected_fault *ef = READ_ONCE(expected_fault);
+
+	if (!ef || user_mode(regs) || address != ef->address)
+		return false;
+	WRITE_ONCE(expected_fault, NULL);
+	ef->error_code = regs->error_code;
+	ef->ip = regs->rip;
+	regs->rbx = ef->jmp.rbx;
+	regs->rbp = ef->jmp.rbp;
+	regs->r12 = ef->jmp.r12;
+	regs->r13 = ef->jmp.r13;
+	regs->r14 = ef->jmp.r14;
+	regs->r15 = ef->jmp.r15;
+	regs->rsp = ef->jmp.rsp;
+	regs->rip = ef->jmp.rip;
+	regs->rax = 1;
+	return true;
+}
+#else
+static inline bool handle_expected_fault(struct pt_regs *regs,
+					 unsigned long address)
+{
+	return false;
+}
+#endif
+
 static void do_page_fault(struct pt_regs *regs)
 {
 	unsigned long address = read_cr2();
 
+	if (handle_expected_fault(regs, address))
+		return;
 	if (!user_mode(regs) && fixup_exception(regs))
 		return;
 	page_fault_oops(regs, address);
@@ -179,6 +247,34 @@ SELFTEST(traps_extable_gp)
 
 	/* A non-canonical address raises #GP, not #PF. */
 	ST_EQ(probe_read(0x8000000000000000UL, &v), -14);
+	return 0;
+}
+
+/* A load from an unmapped page, resumed by the expected-fault mechanism. */
+SELFTEST(traps_expected_fault)
+{
+	unsigned long addr = 0x0000100000000000UL;
+	volatile int reached = 0;
+	struct expected_fault ef;
+
+	if (!expect_page_fault(&ef, addr)) {
+		(void)READ_ONCE(*(unsigned long *)addr);
+		reached = 1;
+		cancel_expected_fault();
+	}
+	ST_EQ(reached, 0);
+	ST_EQ(ef.address, addr);
+	ST_EQ(ef.error_code & (X86_PF_PROT | X86_PF_WRITE | X86_PF_USER |
+			       X86_PF_INSTR), 0);
+	ST_ASSERT(ef.ip >= (unsigned long)__selftest_fn_traps_expected_fault);
+	/* Used up: a second expectation starts from scratch. */
+	if (!expect_page_fault(&ef, addr + 8)) {
+		(void)READ_ONCE(*(unsigned long *)(addr + 8));
+		reached = 2;
+		cancel_expected_fault();
+	}
+	ST_EQ(reached, 0);
+	ST_EQ(ef.address, addr + 8);
 	return 0;
 }
 

@@ -14,6 +14,8 @@
  * they map their own page-table pages in the direct map.
  */
 #include <tessera/kernel.h>
+#include <tessera/gfp.h>
+#include <tessera/mm.h>
 #include <tessera/bug.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
@@ -26,7 +28,7 @@
 
 #define IOREMAP_START		0xffffe90000000000UL
 #define IOREMAP_SIZE		(1UL << 39)
-#define IOREMAP_POOL_PAGES	32
+#define IOREMAP_POOL_PAGES	8
 #define IOREMAP_MAX_AREAS	64
 
 /* Page-table entry bits (private: the generic definitions come with mm). */
@@ -54,12 +56,15 @@ static DEFINE_SPINLOCK(ioremap_lock);
  * ioremap_alloc_table - a zeroed page for a page-table level.
  *
  * Returns its direct-map address (so __pa() gives the physical address),
- * or NULL.  A static pool for now; the page allocator replaces it.
+ * or NULL.  From the page allocator once it is up; before that (an
+ * ioremap() ahead of mm_init()), from a small static pool.
  */
 static u64 *ioremap_alloc_table(void)
 {
 	u64 *t;
 
+	if (page_alloc_ready)
+		return (u64 *)get_zeroed_page(GFP_ATOMIC);
 	if (table_pool_used == IOREMAP_POOL_PAGES)
 		return NULL;
 	t = __va(__pa_symbol(table_pool[table_pool_used++]));

@@ -22,6 +22,7 @@
 #include <asm/io_apic.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/tsc.h>
 
@@ -64,6 +65,7 @@ void start_kernel(void)
 	tick_init();
 	local_irq_enable();
 
+	smp_boot_cpus();
 	pci_init();
 	manager_init();
 	selftest_run_requested();

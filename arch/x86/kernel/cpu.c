@@ -6,6 +6,7 @@
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
 #include <tessera/string.h>
+#include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
@@ -23,9 +24,10 @@ struct tss {
 	u16 iomap_base;
 } __packed;
 
-static struct tss boot_tss __aligned(64);
-static u64 boot_gdt[GDT_ENTRIES] __aligned(16);
-static u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+/* One GDT, TSS and set of exception stacks per CPU. */
+static struct tss cpu_tss[NR_CPUS] __aligned(64);
+static u64 cpu_gdt[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static u8 ist_stacks[NR_CPUS][3][IST_STACK_SIZE] __aligned(16);
 
 /* Flat segment descriptor: base 0, limit 4G, with the given access/flags. */
 #define GDT_ENTRY(flags, access) \
@@ -43,25 +45,28 @@ static void gdt_set_tss(u64 *gdt, struct tss *tss)
 	gdt[GDT_ENTRY_TSS + 1] = base >> 32;
 }
 
-void cpu_gdt_init(void)
+void cpu_gdt_init_cpu(unsigned int cpu)
 {
 	struct { u16 limit; u64 base; } __packed desc;
+	struct tss *tss = &cpu_tss[cpu];
+	u64 *gdt = cpu_gdt[cpu];
 	int i;
 
-	boot_gdt[GDT_ENTRY_KERNEL32_CS] = GDT_ENTRY(0xc, 0x9a);
-	boot_gdt[GDT_ENTRY_KERNEL_CS] = GDT_ENTRY(0xa, 0x9a);
-	boot_gdt[GDT_ENTRY_KERNEL_DS] = GDT_ENTRY(0xc, 0x92);
-	boot_gdt[GDT_ENTRY_USER32_CS] = GDT_ENTRY(0xc, 0xfa);
-	boot_gdt[GDT_ENTRY_USER_DS] = GDT_ENTRY(0xc, 0xf2);
-	boot_gdt[GDT_ENTRY_USER_CS] = GDT_ENTRY(0xa, 0xfa);
+	gdt[GDT_ENTRY_KERNEL32_CS] = GDT_ENTRY(0xc, 0x9a);
+	gdt[GDT_ENTRY_KERNEL_CS] = GDT_ENTRY(0xa, 0x9a);
+	gdt[GDT_ENTRY_KERNEL_DS] = GDT_ENTRY(0xc, 0x92);
+	gdt[GDT_ENTRY_USER32_CS] = GDT_ENTRY(0xc, 0xfa);
+	gdt[GDT_ENTRY_USER_DS] = GDT_ENTRY(0xc, 0xf2);
+	gdt[GDT_ENTRY_USER_CS] = GDT_ENTRY(0xa, 0xfa);
 
+	/* IST slots 1-3 (IST_DF, IST_NMI, IST_MC) are ist[0..2]. */
 	for (i = 0; i < 3; i++)
-		boot_tss.ist[i] = (u64)&ist_stacks[i][IST_STACK_SIZE];
-	boot_tss.iomap_base = sizeof(boot_tss);	/* no I/O bitmap */
-	gdt_set_tss(boot_gdt, &boot_tss);
+		tss->ist[i] = (u64)&ist_stacks[cpu][i][IST_STACK_SIZE];
+	tss->iomap_base = sizeof(*tss);	/* no I/O bitmap */
+	gdt_set_tss(gdt, tss);
 
-	desc.limit = sizeof(boot_gdt) - 1;
-	desc.base = (u64)boot_gdt;
+	desc.limit = sizeof(cpu_gdt[cpu]) - 1;
+	desc.base = (u64)gdt;
 	asm volatile("lgdt %0\n\t"
 		     "pushq %1\n\t"
 		     "leaq 1f(%%rip), %%rax\n\t"
@@ -76,6 +81,11 @@ void cpu_gdt_init(void)
 		     : : "m"(desc), "i"(__KERNEL_CS), "i"(__KERNEL_DS),
 		       "r"(GDT_ENTRY_TSS_SEL)
 		     : "rax", "memory");
+}
+
+void cpu_gdt_init(void)
+{
+	cpu_gdt_init_cpu(0);
 }
 
 void cpu_identify(struct cpuinfo_x86 *c)

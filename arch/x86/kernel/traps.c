@@ -73,7 +73,6 @@ static void set_gate(unsigned int vec, unsigned int ist, unsigned int dpl)
 
 void idt_init(void)
 {
-	struct { u16 limit; u64 base; } __packed desc;
 	unsigned int v;
 
 	for (v = 0; v < NR_VECTORS; v++)
@@ -82,6 +81,13 @@ void idt_init(void)
 	set_gate(X86_TRAP_NMI, IST_NMI, 0);
 	set_gate(X86_TRAP_MC, IST_MC, 0);
 	set_gate(X86_TRAP_BP, 0, 3);		/* int3 allowed from user mode */
+	idt_load();
+}
+
+/* Load the (shared) IDT on this CPU. */
+void idt_load(void)
+{
+	struct { u16 limit; u64 base; } __packed desc;
 
 	desc.limit = sizeof(idt) - 1;
 	desc.base = (u64)idt;
@@ -213,30 +219,13 @@ void do_trap(struct pt_regs *regs)
 }
 
 #ifdef CONFIG_SELFTEST
-/* Load from addr; returns -EFAULT through the exception table if it faults. */
-static noinline long probe_read(unsigned long addr, unsigned long *val)
-{
-	long ret = 0;
-
-	asm volatile("1:	movq (%2), %1\n"
-		     "2:\n"
-		     "	.pushsection .text.fixup, \"ax\"\n"
-		     "3:	movq %3, %0\n"
-		     "	jmp 2b\n"
-		     "	.popsection\n"
-		     _ASM_EXTABLE(1b, 3b)
-		     : "+r"(ret), "=r"(*val)
-		     : "r"(addr), "i"(-14L));
-	return ret;
-}
-
 SELFTEST(traps_extable_page_fault)
 {
 	unsigned long v = 0, x = 0x1234;
 
 	/* Not mapped by any boot page table. */
-	ST_EQ(probe_read(0x0000100000000000UL, &v), -14);
-	ST_EQ(probe_read((unsigned long)&x, &v), 0);
+	ST_EQ(read_kernel_nofault(0x0000100000000000UL, &v), -14);
+	ST_EQ(read_kernel_nofault((unsigned long)&x, &v), 0);
 	ST_EQ(v, 0x1234);
 	return 0;
 }
@@ -246,7 +235,7 @@ SELFTEST(traps_extable_gp)
 	unsigned long v;
 
 	/* A non-canonical address raises #GP, not #PF. */
-	ST_EQ(probe_read(0x8000000000000000UL, &v), -14);
+	ST_EQ(read_kernel_nofault(0x8000000000000000UL, &v), -14);
 	return 0;
 }
 

@@ -24,6 +24,7 @@
 #include <asm/extable.h>
 #include <asm/io.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 
 #define IOREMAP_START		0xffffe90000000000UL
@@ -110,10 +111,8 @@ static void unmap_pages(unsigned long va, unsigned long pages)
 	for (i = 0; i < pages; i++, va += PAGE_SIZE) {
 		u64 *pte = ioremap_pte(va, false);
 
-		if (pte) {
+		if (pte)
 			WRITE_ONCE(*pte, 0);
-			asm volatile("invlpg (%0)" : : "r"(va) : "memory");
-		}
 	}
 }
 
@@ -144,7 +143,9 @@ static void __iomem *__ioremap(phys_addr_t phys, size_t size, u64 prot)
 		u64 *pte = ioremap_pte(va + i * PAGE_SIZE, true);
 
 		if (!pte) {
+			/* Never published: only this CPU may have used them. */
 			unmap_pages(va, i);
+			local_flush_tlb_kernel_range(va, va + i * PAGE_SIZE);
 			goto fail;
 		}
 		WRITE_ONCE(*pte, (base + i * PAGE_SIZE) | prot);
@@ -174,7 +175,7 @@ void __iomem *ioremap_cache(phys_addr_t phys, size_t size)
 
 void iounmap(volatile void __iomem *addr)
 {
-	unsigned long va = (unsigned long)addr & PAGE_MASK, flags;
+	unsigned long va = (unsigned long)addr & PAGE_MASK, flags, pages = 0;
 	unsigned int i;
 
 	if (!addr)
@@ -182,13 +183,17 @@ void iounmap(volatile void __iomem *addr)
 	spin_lock_irqsave(&ioremap_lock, flags);
 	for (i = 0; i < IOREMAP_MAX_AREAS; i++) {
 		if (areas[i].addr == va) {
-			unmap_pages(va, areas[i].pages);
+			pages = areas[i].pages;
+			unmap_pages(va, pages);
 			areas[i].addr = 0;
 			break;
 		}
 	}
 	spin_unlock_irqrestore(&ioremap_lock, flags);
-	WARN_ON(i == IOREMAP_MAX_AREAS);
+	if (WARN_ON(i == IOREMAP_MAX_AREAS))
+		return;
+	/* Outside the lock: the shootdown interrupts the other CPUs. */
+	flush_tlb_kernel_range(va, va + pages * PAGE_SIZE);
 }
 
 #ifdef CONFIG_SELFTEST

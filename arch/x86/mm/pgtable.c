@@ -234,7 +234,8 @@ void flush_tlb_all(void)
 	local_irq_restore(flags);
 }
 
-void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+/* This CPU only; flush_tlb_kernel_range() (smpboot.c) runs it on all. */
+void local_flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	unsigned long va;
 

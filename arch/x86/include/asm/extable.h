@@ -26,6 +26,8 @@ struct exception_table_entry {
 /* If regs->rip has a fixup, move regs->rip there and return true. */
 bool fixup_exception(struct pt_regs *regs);
 const struct exception_table_entry *search_exception_tables(unsigned long ip);
+/* Read 8 bytes at addr; -EFAULT instead of an oops if that faults. */
+long read_kernel_nofault(unsigned long addr, unsigned long *val);
 #endif
 
 #endif /* _ASM_X86_EXTABLE_H */

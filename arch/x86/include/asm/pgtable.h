@@ -160,6 +160,8 @@ phys_addr_t slow_virt_to_phys(unsigned long va);
  * TLB maintenance for kernel mappings.  On one CPU this is invlpg (or a
  * full flush for big ranges); SMP will extend these with a shootdown.
  */
+void local_flush_tlb_kernel_range(unsigned long start, unsigned long end);
+/* Every online CPU (arch/x86/kernel/smpboot.c). */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void flush_tlb_all(void);
 

@@ -41,7 +41,9 @@
 #include <tessera/compiler.h>
 
 void idt_init(void);
+void idt_load(void);
 void cpu_gdt_init(void);
+void cpu_gdt_init_cpu(unsigned int cpu);
 void do_trap(struct pt_regs *regs);
 void die(const char *str, struct pt_regs *regs, unsigned long err) __noreturn;
 

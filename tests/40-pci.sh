@@ -23,3 +23,26 @@ test_pci_ivshmem_bars() {
 		fail "BAR2 is $((0x$b - 0x$a + 1)) bytes, expected 8 MiB" || return 1
 	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
 }
+
+# MSI delivery and DMA with QEMU's edu device; MSI-X table programming on
+# a virtio device; ECAM and configuration ports agree.
+test_pci_msi_dma() {
+	local log=$LOGDIR/pci-msi.log
+	build processor || return 1
+	boot pci-msi 0 --kernel out/processor/tessera.elf \
+		--cmdline "selftest=pci_*,pci_edu,pci_msix" -- \
+		-device edu -device virtio-rng-pci || return 1
+	for t in pci_edu pci_msix pci_ecam_matches_conf1 pci_enumeration; do
+		expect_log "$log" "selftest: $t \\.\\.\\. ok" || return 1
+	done
+}
+
+# pci=conf1: enumeration through the configuration ports alone.
+test_pci_conf1() {
+	local log=$LOGDIR/pci-conf1.log
+	build processor || return 1
+	boot pci-conf1 0 --kernel out/processor/tessera.elf \
+		--cmdline "pci=conf1 selftest=pci_*" || return 1
+	expect_log "$log" 'pci: [0-9]+ functions found \(configuration ports\)' || return 1
+	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
+}

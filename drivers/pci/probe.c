@@ -269,7 +269,8 @@ int pci_register_driver(struct pci_driver *drv)
 void pci_init(void)
 {
 	pci_scan_bus(0, 0);
-	pr_info("pci: %u functions found\n", nr_pci_devs);
+	pr_info("pci: %u functions found (%s)\n", nr_pci_devs,
+		pci_ecam_enabled() ? "ECAM" : "configuration ports");
 }
 
 #ifdef CONFIG_SELFTEST

@@ -60,6 +60,13 @@ void enable_irq(unsigned int irq);
 int request_vector(unsigned int vector, vector_handler_t handler,
 		   const char *name);
 void free_vector(unsigned int vector);
+/*
+ * A device vector (0x30-0xdf) with a handler of its own, for MSI and
+ * MSI-X, where the device targets the vector directly.  Returns the
+ * vector or a negative errno.
+ */
+int request_msi_vector(vector_handler_t handler, const char *name);
+void free_msi_vector(unsigned int vector);
 /* A free vector for request_vector() (0xe0-0xfa), or -ENOSPC. */
 int irq_alloc_system_vector(void);
 

@@ -4,6 +4,7 @@
 
 #include <tessera/types.h>
 #include <tessera/compiler.h>
+#include <tessera/interrupt.h>
 
 /* Configuration space registers (type 0 and 1 headers). */
 #define PCI_VENDOR_ID		0x00
@@ -38,6 +39,7 @@
 #define PCI_CAP_ID_MSIX		0x11
 
 #define PCI_NUM_BARS		6
+#define PCI_MSIX_MAX		32	/* vectors one device may enable */
 #define PCI_ANY_ID		0xffff
 
 #define PCI_DEVFN(dev, fn)	((((dev) & 0x1f) << 3) | ((fn) & 0x07))
@@ -68,6 +70,10 @@ struct pci_dev {
 	struct pci_bar bar[PCI_NUM_BARS];
 	u8 msi_cap;		/* config offset of the capability, 0 if none */
 	u8 msix_cap;
+	unsigned int msi_vector;		/* 0: MSI off */
+	void __iomem *msix_table;		/* NULL: MSI-X off */
+	unsigned int msix_nvec;
+	int msix_vectors[PCI_MSIX_MAX];
 	bool claimed;		/* bound to a driver */
 	void *driver_data;
 	struct pci_dev *next;
@@ -85,7 +91,7 @@ struct pci_driver {
 	struct pci_driver *next;
 };
 
-/* Raw configuration access, by address. */
+/* Raw configuration access, by address (ECAM when available). */
 u32 pci_bus_read_config(u8 bus, u8 devfn, u16 off, int size);
 void pci_bus_write_config(u8 bus, u8 devfn, u16 off, u32 val, int size);
 
@@ -107,6 +113,24 @@ void pci_set_master(struct pci_dev *dev);
 u8 pci_find_capability(struct pci_dev *dev, u8 cap);
 
 int pci_register_driver(struct pci_driver *drv);
+
+/* Map a memory BAR, uncached. */
+void __iomem *pci_ioremap_bar(struct pci_dev *dev, int bar);
+
+/*
+ * MSI: one message; returns the vector (handler(vector, dev_id) runs on
+ * it) or a negative errno.  MSI-X: nvec messages, vectors[] filled in.
+ * Both disable INTx while on.
+ */
+int pci_enable_msi(struct pci_dev *dev, irq_handler_t handler, void *dev_id,
+		   const char *name);
+void pci_disable_msi(struct pci_dev *dev);
+unsigned int pci_msix_table_size(struct pci_dev *dev);
+int pci_enable_msix(struct pci_dev *dev, unsigned int nvec,
+		    irq_handler_t handler, void *dev_id, const char *name,
+		    int *vectors);
+void pci_disable_msix(struct pci_dev *dev);
+bool pci_ecam_enabled(void);
 
 /* "0000:00:1f.2" */
 const char *pci_name(struct pci_dev *dev, char *buf, size_t size);

@@ -307,6 +307,35 @@ void free_vector(unsigned int vector)
 	spin_unlock_irqrestore(&irq_lock, flags);
 }
 
+int request_msi_vector(vector_handler_t handler, const char *name)
+{
+	unsigned long flags;
+	int v;
+
+	if (!handler)
+		return -EINVAL;
+	spin_lock_irqsave(&irq_lock, flags);
+	v = alloc_device_vector();
+	if (v >= 0) {
+		vectors[v].handler = handler;
+		vectors[v].name = name;
+	}
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return v;
+}
+
+void free_msi_vector(unsigned int vector)
+{
+	unsigned long flags;
+
+	if (WARN_ON(vector < FIRST_DEVICE_VECTOR || vector > LAST_DEVICE_VECTOR))
+		return;
+	spin_lock_irqsave(&irq_lock, flags);
+	vectors[vector].handler = NULL;
+	vectors[vector].stale = true;
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
 int irq_alloc_system_vector(void)
 {
 	unsigned int v;

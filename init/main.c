@@ -12,6 +12,7 @@
 #include <tessera/start_kernel.h>
 #include <tessera/version.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
@@ -30,6 +31,8 @@ static void print_banner(void)
 
 void start_kernel(void)
 {
+	/* Per-CPU data first: spinlocks and printk use it. */
+	setup_percpu_cpu(0);
 	kallsyms_init();
 	/* Traps first: a fault anywhere later gets an oops, not a reset. */
 	cpu_gdt_init();

@@ -5,9 +5,11 @@
 #include <tessera/console.h>
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
+#include <tessera/kthread.h>
 #include <tessera/manager.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
+#include <tessera/sched.h>
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
 #include <tessera/version.h>
@@ -29,6 +31,35 @@ static void print_banner(void)
 		boot_cpu_data.stepping);
 }
 
+/* STAND-IN: the PIT tick of kernel/sched/pit_tick_standin.c (time_init() at merge). */
+void pit_tick_standin_init(void);
+
+/*
+ * The rest of the boot, in the first kernel thread (pid 1), where
+ * sleeping is allowed: the manager, the self-tests.
+ */
+static int kernel_init(void *unused)
+{
+	manager_init();
+	selftest_run_requested();
+
+	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
+		local_clock() / 1000000);
+	return 0;
+}
+
+/* Start kernel_init; the boot context becomes CPU 0's idle task. */
+static void __noreturn rest_init(void)
+{
+	struct task_struct *init;
+
+	init = kthread_create(kernel_init, NULL, "init");
+	if (IS_ERR(init))
+		panic("cannot create the init thread");
+	wake_up_process(init);
+	cpu_startup_entry();
+}
+
 void start_kernel(void)
 {
 	/* Per-CPU data first: spinlocks and printk use it. */
@@ -47,10 +78,7 @@ void start_kernel(void)
 	setup_arch();
 	parse_params();
 
-	manager_init();
-	selftest_run_requested();
-
-	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
-		local_clock() / 1000000);
-	machine_halt();
+	sched_init();
+	pit_tick_standin_init();
+	rest_init();
 }

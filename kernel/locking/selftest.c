@@ -1,12 +1,74 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Self-tests of atomics, refcounts and locks.
+ *
+ * With one CPU, a lock can only be shown to work against preemption:
+ * the counter tests do a non-atomic read-modify-write of a shared
+ * counter inside the critical section and stretch the window between
+ * the read and the write (a yield() for sleeping locks, a busy-wait
+ * across ticks for spinning ones), with many threads competing on the
+ * same CPU.  Without mutual exclusion, updates get lost.
  */
 #include <tessera/kernel.h>
 #include <tessera/atomic.h>
+#include <tessera/delay.h>
+#include <tessera/errno.h>
+#include <tessera/kthread.h>
+#include <tessera/printk.h>
 #include <tessera/refcount.h>
+#include <tessera/sched.h>
 #include <tessera/selftest.h>
+#include <tessera/spinlock.h>
 #include <asm/bitops.h>
+
+#define NR_LOCKERS	8
+#define ST_TIMEOUT	(20 * HZ)
+
+static u64 ms_since(u64 t0)
+{
+	return (local_clock() - t0) / 1000000;
+}
+
+static void spin_us(u64 us)
+{
+	u64 t0 = local_clock();
+
+	while (local_clock() - t0 < us * 1000)
+		cpu_relax();
+}
+
+/*
+ * Run fn(i) in NR_LOCKERS threads on CPU 0 and wait for all of them.
+ * Returns 0, the first non-zero exit code, or -ETIMEDOUT.
+ */
+static int run_lockers(int (*fn)(void *), const char *name)
+{
+	struct task_struct *t[NR_LOCKERS];
+	int i, ret = 0, n = 0;
+
+	for (i = 0; i < NR_LOCKERS; i++) {
+		t[i] = kthread_create(fn, (void *)(long)i, "%s/%d", name, i);
+		if (IS_ERR(t[i]))
+			break;
+		get_task_struct(t[i]);
+		kthread_bind(t[i], 0);
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < n; i++) {
+		if (!wait_for_completion_timeout(&t[i]->kthread_exited,
+						 ST_TIMEOUT)) {
+			ret = ret ?: -ETIMEDOUT;
+			continue;	/* leaked, but never freed while alive */
+		}
+		ret = ret ?: t[i]->exit_code;
+		put_task_struct(t[i]);
+	}
+	return n == NR_LOCKERS ? ret : -ENOMEM;
+}
+
+/* ------------------------------------------------------------------ */
 
 SELFTEST(atomic_ops)
 {
@@ -95,6 +157,29 @@ SELFTEST(atomic_ops)
 	return 0;
 }
 
+/* Many threads hammering one atomic with increments. */
+static atomic_t hammer = ATOMIC_INIT(0);
+
+static int hammer_fn(void *arg)
+{
+	int i;
+
+	for (i = 0; i < 20000; i++) {
+		atomic_inc(&hammer);
+		if (!(i % 1000))
+			yield();
+	}
+	return 0;
+}
+
+SELFTEST(atomic_concurrent_inc)
+{
+	atomic_set(&hammer, 0);
+	ST_EQ(run_lockers(hammer_fn, "hammer"), 0);
+	ST_EQ(atomic_read(&hammer), NR_LOCKERS * 20000);
+	return 0;
+}
+
 SELFTEST(refcount_saturation)
 {
 	refcount_t r = REFCOUNT_INIT(1);
@@ -139,5 +224,73 @@ SELFTEST(refcount_saturation)
 	refcount_set(&r, 5);
 	ST_ASSERT(refcount_inc_not_zero(&r));
 	ST_EQ(refcount_read(&r), 6);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Spinlocks. */
+
+#define SPIN_ROUNDS	150
+static DEFINE_SPINLOCK(counter_lock);
+static unsigned long counter;
+
+static int spin_counter_fn(void *arg)
+{
+	unsigned long v, flags = 0;
+	int i;
+
+	for (i = 0; i < SPIN_ROUNDS; i++) {
+		if (i & 1)
+			spin_lock(&counter_lock);
+		else
+			spin_lock_irqsave(&counter_lock, flags);
+		v = READ_ONCE(counter);
+		spin_us(40);		/* ticks land in here */
+		WRITE_ONCE(counter, v + 1);
+		if (i & 1)
+			spin_unlock(&counter_lock);
+		else
+			spin_unlock_irqrestore(&counter_lock, flags);
+	}
+	return 0;
+}
+
+static int busy_fn(void *arg)
+{
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+SELFTEST(locks_spinlock_counter)
+{
+	unsigned long switches;
+	struct task_struct *busy;
+	bool resched_pending;
+	u64 t0;
+
+	counter = 0;
+	ST_EQ(run_lockers(spin_counter_fn, "spin"), 0);
+	ST_EQ(counter, NR_LOCKERS * SPIN_ROUNDS);
+
+	/*
+	 * A spinlock holder is not preempted: with another thread runnable,
+	 * hold a lock across several ticks.  The tick asks for a reschedule
+	 * but we keep the CPU until the unlock.
+	 */
+	busy = kthread_create(busy_fn, NULL, "busy");
+	ST_ASSERT(!IS_ERR(busy));
+	kthread_bind(busy, 0);
+	wake_up_process(busy);
+	spin_lock(&counter_lock);
+	switches = current->nvcsw + current->nivcsw;
+	t0 = local_clock();
+	while (ms_since(t0) < 5 * 1000 / HZ)
+		cpu_relax();
+	resched_pending = need_resched();
+	ST_EQ(current->nvcsw + current->nivcsw, switches);
+	spin_unlock(&counter_lock);
+	ST_EQ(kthread_stop(busy), 0);
+	ST_ASSERT(resched_pending);
 	return 0;
 }

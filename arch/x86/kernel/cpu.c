@@ -10,6 +10,7 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
+#include <asm/switch_to.h>
 
 struct cpuinfo_x86 boot_cpu_data;
 
@@ -76,6 +77,12 @@ void cpu_gdt_init(void)
 		     : : "m"(desc), "i"(__KERNEL_CS), "i"(__KERNEL_DS),
 		       "r"(GDT_ENTRY_TSS_SEL)
 		     : "rax", "memory");
+}
+
+/* The stack the CPU switches to on an entry from user mode. */
+void load_sp0(unsigned long sp0)
+{
+	boot_tss.rsp[0] = sp0;
 }
 
 void cpu_identify(struct cpuinfo_x86 *c)

@@ -4,6 +4,7 @@
  */
 #include <tessera/kernel.h>
 #include <tessera/preempt.h>
+#include <tessera/sched.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 
@@ -19,7 +20,9 @@ BUILD_BUG_ON(offsetof(struct percpu, need_resched) != PERCPU_need_resched);
 
 /*
  * Run on cpu itself, first thing: until its GS base is set, nothing that
- * touches per-CPU data (spinlocks, printk) may run.
+ * touches per-CPU data (spinlocks, printk, current) may run.  Its first
+ * task is the boot CPU's init_task, or the idle task SMP bring-up gives
+ * an AP (which then sets current_task itself).
  */
 void setup_percpu_cpu(unsigned int cpu)
 {
@@ -28,6 +31,10 @@ void setup_percpu_cpu(unsigned int cpu)
 	pc->self = pc;
 	pc->cpu_number = cpu;
 	pc->preempt_count = PREEMPT_DISABLED;
+	if (cpu == 0) {
+		pc->current_task = &init_task;
+		pc->top_of_stack = task_stack_top(&init_task);
+	}
 	wrmsr(MSR_GS_BASE, (unsigned long)pc);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }

@@ -6,6 +6,7 @@
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
 #include <tessera/bug.h>
+#include <tessera/hardirq.h>
 #include <tessera/selftest.h>
 #include <asm/extable.h>
 #include <asm/page.h>
@@ -122,7 +123,8 @@ void do_trap(struct pt_regs *regs)
 	unsigned long vec = regs->vector;
 
 	if (vec >= FIRST_EXTERNAL_VECTOR) {
-		pr_warn("traps: unexpected interrupt on vector %lu\n", vec);
+		do_IRQ(regs);
+		irqentry_exit_cond_resched(regs);
 		return;
 	}
 	switch (vec) {

@@ -13,11 +13,15 @@
 #include <tessera/atomic.h>
 #include <tessera/delay.h>
 #include <tessera/errno.h>
+#include <tessera/hardirq.h>
 #include <tessera/kthread.h>
+#include <tessera/mutex.h>
 #include <tessera/printk.h>
 #include <tessera/refcount.h>
+#include <tessera/rwlock.h>
 #include <tessera/sched.h>
 #include <tessera/selftest.h>
+#include <tessera/semaphore.h>
 #include <tessera/spinlock.h>
 #include <asm/bitops.h>
 
@@ -66,6 +70,23 @@ static int run_lockers(int (*fn)(void *), const char *name)
 		put_task_struct(t[i]);
 	}
 	return n == NR_LOCKERS ? ret : -ENOMEM;
+}
+
+/* Run fn in one thread and return its exit code. */
+static int run_one(int (*fn)(void *), const char *name)
+{
+	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
+	int ret = -ETIMEDOUT;
+
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	get_task_struct(t);
+	wake_up_process(t);
+	if (wait_for_completion_timeout(&t->kthread_exited, ST_TIMEOUT)) {
+		ret = t->exit_code;
+		put_task_struct(t);
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -292,5 +313,239 @@ SELFTEST(locks_spinlock_counter)
 	spin_unlock(&counter_lock);
 	ST_EQ(kthread_stop(busy), 0);
 	ST_ASSERT(resched_pending);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reader-writer spinlocks. */
+
+static DEFINE_RWLOCK(rw);
+static unsigned long pair_a, pair_b;
+static atomic_t torn_reads;
+
+static int rwlock_fn(void *arg)
+{
+	long me = (long)arg;
+	unsigned long v, flags = 0;
+	int i;
+
+	for (i = 0; i < SPIN_ROUNDS; i++) {
+		if (me & 1) {
+			/* Writer: bump both halves of the pair, slowly. */
+			if (i & 1)
+				write_lock(&rw);
+			else
+				write_lock_irqsave(&rw, flags);
+			v = READ_ONCE(pair_a);
+			WRITE_ONCE(pair_a, v + 1);
+			spin_us(40);
+			WRITE_ONCE(pair_b, v + 1);
+			if (i & 1)
+				write_unlock(&rw);
+			else
+				write_unlock_irqrestore(&rw, flags);
+		} else {
+			/* Reader: never sees a half-done update. */
+			read_lock(&rw);
+			v = READ_ONCE(pair_a);
+			spin_us(20);
+			if (READ_ONCE(pair_b) != v)
+				atomic_inc(&torn_reads);
+			read_unlock(&rw);
+		}
+	}
+	return 0;
+}
+
+SELFTEST(locks_rwlock)
+{
+	unsigned long flags;
+
+	pair_a = pair_b = 0;
+	atomic_set(&torn_reads, 0);
+	ST_EQ(run_lockers(rwlock_fn, "rwlock"), 0);
+	ST_EQ(pair_a, NR_LOCKERS / 2 * SPIN_ROUNDS);
+	ST_EQ(pair_b, pair_a);
+	ST_EQ(atomic_read(&torn_reads), 0);
+
+	/* Readers share; a writer excludes everybody. */
+	read_lock(&rw);
+	ST_ASSERT(read_trylock(&rw));
+	ST_ASSERT(!write_trylock(&rw));
+	ST_EQ(preempt_count(), 2);
+	read_unlock(&rw);
+	read_unlock(&rw);
+	ST_EQ(preempt_count(), 0);
+	write_lock_irqsave(&rw, flags);
+	ST_ASSERT(irqs_disabled());
+	ST_ASSERT(!read_trylock(&rw));
+	ST_ASSERT(!write_trylock(&rw));
+	write_unlock_irqrestore(&rw, flags);
+	ST_ASSERT(!irqs_disabled());
+	ST_ASSERT(write_trylock(&rw));
+	write_unlock(&rw);
+	read_lock_irq(&rw);
+	ST_ASSERT(irqs_disabled());
+	read_unlock_irq(&rw);
+	ST_ASSERT(!irqs_disabled());
+	ST_EQ(atomic_read(&rw.cnts), 0);
+
+	/*
+	 * Writer preference: stand in for a writer waiting for readers to
+	 * leave (it holds wait_lock and has set _QW_WAITING).  New readers
+	 * stay out, except in interrupt context, where the interrupted code
+	 * might be a reader the writer waits for.
+	 */
+	arch_spin_lock(&rw.wait_lock);
+	atomic_or(_QW_WAITING, &rw.cnts);
+	ST_ASSERT(!read_trylock(&rw));
+	local_irq_disable();
+	irq_enter();
+	read_lock(&rw);
+	ST_EQ(atomic_read(&rw.cnts), _QW_WAITING + _QR_BIAS);
+	read_unlock(&rw);
+	irq_exit();
+	local_irq_enable();
+	atomic_and(~_QW_WAITING, &rw.cnts);
+	arch_spin_unlock(&rw.wait_lock);
+	ST_EQ(atomic_read(&rw.cnts), 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Mutexes. */
+
+#define SLEEP_ROUNDS	60
+static DEFINE_MUTEX(counter_mutex);
+
+static int mutex_counter_fn(void *arg)
+{
+	unsigned long v;
+	int i;
+
+	for (i = 0; i < SLEEP_ROUNDS; i++) {
+		mutex_lock(&counter_mutex);
+		if (mutex_owner(&counter_mutex) != current) {
+			mutex_unlock(&counter_mutex);
+			return -EINVAL;
+		}
+		v = READ_ONCE(counter);
+		if (i % 10 == 9)
+			msleep(1);
+		else
+			yield();
+		WRITE_ONCE(counter, v + 1);
+		mutex_unlock(&counter_mutex);
+	}
+	return 0;
+}
+
+static int mutex_trylock_fn(void *arg)
+{
+	return mutex_trylock(&counter_mutex) ? -EBUSY : 0;
+}
+
+static int mutex_bad_unlock_fn(void *arg)
+{
+	mutex_unlock(&counter_mutex);	/* we do not hold it: WARN */
+	return 0;
+}
+
+SELFTEST(locks_mutex_counter)
+{
+	selftest_expect_warnings(1);
+	counter = 0;
+	ST_EQ(run_lockers(mutex_counter_fn, "mutex"), 0);
+	ST_EQ(counter, NR_LOCKERS * SLEEP_ROUNDS);
+	ST_ASSERT(!mutex_is_locked(&counter_mutex));
+
+	/* Held by us: another thread's trylock fails. */
+	mutex_lock(&counter_mutex);
+	ST_ASSERT(mutex_owner(&counter_mutex) == current);
+	ST_EQ(run_one(mutex_trylock_fn, "trylock"), 0);
+	/* Unlocked by someone else: WARN (and it ends up unlocked). */
+	ST_EQ(run_one(mutex_bad_unlock_fn, "badunlock"), 0);
+	ST_ASSERT(!mutex_is_locked(&counter_mutex));
+	ST_ASSERT(mutex_trylock(&counter_mutex));
+	mutex_unlock(&counter_mutex);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Semaphores. */
+
+static struct semaphore sem;
+static atomic_t inside;
+static int max_inside;
+
+static int sem_counter_fn(void *arg)
+{
+	unsigned long v;
+	int i, n;
+
+	for (i = 0; i < SLEEP_ROUNDS; i++) {
+		down(&sem);
+		n = atomic_inc_return(&inside);
+		if (n > READ_ONCE(max_inside))
+			WRITE_ONCE(max_inside, n);
+		v = READ_ONCE(counter);
+		yield();
+		WRITE_ONCE(counter, v + 1);
+		atomic_dec(&inside);
+		up(&sem);
+	}
+	return 0;
+}
+
+static int sem_up_later_fn(void *arg)
+{
+	msleep(20);
+	up(&sem);
+	return 0;
+}
+
+SELFTEST(locks_semaphore)
+{
+	struct task_struct *t;
+	u64 j0;
+	int i;
+
+	/* Binary: the counter stays exact. */
+	sema_init(&sem, 1);
+	counter = 0;
+	atomic_set(&inside, 0);
+	max_inside = 0;
+	ST_EQ(run_lockers(sem_counter_fn, "sem"), 0);
+	ST_EQ(counter, NR_LOCKERS * SLEEP_ROUNDS);
+	ST_EQ(max_inside, 1);
+
+	/* Counting: up to three inside at once (the counter is racy then). */
+	sema_init(&sem, 3);
+	max_inside = 0;
+	ST_EQ(run_lockers(sem_counter_fn, "sem3"), 0);
+	ST_EQ(max_inside, 3);
+	ST_EQ(sem.count, 3);
+
+	/* trylock and timeouts. */
+	sema_init(&sem, 1);
+	ST_EQ(down_trylock(&sem), 0);
+	ST_EQ(down_trylock(&sem), 1);
+	j0 = get_jiffies_64();
+	ST_EQ(down_timeout(&sem, msecs_to_jiffies(20)), -ETIME);
+	ST_ASSERT(get_jiffies_64() - j0 >= msecs_to_jiffies(20));
+	ST_ASSERT(list_empty(&sem.wait_list));
+	/* up() from another thread hands us the unit. */
+	t = kthread_create(sem_up_later_fn, NULL, "up");
+	ST_ASSERT(!IS_ERR(t));
+	get_task_struct(t);
+	wake_up_process(t);
+	ST_EQ(down_timeout(&sem, ST_TIMEOUT), 0);
+	ST_EQ(sem.count, 0);
+	for (i = 0; i < 100 && !completion_done(&t->kthread_exited); i++)
+		msleep(1);
+	ST_ASSERT(completion_done(&t->kthread_exited));
+	put_task_struct(t);
+	up(&sem);
+	ST_EQ(sem.count, 1);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
 #include <tessera/version.h>
+#include <tessera/workqueue.h>
 #include <asm/cpu.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -36,10 +37,11 @@ void pit_tick_standin_init(void);
 
 /*
  * The rest of the boot, in the first kernel thread (pid 1), where
- * sleeping is allowed: the manager, the self-tests.
+ * sleeping is allowed: the workqueues, the manager, the self-tests.
  */
 static int kernel_init(void *unused)
 {
+	workqueue_init();
 	manager_init();
 	selftest_run_requested();
 

@@ -11,6 +11,7 @@
 #include <tessera/kthread.h>
 #include <tessera/selftest.h>
 #include <tessera/wait.h>
+#include <tessera/workqueue.h>
 
 #define ST_TIMEOUT	(10 * HZ)	/* for waits that should end in ms */
 
@@ -903,5 +904,101 @@ SELFTEST(sched_load_balance_pull)
 		ST_ASSERT(wait_for_completion_timeout(&lb_ran[i], ST_TIMEOUT));
 		ST_EQ(st_join(t[i]), 0);
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Workqueues. */
+
+static u64 wq_ran_at;		/* jiffies, or 0 */
+static int wq_seq[10], wq_nr;
+static bool slow_done;
+
+static void slow_work_fn(struct work_struct *w)
+{
+	msleep(30);
+	WRITE_ONCE(slow_done, true);
+}
+
+static void stamp_work_fn(struct work_struct *w)
+{
+	WRITE_ONCE(wq_ran_at, get_jiffies_64());
+}
+
+struct seq_work {
+	struct work_struct work;
+	int id;
+};
+
+static void seq_work_fn(struct work_struct *w)
+{
+	msleep(1);
+	wq_seq[wq_nr++] = container_of(w, struct seq_work, work)->id;
+}
+
+SELFTEST(sched_workqueue)
+{
+	/* Static: a failed check must not leave queued items on the stack. */
+	static struct seq_work items[10];
+	static struct work_struct slow;
+	static struct delayed_work dw;
+	struct workqueue_struct *wq;
+	unsigned int before;
+	u64 j0;
+	int i;
+
+	/* flush_work() waits for a sleeping item. */
+	INIT_WORK(&slow, slow_work_fn);
+	ST_ASSERT(!flush_work(&slow));
+	slow_done = false;
+	ST_ASSERT(schedule_work(&slow));
+	ST_ASSERT(flush_work(&slow));
+	ST_ASSERT(READ_ONCE(slow_done));
+	ST_ASSERT(!work_pending(&slow));
+
+	/* Delayed work fires after its delay, not before. */
+	INIT_DELAYED_WORK(&dw, stamp_work_fn);
+	wq_ran_at = 0;
+	j0 = get_jiffies_64();
+	ST_ASSERT(schedule_delayed_work(&dw, msecs_to_jiffies(50)));
+	ST_ASSERT(work_pending(&dw.work));
+	msleep(20);
+	ST_EQ(READ_ONCE(wq_ran_at), 0);
+	msleep(100);
+	ST_ASSERT(wq_ran_at);
+	ST_ASSERT(wq_ran_at - j0 >= msecs_to_jiffies(50));
+	ST_ASSERT(wq_ran_at - j0 <= msecs_to_jiffies(100));
+
+	/* A cancelled delayed item does not run. */
+	wq_ran_at = 0;
+	ST_ASSERT(schedule_delayed_work(&dw, msecs_to_jiffies(20)));
+	ST_ASSERT(cancel_delayed_work(&dw));
+	ST_ASSERT(!work_pending(&dw.work));
+	msleep(50);
+	ST_EQ(READ_ONCE(wq_ran_at), 0);
+	/* flush_delayed_work() runs it now; queueing a pending item fails. */
+	ST_ASSERT(schedule_delayed_work(&dw, 10 * HZ));
+	ST_ASSERT(!schedule_delayed_work(&dw, 1));
+	flush_delayed_work(&dw);	/* false if it ran before we could wait */
+	ST_ASSERT(wq_ran_at);
+
+	/* A private workqueue runs items in order; destroying it drains it. */
+	before = nr_tasks_allocated();
+	wq = create_workqueue("st_wq");
+	ST_ASSERT(wq);
+	ST_EQ(nr_tasks_allocated(), before + num_online_cpus());
+	wq_nr = 0;
+	for (i = 0; i < 10; i++) {
+		INIT_WORK(&items[i].work, seq_work_fn);
+		items[i].id = i;
+		ST_ASSERT(queue_work(wq, &items[i].work));
+	}
+	destroy_workqueue(wq);
+	ST_EQ(wq_nr, 10);
+	for (i = 0; i < 10; i++)
+		ST_EQ(wq_seq[i], i);
+	for (i = 0; i < 100 && nr_tasks_allocated() != before; i++)
+		msleep(1);
+	ST_EQ(nr_tasks_allocated(), before);
 	return 0;
 }

@@ -276,8 +276,11 @@ static int spin_counter_fn(void *arg)
 	return 0;
 }
 
+static bool busy_started;
+
 static int busy_fn(void *arg)
 {
+	WRITE_ONCE(busy_started, true);
 	while (!kthread_should_stop())
 		cpu_relax();
 	return 0;
@@ -288,7 +291,7 @@ SELFTEST(locks_spinlock_counter)
 	unsigned long switches;
 	struct task_struct *busy;
 	bool resched_pending;
-	u64 t0;
+	u64 j0, t0;
 
 	counter = 0;
 	ST_EQ(run_lockers(spin_counter_fn, "spin"), 0);
@@ -299,14 +302,18 @@ SELFTEST(locks_spinlock_counter)
 	 * hold a lock across several ticks.  The tick asks for a reschedule
 	 * but we keep the CPU until the unlock.
 	 */
+	busy_started = false;
 	busy = kthread_create(busy_fn, NULL, "busy");
 	ST_ASSERT(!IS_ERR(busy));
 	kthread_bind(busy, 0);
 	wake_up_process(busy);
+	while (!READ_ONCE(busy_started))
+		msleep(1);
 	spin_lock(&counter_lock);
 	switches = current->nvcsw + current->nivcsw;
+	j0 = get_jiffies_64();
 	t0 = local_clock();
-	while (ms_since(t0) < 5 * 1000 / HZ)
+	while (get_jiffies_64() - j0 < 3 && ms_since(t0) < 1000)
 		cpu_relax();
 	resched_pending = need_resched();
 	ST_EQ(current->nvcsw + current->nivcsw, switches);

@@ -211,7 +211,12 @@ int try_to_wake_up(struct task_struct *p, unsigned int state, int wake_flags)
 	if (READ_ONCE(p->on_rq)) {
 		rq = __task_rq_lock(p);
 		if (p->on_rq) {
+			/* Queued, maybe preempted before it could sleep. */
 			WRITE_ONCE(p->__state, TASK_RUNNING);
+			if (!task_current(rq, p)) {
+				update_rq_clock(rq);
+				check_preempt_curr(rq, p);
+			}
 			spin_unlock(&rq->lock);
 			goto unlock;
 		}

@@ -6,20 +6,24 @@
 #include <tessera/console.h>
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
+#include <tessera/kthread.h>
 #include <tessera/manager.h>
 #include <tessera/mm.h>
 #include <tessera/pci.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
 #include <tessera/rtc.h>
+#include <tessera/sched.h>
 #include <tessera/selftest.h>
 #include <tessera/start_kernel.h>
 #include <tessera/timekeeping.h>
 #include <tessera/version.h>
+#include <tessera/workqueue.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/hpet.h>
 #include <asm/io_apic.h>
+#include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
@@ -37,8 +41,41 @@ static void print_banner(void)
 		boot_cpu_data.stepping);
 }
 
+
+/*
+ * The rest of the boot, in the first kernel thread (pid 1), where
+ * sleeping is allowed: the workqueues, the manager, the self-tests.
+ */
+static int kernel_init(void *unused)
+{
+	/* Every CPU before the workqueues, so each gets its worker. */
+	smp_boot_cpus();
+	workqueue_init();
+	pci_init();
+	manager_init();
+	selftest_run_requested();
+
+	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
+		local_clock() / 1000000);
+	return 0;
+}
+
+/* Start kernel_init; the boot context becomes CPU 0's idle task. */
+static void __noreturn rest_init(void)
+{
+	struct task_struct *init;
+
+	init = kthread_create(kernel_init, NULL, "init");
+	if (IS_ERR(init))
+		panic("cannot create the init thread");
+	wake_up_process(init);
+	cpu_startup_entry();
+}
+
 void start_kernel(void)
 {
+	/* Per-CPU data first: spinlocks and printk use it. */
+	setup_percpu_cpu(0);
 	kallsyms_init();
 	/* Traps first: a fault anywhere later gets an oops, not a reset. */
 	cpu_gdt_init();
@@ -54,6 +91,9 @@ void start_kernel(void)
 	mm_init();
 	parse_params();
 
+	/* Run queues before the tick: it calls scheduler_tick(). */
+	sched_init();
+
 	/* Interrupts and time (Documentation/interrupts-and-time.md). */
 	acpi_table_init();
 	apic_init();
@@ -65,12 +105,5 @@ void start_kernel(void)
 	tick_init();
 	local_irq_enable();
 
-	smp_boot_cpus();
-	pci_init();
-	manager_init();
-	selftest_run_requested();
-
-	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
-		local_clock() / 1000000);
-	cpu_idle_loop();
+	rest_init();
 }

@@ -35,7 +35,7 @@ test_boot_oops() {
 	expect_log "$LOGDIR/boot-oops.trace" '\] selftest_oops_victim\+' \
 		"the call trace does not name the faulting function" || return 1
 	expect_log "$LOGDIR/boot-oops.trace" '\] (\? )?__selftest_fn_oops\+' || return 1
-	expect_log "$LOGDIR/boot-oops.trace" '\] start_kernel\+' || return 1
+	expect_log "$LOGDIR/boot-oops.trace" '\] kernel_init\+' || return 1
 	expect_log "$log" 'Kernel panic - not syncing: Fatal exception' || return 1
 }
 

@@ -10,20 +10,13 @@ void udelay(unsigned long usecs);
 void mdelay(unsigned long msecs);
 
 /*
- * Sleep at least msecs: the CPU halts until the deadline, woken by the
- * tick, so the wait ends up to one tick (1000/HZ ms) late.  Falls back to
- * busy-waiting with interrupts off, in interrupt context, or before the
- * tick runs.  msleep_interruptible() returns the milliseconds left (0:
- * there are no signals yet).
+ * Sleep at least msecs milliseconds (kernel/sched/timeout.c).  Task
+ * context only; the CPU runs other tasks or idles meanwhile.  The
+ * granularity is one tick (1000/HZ ms); the sleep may last up to two
+ * ticks longer than asked.  msleep_interruptible() returns the
+ * milliseconds left (0 until there are signals).
  */
 void msleep(unsigned int msecs);
 unsigned long msleep_interruptible(unsigned int msecs);
-
-/*
- * sleep_until - wait until ktime_get_ns() >= deadline_ns.
- * The one place that waits for time to pass; the scheduler replaces its
- * body (a timer and schedule()).
- */
-void sleep_until(u64 deadline_ns);
 
 #endif /* _TESSERA_DELAY_H */

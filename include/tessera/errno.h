@@ -64,5 +64,6 @@
 static inline void *ERR_PTR(long err) { return (void *)err; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
 static inline bool IS_ERR(const void *p) { return IS_ERR_VALUE((unsigned long)p); }
+static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 
 #endif /* _TESSERA_ERRNO_H */

@@ -3,6 +3,7 @@
 #define _TESSERA_INTERRUPT_H
 
 #include <tessera/types.h>
+#include <tessera/hardirq.h>
 #include <tessera/compiler.h>
 #include <asm/ptrace.h>
 
@@ -76,8 +77,6 @@ unsigned int irq_to_vector(unsigned int irq);
 u64 kstat_irqs(unsigned int irq);
 u64 kstat_vector(unsigned int vector);
 
-/* Are we running an interrupt handler? */
-bool in_interrupt(void);
 
 /*
  * Text like /proc/interrupts: one line per IRQ or vector that has a
@@ -88,6 +87,5 @@ size_t show_interrupts(char *buf, size_t size);
 void print_interrupts(void);
 
 /* Entry from do_trap() for vectors 32-255. */
-void do_IRQ(struct pt_regs *regs);
 
 #endif /* _TESSERA_INTERRUPT_H */

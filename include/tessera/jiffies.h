@@ -25,6 +25,9 @@ static inline u64 get_jiffies_64(void)
 #define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
 #define time_before_eq(a, b)	time_after_eq(b, a)
 
+/* Longest timeout a long can express without overflowing jiffies math. */
+#define MAX_JIFFY_OFFSET	((LONG_MAX >> 1) - 1)
+
 static inline unsigned int jiffies_to_msecs(unsigned long j)
 {
 	return j * MSEC_PER_SEC / HZ;

@@ -16,6 +16,7 @@
 #include <tessera/kernel.h>
 #include <tessera/bug.h>
 #include <tessera/errno.h>
+#include <tessera/hardirq.h>
 #include <tessera/interrupt.h>
 #include <tessera/printk.h>
 #include <tessera/spinlock.h>
@@ -55,17 +56,11 @@ static struct vector_desc vectors[NR_VECTORS];
 static struct irqaction action_pool[NR_IRQ_ACTIONS];
 static unsigned int next_device_vector = FIRST_DEVICE_VECTOR;
 static unsigned long nr_unexpected;
-static unsigned int hardirq_depth;	/* per-CPU with SMP */
 static DEFINE_SPINLOCK(irq_lock);
 
 static inline void stat_inc(u64 *c)
 {
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
-}
-
-bool in_interrupt(void)
-{
-	return READ_ONCE(hardirq_depth) != 0;
 }
 
 static void handle_irq_desc(unsigned int irq, struct irq_desc *desc)
@@ -85,7 +80,7 @@ void do_IRQ(struct pt_regs *regs)
 	unsigned int vector = regs->vector & 0xff;
 	struct vector_desc *v = &vectors[vector];
 
-	hardirq_depth++;
+	irq_enter();
 	stat_inc(&v->count);
 	if (vector == SPURIOUS_APIC_VECTOR)
 		goto out;		/* not in service: no EOI */
@@ -100,7 +95,7 @@ void do_IRQ(struct pt_regs *regs)
 	}
 	apic_eoi();
 out:
-	hardirq_depth--;
+	irq_exit();
 }
 
 static struct irqaction *alloc_action(void)

@@ -5,12 +5,14 @@
  */
 #include <tessera/kernel.h>
 #include <tessera/printk.h>
+#include <tessera/smp.h>
 #include <tessera/string.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
+#include <asm/switch_to.h>
 
 struct cpuinfo_x86 boot_cpu_data;
 
@@ -86,6 +88,12 @@ void cpu_gdt_init_cpu(unsigned int cpu)
 void cpu_gdt_init(void)
 {
 	cpu_gdt_init_cpu(0);
+}
+
+/* The stack this CPU switches to on an entry from user mode. */
+void load_sp0(unsigned long sp0)
+{
+	cpu_tss[smp_processor_id()].rsp[0] = sp0;
 }
 
 void cpu_identify(struct cpuinfo_x86 *c)

@@ -7,6 +7,7 @@
 #include <tessera/printk.h>
 #include <tessera/bug.h>
 #include <tessera/kallsyms.h>
+#include <tessera/sched.h>
 #include <tessera/selftest.h>
 #include <tessera/string.h>
 #include <asm/processor.h>
@@ -141,8 +142,9 @@ void show_regs(const struct pt_regs *regs)
 void die(const char *str, struct pt_regs *regs, unsigned long err)
 {
 	oops_in_progress++;
-	printk(KERN_EMERG "%s: %04lx [#%d] CPU: 0\n", str, err & 0xffff,
-	       ++die_counter);
+	printk(KERN_EMERG "%s: %04lx [#%d] CPU: %d PID: %d Comm: %s\n", str,
+	       err & 0xffff, ++die_counter, raw_smp_processor_id(),
+	       current->pid, current->comm);
 	show_regs(regs);
 	if (!user_mode(regs)) {
 		show_stack_words(regs->rsp);

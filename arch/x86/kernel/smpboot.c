@@ -15,11 +15,14 @@
 #include <tessera/interrupt.h>
 #include <tessera/timekeeping.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/smp.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <tessera/start_kernel.h>
 #include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <asm/percpu.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -36,9 +39,8 @@ static u64 tr_pml4[512] __aligned(PAGE_SIZE);
 static u64 tr_pdpt[512] __aligned(PAGE_SIZE);
 static u64 tr_pd[512] __aligned(PAGE_SIZE);
 
-static u8 ap_stacks[NR_CPUS][THREAD_SIZE] __aligned(THREAD_SIZE);
+static struct task_struct *idle_tasks[NR_CPUS];
 static unsigned long kernel_cr3;
-static u64 cpu_online_bits = 1;		/* CPU 0 is online */
 static unsigned int max_cpus = NR_CPUS;
 
 static int parse_maxcpus(char *val)
@@ -46,22 +48,6 @@ static int parse_maxcpus(char *val)
 	return val ? kstrtouint(val, 10, &max_cpus) : -EINVAL;
 }
 __setup("maxcpus", parse_maxcpus);
-
-bool cpu_online(unsigned int cpu)
-{
-	return cpu < NR_CPUS &&
-	       (__atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE) >> cpu) & 1;
-}
-
-unsigned int num_online_cpus(void)
-{
-	u64 bits = __atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE);
-	unsigned int n = 0;
-
-	for (; bits; bits &= bits - 1)	/* no popcnt in a generic x86-64 */
-		n++;
-	return n;
-}
 
 /* The CPU number of the running CPU, from its local APIC ID. */
 unsigned int hard_smp_processor_id(void)
@@ -86,11 +72,11 @@ struct call_slot {
 };
 
 static struct call_slot call_slots[NR_CPUS];
-static int call_vector;
+static unsigned int call_vector;
 
 static void call_function_interrupt(struct pt_regs *regs)
 {
-	struct call_slot *s = &call_slots[hard_smp_processor_id()];
+	struct call_slot *s = &call_slots[smp_processor_id()];
 	smp_call_func_t func = READ_ONCE(s->func);
 	void *info = READ_ONCE(s->info);
 
@@ -125,9 +111,9 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 {
 	unsigned long flags;
 
-	if (!cpu_online(cpu))
+	if (cpu >= NR_CPUS || !cpu_online(cpu))
 		return -ENXIO;
-	if (cpu == hard_smp_processor_id()) {
+	if (cpu == smp_processor_id()) {
 		flags = local_irq_save();
 		func(info);
 		local_irq_restore(flags);
@@ -144,7 +130,7 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 
 void on_each_cpu(smp_call_func_t func, void *info, bool wait)
 {
-	unsigned int self = hard_smp_processor_id(), cpu;
+	unsigned int self = smp_processor_id(), cpu;
 	unsigned long flags;
 
 	WARN_ON_ONCE(num_online_cpus() > 1 &&
@@ -187,6 +173,19 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 		on_each_cpu(do_flush_range, &r, true);
 }
 
+/* ---- rescheduling ---- */
+
+/* Nothing to do in the handler: the interrupt exit path reschedules. */
+static void reschedule_interrupt(struct pt_regs *regs)
+{
+}
+
+void smp_send_reschedule(int cpu)
+{
+	if (cpu != (int)smp_processor_id() && cpu_online(cpu))
+		apic_send_ipi(cpu_apicid[cpu], RESCHEDULE_VECTOR);
+}
+
 /* ---- bring-up ---- */
 
 static struct trampoline_params *tr_params(void)
@@ -197,15 +196,22 @@ static struct trampoline_params *tr_params(void)
 
 void __noreturn start_secondary(unsigned long cpu)
 {
+	struct task_struct *idle = idle_tasks[cpu];
+
 	/* Leave the trampoline's page table for the kernel's own. */
 	write_cr3(kernel_cr3);
+	/* Per-CPU data before anything takes a lock. */
+	setup_percpu_cpu(cpu);
+	this_cpu_write(current_task, idle);
+	this_cpu_write(top_of_stack, task_stack_top(idle));
 	cpu_gdt_init_cpu(cpu);
 	idt_load();
+	init_idle(idle, cpu);
 	apic_setup_this_cpu();
 	apic_timer_setup_this_cpu();
-	__atomic_or_fetch(&cpu_online_bits, 1ULL << cpu, __ATOMIC_SEQ_CST);
+	set_cpu_online(cpu, true);
 	local_irq_enable();
-	cpu_idle_loop();
+	cpu_startup_entry();
 }
 
 static void trampoline_setup(void)
@@ -227,10 +233,17 @@ static bool boot_cpu(unsigned int cpu)
 	u32 apicid = cpu_apicid[cpu];
 	u64 deadline;
 
+	/* The AP runs on its idle task's stack from the first instruction. */
+	idle_tasks[cpu] = create_task(NULL, NULL, "swapper");
+	if (IS_ERR(idle_tasks[cpu])) {
+		pr_err("CPU %u: no memory for its idle task\n", cpu);
+		return false;
+	}
+
 	p->cr3 = __pa_symbol(tr_pml4);
 	p->cr4 = read_cr4();
 	p->efer = rdmsr(MSR_EFER);
-	p->stack = (u64)&ap_stacks[cpu][THREAD_SIZE];
+	p->stack = task_stack_top(idle_tasks[cpu]);
 	p->entry = (u64)start_secondary;
 	p->cpu = cpu;
 	p->alive = 0;
@@ -260,14 +273,17 @@ void smp_boot_cpus(void)
 {
 	unsigned int cpu;
 
-	call_vector = irq_alloc_system_vector();
-	if (call_vector < 0 ||
-	    request_vector(call_vector, call_function_interrupt, "CAL"))
-		panic("smp: no vector for function calls");
+	call_vector = CALL_FUNCTION_SINGLE_VECTOR;
+	if (request_vector(call_vector, call_function_interrupt, "CAL") ||
+	    request_vector(RESCHEDULE_VECTOR, reschedule_interrupt, "RES"))
+		panic("smp: IPI vectors taken");
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		set_cpu_possible(cpu, true);
 	if (nr_cpu_ids > 1)
 		trampoline_setup();
 	for (cpu = 1; cpu < nr_cpu_ids && cpu < max_cpus; cpu++)
-		boot_cpu(cpu);
+		if (!boot_cpu(cpu) && !IS_ERR_OR_NULL(idle_tasks[cpu]))
+			pr_err("CPU %u: its idle task is left allocated\n", cpu);
 	pr_info("Brought up %u of %u CPUs\n", num_online_cpus(), nr_cpu_ids);
 }
 
@@ -286,19 +302,23 @@ SELFTEST(smp_cpus_online)
 		n += cpu_online(cpu);
 	ST_EQ(n, num_online_cpus());
 	ST_EQ(num_online_cpus(), min(nr_cpu_ids, max_cpus));
-	ST_EQ(hard_smp_processor_id(), 0);
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+		if (cpu_online(cpu))
+			ST_EQ(per_cpu_ptr(cpu)->cpu_number, cpu);
 	return 0;
 }
 
 static void record_cpu(void *arg)
 {
-	__atomic_or_fetch((u64 *)arg, 1ULL << hard_smp_processor_id(),
-			  __ATOMIC_SEQ_CST);
+	/* Both ways of naming this CPU must agree. */
+	if (hard_smp_processor_id() == smp_processor_id())
+		__atomic_or_fetch((u64 *)arg, 1ULL << smp_processor_id(),
+				  __ATOMIC_SEQ_CST);
 }
 
 static void report_cpu(void *arg)
 {
-	*(unsigned int *)arg = hard_smp_processor_id();
+	*(unsigned int *)arg = smp_processor_id();
 }
 
 SELFTEST(smp_call_function)
@@ -311,7 +331,7 @@ SELFTEST(smp_call_function)
 	for (round = 0; round < 50; round++) {
 		seen = 0;
 		on_each_cpu(record_cpu, &seen, true);
-		ST_EQ(seen, __atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE));
+		ST_EQ(seen, cpu_online_mask->bits[0]);
 	}
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		if (!cpu_online(cpu))

@@ -7,6 +7,7 @@
 #include <tessera/printk.h>
 #include <tessera/bug.h>
 #include <tessera/interrupt.h>
+#include <tessera/hardirq.h>
 #include <tessera/selftest.h>
 #include <asm/expected_fault.h>
 #include <asm/extable.h>
@@ -198,6 +199,7 @@ void do_trap(struct pt_regs *regs)
 
 	if (vec >= FIRST_EXTERNAL_VECTOR) {
 		do_IRQ(regs);
+		irqentry_exit_cond_resched(regs);
 		return;
 	}
 	switch (vec) {

@@ -19,6 +19,6 @@ struct task_struct init_task = {
 	.usage		= REFCOUNT_INIT(2),
 	.pi_lock	= __SPIN_LOCK_UNLOCKED(init_task.pi_lock),
 	.tasks		= LIST_HEAD_INIT(init_task.tasks),
-	.sleep_timer	= { .entry = LIST_HEAD_INIT(init_task.sleep_timer.entry) },
+	.sleep_timer	= { .function = NULL },
 	.kthread_exited	= COMPLETION_INITIALIZER(init_task.kthread_exited),
 };

@@ -83,7 +83,7 @@ void __put_task_struct(struct task_struct *p)
 	WARN_ON(p->on_rq || p->on_cpu);
 	WARN_ON(!RB_EMPTY_NODE(&p->se.run_node));
 	WARN_ON(!list_empty(&p->rt.run_list));
-	WARN_ON(sched_timer_pending(&p->sleep_timer));
+	WARN_ON(timer_pending(&p->sleep_timer));
 	WARN_ON(waitqueue_active(&p->kthread_exited.wait));
 
 	spin_lock_irqsave(&tasklist_lock, flags);
@@ -125,7 +125,7 @@ struct task_struct *create_task(int (*fn)(void *), void *arg,
 	p->pid = atomic_inc_return(&next_pid);
 	strscpy(p->comm, name, sizeof(p->comm));
 	spin_lock_init(&p->pi_lock);
-	sched_timer_init(&p->sleep_timer, NULL);
+	timer_setup(&p->sleep_timer, NULL, 0);
 	init_completion(&p->kthread_exited);
 	sched_fork(p);
 	copy_thread(p, fn, arg);

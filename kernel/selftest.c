@@ -11,6 +11,8 @@
 #include <tessera/init.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
+#include <tessera/delay.h>
+#include <tessera/sched.h>
 #include <tessera/selftest.h>
 #include <tessera/string.h>
 
@@ -90,6 +92,23 @@ static bool run_one(const struct selftest *t)
 	return !ret;
 }
 
+/*
+ * Tests run on CPU 0: those about one CPU's scheduling bind their
+ * threads there too; those about other CPUs name them explicitly.  A new
+ * affinity takes effect at the next wake-up, hence the sleep.
+ */
+static void pin_to_cpu0(void)
+{
+	cpumask_t only0;
+
+	cpumask_clear(&only0);
+	cpumask_set_cpu(0, &only0);
+	if (set_cpus_allowed_ptr(current, &only0))
+		return;
+	while (task_cpu(current) != 0)
+		msleep(1);
+}
+
 void selftest_run_requested(void)
 {
 	const struct selftest *t;
@@ -97,6 +116,7 @@ void selftest_run_requested(void)
 
 	if (!selftest_pattern[0])
 		return;
+	pin_to_cpu0();
 	for (t = __selftests_start; t < __selftests_end; t++) {
 		total++;
 		nr += selected(t);

@@ -133,7 +133,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	return queue_work_on(raw_smp_processor_id(), wq, work);
 }
 
-void delayed_work_timer_fn(struct sched_timer *t)
+void delayed_work_timer_fn(struct timer_list *t)
 {
 	struct delayed_work *dwork = container_of(t, struct delayed_work, timer);
 
@@ -153,7 +153,7 @@ bool queue_delayed_work_on(int cpu, struct workqueue_struct *wq,
 	}
 	dwork->wq = wq;
 	dwork->cpu = cpu;
-	sched_timer_mod(&dwork->timer, get_jiffies_64() + delay);
+	mod_timer(&dwork->timer, get_jiffies_64() + delay);
 	return true;
 }
 
@@ -217,7 +217,7 @@ bool flush_work(struct work_struct *work)
 
 bool flush_delayed_work(struct delayed_work *dwork)
 {
-	if (sched_timer_del_sync(&dwork->timer))
+	if (del_timer_sync(&dwork->timer))
 		__queue_work(dwork->cpu, dwork->wq, &dwork->work);
 	return flush_work(&dwork->work);
 }
@@ -228,7 +228,7 @@ bool cancel_delayed_work(struct delayed_work *dwork)
 	struct worker_pool *pool;
 	bool ret = false;
 
-	if (sched_timer_del(&dwork->timer)) {
+	if (del_timer(&dwork->timer)) {
 		clear_bit(WORK_STRUCT_PENDING_BIT, &work->data);
 		return true;
 	}

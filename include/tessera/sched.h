@@ -22,7 +22,7 @@
 #include <tessera/rbtree.h>
 #include <tessera/refcount.h>
 #include <tessera/sched_state.h>
-#include <tessera/sched_timer.h>
+#include <tessera/timer.h>
 #include <tessera/smp.h>
 #include <tessera/spinlock.h>
 #include <asm/current.h>
@@ -111,7 +111,7 @@ struct task_struct {
 	int exit_code;
 	spinlock_t pi_lock;		/* serializes wake-ups of this task */
 	struct list_head tasks;		/* on the list of all tasks */
-	struct sched_timer sleep_timer;	/* schedule_timeout() */
+	struct timer_list sleep_timer;	/* schedule_timeout() */
 
 	/* Kernel threads (kernel/kthread.c). */
 	int (*threadfn)(void *data);

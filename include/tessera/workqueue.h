@@ -18,7 +18,7 @@
  *	flush_work(&my_work);		-- wait until it has run
  */
 #include <tessera/list.h>
-#include <tessera/sched_timer.h>
+#include <tessera/timer.h>
 #include <tessera/types.h>
 
 struct work_struct;
@@ -54,16 +54,16 @@ struct work_struct {
 /* A work item queued after a delay (a sleeper timer until then). */
 struct delayed_work {
 	struct work_struct work;
-	struct sched_timer timer;
+	struct timer_list timer;
 	struct workqueue_struct *wq;
 	int cpu;
 };
 
-void delayed_work_timer_fn(struct sched_timer *t);
+void delayed_work_timer_fn(struct timer_list *t);
 
 #define INIT_DELAYED_WORK(_dwork, _func) do {				\
 	INIT_WORK(&(_dwork)->work, (_func));				\
-	sched_timer_init(&(_dwork)->timer, delayed_work_timer_fn);	\
+	timer_setup(&(_dwork)->timer, delayed_work_timer_fn, 0);	\
 	(_dwork)->wq = NULL;						\
 	(_dwork)->cpu = 0;						\
 } while (0)

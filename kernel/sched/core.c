@@ -498,7 +498,6 @@ void scheduler_tick(void)
 	curr->sched_class->task_tick(rq, curr);
 	spin_unlock(&rq->lock);
 
-	sched_timer_run();
 	trigger_load_balance(rq);
 }
 

@@ -37,6 +37,17 @@ static struct task_struct *st_spawn(int (*fn)(void *), void *arg,
 	return t;
 }
 
+/*
+ * Wait (sleeping) until cond holds, at most ST_TIMEOUT: threads on other
+ * CPUs get there when their vCPU runs, not after a fixed delay.
+ */
+#define st_wait_for(cond) ({						\
+	u64 __end = get_jiffies_64() + ST_TIMEOUT;			\
+	while (!(cond) && time_before(get_jiffies_64(), __end))		\
+		msleep(1);						\
+	(cond);								\
+})
+
 /* Wait for a st_spawn()ed thread to exit; its exit code, or -ETIMEDOUT. */
 static int st_join(struct task_struct *t)
 {
@@ -112,7 +123,7 @@ SELFTEST(sched_switch_updates_tss_sp0)
 
 static int st_irq_flags;
 
-static void st_record_irq_ctx(struct sched_timer *t)
+static void st_record_irq_ctx(struct timer_list *t)
 {
 	st_irq_flags = (in_irq() ? 1 : 0) | (in_interrupt() ? 2 : 0) |
 		       (irqs_disabled() ? 4 : 0);
@@ -120,7 +131,7 @@ static void st_record_irq_ctx(struct sched_timer *t)
 
 SELFTEST(sched_preempt_count)
 {
-	struct sched_timer t;
+	struct timer_list t;
 	DEFINE_SPINLOCK(lock);
 	unsigned long flags;
 
@@ -154,11 +165,11 @@ SELFTEST(sched_preempt_count)
 	ST_ASSERT(!in_interrupt());
 
 	/* A tick-time callback runs in hard interrupt context. */
-	sched_timer_init(&t, st_record_irq_ctx);
+	timer_setup(&t, st_record_irq_ctx, 0);
 	st_irq_flags = 0;
-	sched_timer_mod(&t, get_jiffies_64() + 1);
+	mod_timer(&t, get_jiffies_64() + 1);
 	msleep(20);
-	ST_ASSERT(!sched_timer_pending(&t));
+	ST_ASSERT(!timer_pending(&t));
 	ST_EQ(st_irq_flags, 7);
 	return 0;
 }
@@ -689,7 +700,7 @@ SELFTEST(sched_msleep_and_timeouts)
 	ST_ASSERT(left > 0 && left < HZ);
 	ST_ASSERT(ms_since(t0) < 500);
 	ST_EQ(st_join(waker), 0);
-	ST_ASSERT(!sched_timer_pending(&current->sleep_timer));
+	ST_ASSERT(!timer_pending(&current->sleep_timer));
 	return 0;
 }
 
@@ -791,9 +802,10 @@ SELFTEST(sched_waitqueue_exclusive)
 	/* A non-exclusive entry added by hand: woken by every wake_up. */
 	init_waitqueue_entry(&extra, current);
 	add_wait_queue(&excl_wq, &extra);
-	msleep(20);
-	ST_EQ(list_count_nodes(&excl_wq.head), 4);
+	ST_ASSERT(st_wait_for(list_count_nodes(&excl_wq.head) == 4));
 	wake_up(&excl_wq);
+	/* One exclusive waiter wakes; give a wrongly woken second a chance. */
+	ST_ASSERT(st_wait_for(atomic_read(&excl_woken) >= 1));
 	msleep(20);
 	ST_EQ(atomic_read(&excl_woken), 1);
 	remove_wait_queue(&excl_wq, &extra);

@@ -13,6 +13,11 @@
 #include <tessera/reboot.h>
 #include <tessera/delay.h>
 #include <tessera/sched.h>
+#include <tessera/completion.h>
+#include <tessera/cpumask.h>
+#include <tessera/jiffies.h>
+#include <tessera/kthread.h>
+#include <tessera/slab.h>
 #include <tessera/selftest.h>
 #include <tessera/string.h>
 
@@ -181,4 +186,64 @@ SELFTEST_EXPLICIT_ONLY(invalid_opcode)
 {
 	asm volatile("ud2");
 	return selftest_fail("ud2 returned");
+}
+
+struct each_cpu_job {
+	int (*fn)(void *arg, unsigned int cpu);
+	void *arg;
+	unsigned int cpu;
+	struct completion *go;
+	struct completion done;
+	int ret;
+};
+
+static int each_cpu_thread(void *data)
+{
+	struct each_cpu_job *job = data;
+
+	wait_for_completion(job->go);	/* start together: real contention */
+	job->ret = job->fn(job->arg, job->cpu);
+	complete(&job->done);
+	return 0;
+}
+
+int selftest_run_on_each_cpu(int (*fn)(void *arg, unsigned int cpu), void *arg)
+{
+	struct each_cpu_job *jobs;
+	struct completion go;
+	unsigned int cpu, n = 0;
+	int ret = 0;
+
+	jobs = kcalloc(NR_CPUS, sizeof(*jobs), GFP_KERNEL);
+	if (!jobs)
+		return -ENOMEM;
+	init_completion(&go);
+	for_each_online_cpu(cpu) {
+		struct each_cpu_job *job = &jobs[n];
+		struct task_struct *t;
+
+		job->fn = fn;
+		job->arg = arg;
+		job->cpu = cpu;
+		job->go = &go;
+		init_completion(&job->done);
+		t = kthread_create(each_cpu_thread, job, "selftest/%u", cpu);
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			break;
+		}
+		kthread_bind(t, cpu);
+		wake_up_process(t);
+		n++;
+	}
+	complete_all(&go);
+	for (cpu = 0; cpu < n; cpu++) {
+		if (!wait_for_completion_timeout(&jobs[cpu].done, 60 * HZ)) {
+			/* Leak the jobs: a late thread must not write freed memory. */
+			return -ETIMEDOUT;
+		}
+		ret = ret ?: jobs[cpu].ret;
+	}
+	kfree(jobs);
+	return ret;
 }

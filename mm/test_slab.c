@@ -4,6 +4,7 @@
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
+#include <tessera/smp.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/vmalloc.h>
@@ -511,3 +512,37 @@ SELFTEST_EXPLICIT_ONLY(slab_use_after_free)
 	return __slab_snapshot_check(&snap, false);
 }
 #endif
+
+struct stress_smp {
+	unsigned long ops_per_cpu;
+};
+
+static int slab_stress_cpu(void *arg, unsigned int cpu)
+{
+	struct stress_smp *st = arg;
+	struct stress_slot *slots;
+	int ret;
+
+	slots = vzalloc(STRESS_SLOTS * sizeof(*slots));
+	if (!slots)
+		return selftest_fail("CPU %u: no memory for its slots", cpu);
+	ret = slab_stress_worker(0x5eed0000 + cpu, st->ops_per_cpu, slots,
+				 STRESS_SLOTS);
+	vfree(slots);
+	return ret;
+}
+
+/* The same stress on every CPU at once: a million operations in all. */
+SELFTEST(slab_stress_smp)
+{
+	struct stress_smp st = {
+		.ops_per_cpu = DIV_ROUND_UP(STRESS_OPS, num_online_cpus()),
+	};
+	u64 t0 = local_clock();
+
+	ST_EQ(selftest_run_on_each_cpu(slab_stress_cpu, &st), 0);
+	pr_info("selftest: slab_stress_smp: %lu kmalloc/kfree on %u CPUs in %llu ms\n",
+		st.ops_per_cpu * num_online_cpus(), num_online_cpus(),
+		(local_clock() - t0) / 1000000);
+	return 0;
+}

@@ -38,6 +38,13 @@ struct selftest {
 #define SELFTEST(name)		__SELFTEST(name, 0)
 #define SELFTEST_EXPLICIT_ONLY(name) __SELFTEST(name, SELFTEST_EXPLICIT)
 
+/*
+ * Run fn(arg, cpu) at once on every online CPU, each in a kthread bound
+ * to its CPU; wait for all (bounded).  Returns the first non-zero result,
+ * or -ETIMEDOUT.
+ */
+int selftest_run_on_each_cpu(int (*fn)(void *arg, unsigned int cpu), void *arg);
+
 /* A test that triggers n WARNs on purpose declares them first. */
 void selftest_expect_warnings(unsigned long n);
 

@@ -558,3 +558,61 @@ SELFTEST(locks_semaphore)
 	ST_EQ(sem.count, 1);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Real contention: one thread per CPU, all at once. */
+
+#define SMP_ROUNDS	20000
+
+static DEFINE_SPINLOCK(smp_spin);
+static DEFINE_MUTEX(smp_mutex);
+static DEFINE_RWLOCK(smp_rw);
+static unsigned long smp_spin_count, smp_mutex_count, smp_rw_count;
+static atomic_t smp_atomic_count;
+
+/* A read-modify-write that tears without mutual exclusion. */
+static void slow_inc(unsigned long *c)
+{
+	unsigned long v = READ_ONCE(*c);
+
+	cpu_relax();
+	WRITE_ONCE(*c, v + 1);
+}
+
+static int smp_contend(void *arg, unsigned int cpu)
+{
+	unsigned long flags;
+	int i;
+
+	for (i = 0; i < SMP_ROUNDS; i++) {
+		spin_lock_irqsave(&smp_spin, flags);
+		slow_inc(&smp_spin_count);
+		spin_unlock_irqrestore(&smp_spin, flags);
+
+		write_lock(&smp_rw);
+		slow_inc(&smp_rw_count);
+		write_unlock(&smp_rw);
+
+		atomic_inc(&smp_atomic_count);
+		if (i % 16 == 0) {	/* mutexes sleep: fewer rounds */
+			mutex_lock(&smp_mutex);
+			slow_inc(&smp_mutex_count);
+			mutex_unlock(&smp_mutex);
+		}
+	}
+	return 0;
+}
+
+SELFTEST(locks_smp_contention)
+{
+	unsigned long n = num_online_cpus();
+
+	smp_spin_count = smp_mutex_count = smp_rw_count = 0;
+	atomic_set(&smp_atomic_count, 0);
+	ST_EQ(selftest_run_on_each_cpu(smp_contend, NULL), 0);
+	ST_EQ(smp_spin_count, n * SMP_ROUNDS);
+	ST_EQ(smp_rw_count, n * SMP_ROUNDS);
+	ST_EQ(atomic_read(&smp_atomic_count), n * SMP_ROUNDS);
+	ST_EQ(smp_mutex_count, n * DIV_ROUND_UP(SMP_ROUNDS, 16));
+	return 0;
+}

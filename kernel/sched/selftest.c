@@ -1020,3 +1020,42 @@ SELFTEST(sched_workqueue)
 	ST_ASSERT(nr_tasks_allocated() <= before);
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Unbound CPU-bound threads spread over every CPU. */
+
+#define NR_SPREAD	8
+
+static u64 spread_cpus;
+
+static int spread_fn(void *arg)
+{
+	u64 t0 = local_clock();
+
+	while (ms_since(t0) < 300) {
+		__atomic_or_fetch(&spread_cpus, 1ULL << raw_smp_processor_id(),
+				  __ATOMIC_RELAXED);
+		cpu_relax();
+	}
+	return 0;
+}
+
+SELFTEST(sched_spread_smp)
+{
+	struct task_struct *t[NR_SPREAD];
+	u64 all = cpu_online_mask->bits[0];
+	int i;
+
+	spread_cpus = 0;
+	for (i = 0; i < NR_SPREAD; i++) {
+		t[i] = st_spawn(spread_fn, NULL, "spread", -1);
+		ST_ASSERT(t[i]);
+	}
+	for (i = 0; i < NR_SPREAD; i++)
+		wake_up_process(t[i]);
+	for (i = 0; i < NR_SPREAD; i++)
+		ST_EQ(st_join(t[i]), 0);
+	/* Placement at wake-up and load balancing reach every CPU. */
+	ST_EQ(spread_cpus & all, all);
+	return 0;
+}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Creating and freeing tasks.  A task_struct comes from the slab; its
+ * Creating and freeing tasks.  A task_struct comes from its own cache; its
  * kernel stack is an order-2 buddy block: THREAD_SIZE bytes, and (buddy
  * blocks are naturally aligned) THREAD_SIZE-aligned, as the stack walker
  * and the stack-end check rely on.
@@ -25,14 +25,29 @@ static atomic_t nr_allocated;
 static DEFINE_SPINLOCK(tasklist_lock);
 static atomic_t next_pid = ATOMIC_INIT(0);
 
+static struct kmem_cache *task_struct_cache;
+
 static struct task_struct *alloc_task_struct(void)
 {
-	return kmalloc(sizeof(struct task_struct), GFP_KERNEL);
+	/* Created on first use: the first kthread comes after kmem init. */
+	if (unlikely(!READ_ONCE(task_struct_cache))) {
+		struct kmem_cache *c = kmem_cache_create("task_struct",
+				sizeof(struct task_struct), 64, 0, NULL);
+		struct kmem_cache *expected = NULL;
+
+		if (!c)
+			return NULL;
+		if (!__atomic_compare_exchange_n(&task_struct_cache, &expected, c,
+						 false, __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+			kmem_cache_destroy(c);
+	}
+	return kmem_cache_alloc(task_struct_cache, GFP_KERNEL);
 }
 
 static void free_task_struct(struct task_struct *p)
 {
-	kfree(p);
+	kmem_cache_free(task_struct_cache, p);
 }
 
 static void *alloc_thread_stack(void)

@@ -77,11 +77,30 @@ static bool selected(const struct selftest *t)
 	}
 }
 
+/*
+ * Threads of the previous test are freed a little after they exit (by
+ * whoever runs next on their CPU): let that finish, so tests that count
+ * allocations see only their own.
+ */
+static void settle(void)
+{
+	unsigned int n;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		n = nr_tasks_allocated();
+		msleep(2);
+		if (n == nr_tasks_allocated())
+			return;
+	}
+}
+
 static bool run_one(const struct selftest *t)
 {
 	unsigned long warnings = nr_warnings;
 	int ret;
 
+	settle();
 	fail_reason[0] = '\0';
 	expected_warnings = 0;
 	ret = t->fn();

@@ -3,6 +3,7 @@
 #include <tessera/bootinfo.h>
 #include <tessera/bug.h>
 #include <tessera/console.h>
+#include <tessera/fabric.h>
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/manager.h>
@@ -45,11 +46,13 @@ void start_kernel(void)
 	setup_arch();
 	parse_params();
 	pci_init();
+	fabric_init();
 
 	manager_init();
 	selftest_run_requested();
 
 	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
 		local_clock() / 1000000);
+	fabric_idle();
 	machine_halt();
 }

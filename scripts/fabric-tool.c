@@ -249,16 +249,18 @@ static void print_header(struct region *r)
 	       load64(&h->format_waits));
 }
 
-static void depends_str(unsigned long long mask, char *buf, size_t size)
+/* "1@2,3@1": the nodes (and their generations) n depends on. */
+static void depends_str(struct shmf_node *n, char *buf, size_t size)
 {
+	unsigned long long mask = load64(&n->depends_on);
 	size_t len = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < SHMF_MAX_NODES && len + 4 < size; i++)
+	for (i = 0; i < SHMF_MAX_NODES && len + 12 < size; i++)
 		if (mask & (1ULL << i))
-			len += snprintf(buf + len, size - len, "%s%u",
-					len ? "," : "", i);
+			len += snprintf(buf + len, size - len, "%s%u@%u",
+					len ? "," : "", i, n->depends_gen[i]);
 	if (!len)
 		snprintf(buf, size, "-");
 }
@@ -292,7 +294,7 @@ static void print_nodes(struct region *r, unsigned int sample_ms)
 		else
 			snprintf(beat, sizeof(beat), "#%llu silent >= %ums",
 				 count, sample_ms);
-		depends_str(load64(&n->depends_on), deps, sizeof(deps));
+		depends_str(n, deps, sizeof(deps));
 		printf("%4u %-7s %3u %-9s %4u  %-6s %-31s %-8s %.31s\n", id,
 		       shmf_node_state_name(state), SHMF_WORD_GEN(w),
 		       shmf_role_name(n->role), n->nr_cpus,
@@ -301,9 +303,12 @@ static void print_nodes(struct region *r, unsigned int sample_ms)
 		printf("     last beat at t=%llu.%03llus of the node's clock",
 		       n->hb_time_ns / 1000000000ULL,
 		       n->hb_time_ns / 1000000ULL % 1000);
-		if (n->dead_gen)
+		if (n->dead_gen && n->dead_by < SHMF_MAX_NODES)
 			printf("; generation %u declared dead by node %u at beat #%llu",
 			       n->dead_gen, n->dead_by, n->dead_hb_count);
+		else if (n->dead_gen)
+			printf("; generation %u declared dead by the boot that took the slot over, at beat #%llu",
+			       n->dead_gen, n->dead_hb_count);
 		printf("\n");
 	}
 	if (!shown)

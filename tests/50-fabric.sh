@@ -136,7 +136,7 @@ test_fabric_tool_status() {
 	rm -f "$shm"
 	[ $rc = 0 ] || fail "fabric-tool status failed: see $st" || return 1
 	expect_log "$st" 'region .*: 64M, layout v1, ready, formatted by the host' || return 1
-	expect_log "$st" '^ +0 up +1 processor +1 +511M +#[0-9]+ silent >= 100ms +1 ' || return 1
+	expect_log "$st" '^ +0 up +1 processor +1 +511M +#[0-9]+ silent >= 100ms +1@1 ' || return 1
 	expect_log "$st" '^ +1 up +1 memory +1 +511M +#[0-9]+ silent' || return 1
 	expect_log "$st" 'ring occupancy: 0 elements queued in 0 of 1024 QPs' || return 1
 }

@@ -144,11 +144,12 @@ struct shmf_node {
 	u32 hb_period_ms;	/* the owner beats at least this often */
 	char build[32];		/* kernel version and commit, NUL-terminated */
 
-	/* line 1: heartbeat, written by the owner only */
+	/* line 1: heartbeat and dependencies, written by the owner only */
 	u64 hb_count;		/* +1 per beat */
 	u64 hb_time_ns;		/* owner's monotonic clock at the last beat */
-	u64 depends_on;		/* bit i: this node relies on node i */
-	u8 pad1[40];
+	u64 depends_on;		/* bit i: this node relies on node i ... */
+	u16 depends_gen[SHMF_MAX_NODES];	/* ... generation (low 16 bits) */
+	u8 pad1[8];
 
 	/* line 2: error counters, atomic adds (mostly by the owner) */
 	struct shmf_node_errors err;

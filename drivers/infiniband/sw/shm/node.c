@@ -241,11 +241,19 @@ void fabric_heartbeat(void)
 	__atomic_store_n(&n->hb_count, n->hb_count + 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * The generation goes with the bit: a dependency a former incarnation of
+ * this node left in the region does not name the peer's new generation.
+ */
 void fabric_depend_on(u32 id)
 {
-	if (shm.joined && id < SHMF_MAX_NODES && id != shm.self)
-		__atomic_fetch_or(&shm_self()->depends_on, 1ULL << id,
-				  __ATOMIC_RELEASE);
+	struct shmf_node *self;
+
+	if (!shm.joined || id >= SHMF_MAX_NODES || id == shm.self)
+		return;
+	self = shm_self();
+	WRITE_ONCE(self->depends_gen[id], (u16)SHMF_WORD_GEN(shm_load_word(id)));
+	__atomic_fetch_or(&self->depends_on, 1ULL << id, __ATOMIC_RELEASE);
 }
 
 /* ---------------------------------------------------------- claiming --- */
@@ -374,6 +382,7 @@ int shm_node_join(void)
 	snprintf(n->build, sizeof(n->build), "%s %s", tessera_version,
 		 tessera_commit);
 	n->depends_on = 0;
+	memset(n->depends_gen, 0, sizeof(n->depends_gen));
 	memset(&n->err, 0, sizeof(n->err));
 	/* Keys of a former incarnation must not open the new one's window. */
 	for (i = 0; i < SHMF_MRS_PER_NODE; i++)
@@ -550,16 +559,19 @@ int fabric_wait_for_cluster(void)
 
 /* ----------------------------------------------------------- idling --- */
 
-/* Is a live node relying on us (its depends_on has our bit)? */
+/* Does a live node rely on this incarnation of us? */
 static bool shm_depended_on(void)
 {
+	struct shmf_node *n;
 	u32 id;
 
 	for (id = 0; id < SHMF_MAX_NODES; id++) {
 		if (id == shm.self || !shm_peer_up(id, SHMF_ROLE_NONE))
 			continue;
-		if (!(__atomic_load_n(&shm_node(id)->depends_on,
-				      __ATOMIC_ACQUIRE) & (1ULL << shm.self)))
+		n = shm_node(id);
+		if (!(__atomic_load_n(&n->depends_on, __ATOMIC_ACQUIRE) &
+		      (1ULL << shm.self)) ||
+		    READ_ONCE(n->depends_gen[shm.self]) != (u16)shm.gen)
 			continue;
 		if (fabric_node_alive(id))
 			return true;

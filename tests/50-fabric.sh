@@ -66,7 +66,8 @@ test_fabric_1p2m1s_shuffle() {
 		grep -aq 'fabric: formatted the region\|fabric: joined the region' "$d/$n.log" ||
 			fail "$n neither formatted nor joined the region" || return 1
 	done
-	[ "$(echo $ids | tr ' ' '\n' | sort -u | wc -l)" = 4 ] ||
+	# shellcheck disable=SC2086  # split the ids, one per line
+	[ "$(printf '%s\n' $ids | sort -u | wc -l)" = 4 ] ||
 		fail "node ids not unique:$ids" || return 1
 	[ $formatted = 1 ] || fail "$formatted nodes formatted the region, expected 1" || return 1
 }
@@ -190,7 +191,7 @@ test_fabric_rejoin() {
 mismatch_boot() {
 	local name=$1 shm=$2
 	boot "$name" 1 --kernel out/processor/tessera.elf --timeout 30 -- \
-		-object memory-backend-file,id=shm0,share=on,mem-path=$shm,size=64M \
+		-object "memory-backend-file,id=shm0,share=on,mem-path=$shm,size=64M" \
 		-device ivshmem-plain,memdev=shm0
 }
 

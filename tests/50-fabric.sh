@@ -31,17 +31,20 @@ kept_shm() {
 	sed -nE 's/.*shared region kept: ([^ ]+) .*/\1/p' "$LOGDIR/$1.cluster"
 }
 
-# 1P-1M: the nodes find each other; P's self-test sees a live memory node.
+# 1P-1M: the nodes find each other; P's self-test sees a live memory node
+# (and comes back from a false declaration of its death).
 test_fabric_1p1m_discovery() {
 	local d=$LOGDIR/fabric-1p1m
 	build_cluster_images || return 1
-	cluster fabric-1p1m 0 1P-1M --cmdline P="selftest=fabric_*" || return 1
+	cluster fabric-1p1m 0 1P-1M --cmdline P="selftest=fabric_*,fabric_false_death" || return 1
 	expect_log "$d/P0.log" 'fabric: node [0-9]+ \(processor\) up, 1 CPU, [0-9]+ MiB' || return 1
 	expect_log "$d/M0.log" 'fabric: node [0-9]+ \(memory\) up, 1 CPU, [0-9]+ MiB' || return 1
 	expect_log "$d/P0.log" 'fabric: waiting for a memory node \(up to 20 s\)|fabric:   node [0-9]+: memory' || return 1
 	expect_log "$d/P0.log" 'selftest: fabric_discovery: node [0-9]+ sees 1P 1M 0S' || return 1
 	expect_log "$d/P0.log" 'selftest: fabric_layout \.\.\. ok' || return 1
-	expect_log "$d/P0.log" 'selftest: summary: 2 passed, 0 failed' || return 1
+	expect_log "$d/P0.log" 'selftest: summary: 3 passed, 0 failed' || return 1
+	# A false death declaration: the next beat rejoins as a new generation.
+	expect_log "$d/P0.log" 'fabric: node [0-9]+ was declared dead by node [0-9]+; rejoining as generation 2' || return 1
 	expect_log "$d/M0.log" 'fabric: node [0-9]+ beats while a node depends on it' || return 1
 	[ "$(node_id "$d/P0.log")" != "$(node_id "$d/M0.log")" ] ||
 		fail "P0 and M0 took the same node id" || return 1

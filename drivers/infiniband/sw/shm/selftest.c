@@ -125,6 +125,32 @@ SELFTEST(fabric_discovery)
 }
 
 /*
+ * A peer declared this node dead while it was merely slow: the next beat
+ * brings it back as a new generation.  Explicit-only: while the slot is
+ * dead, the memory node may stop beating (nobody depends on it).
+ */
+SELFTEST_EXPLICIT_ONLY(fabric_false_death)
+{
+	struct shmf_node *self;
+	u64 w;
+	u32 gen;
+
+	ST_ASSERT(fabric_joined());
+	self = shm_self();
+	w = shm_load_word(shm.self);
+	gen = SHMF_WORD_GEN(w);
+	ST_ASSERT(shm_cas_word(shm.self, w, SHMF_WORD(SHMF_NODE_DEAD, gen)));
+	self->dead_by = shm.self;
+	fabric_heartbeat();
+	w = shm_load_word(shm.self);
+	ST_EQ(SHMF_WORD_STATE(w), SHMF_NODE_UP);
+	ST_EQ(SHMF_WORD_GEN(w), gen + 1);
+	ST_EQ(shm.gen, gen + 1);
+	ST_ASSERT(fabric_joined());
+	return 0;
+}
+
+/*
  * A memory node stops (the cluster kills it): its heartbeat stops and
  * fabric_node_alive() turns false within SHMF_HB_TIMEOUT_MS plus one poll.
  */

@@ -64,9 +64,9 @@ __sequential:
 	$(Q)set -e; for g in $(MAKECMDGOALS); do $(MAKE) -f $(srctree)/Makefile $$g; done
 else
 
-PHONY := all
+PHONY := all fabric-tool
 
-all: $(objtree)/tessera.elf
+all: $(objtree)/tessera.elf $(objtree)/scripts/fabric-tool
 
 # ---------------------------------------------------------------------------
 # Configuration (Debian kconfig-frontends).  kconfig runs in the output tree
@@ -95,7 +95,7 @@ $(objtree):
 	$(Q)mkdir -p $@
 
 ifeq ($(config-goals),)
-ifeq ($(filter clean distclean help setup test run,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean help setup test run fabric-tool,$(MAKECMDGOALS)),)
 # Every build needs a configuration; start from the processor defconfig
 # rather than fail, and say so.
 $(KCONFIG_CONFIG): | $(objtree)
@@ -199,6 +199,14 @@ $(kallsyms): $(srctree)/scripts/kallsyms.c
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -O2 -Wall -Werror -o $@ $<
 
+# The fabric's host tool shares include/tessera/shm_fabric.h with the
+# kernel; "make fabric-tool" builds it without a configuration.
+fabric-tool: $(objtree)/scripts/fabric-tool
+$(objtree)/scripts/fabric-tool: $(srctree)/scripts/fabric-tool.c $(srctree)/include/tessera/shm_fabric.h
+	$(quiet) HOSTCC scripts/fabric-tool
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+
 kallsyms_step = $(NM) -n $(1) | $(kallsyms) > $(2).S && \
 	$(CC) $(KAFLAGS) -c -x assembler-with-cpp $(2).S -o $(2).o
 
@@ -259,7 +267,7 @@ distclean:
 help:
 	@echo 'Configuration:  processor_defconfig memory_defconfig storage_defconfig'
 	@echo '                defconfig (= processor) menuconfig olddefconfig savedefconfig'
-	@echo 'Build:          all (default) iso install [INSTALL_PATH=DIR]'
+	@echo 'Build:          all (default) iso install [INSTALL_PATH=DIR] fabric-tool'
 	@echo 'Run and test:   run test setup'
 	@echo 'Cleaning:       clean distclean'
 	@echo 'Options:        O=DIR (output tree, default build/)  V=1 (verbose)'

@@ -4,6 +4,7 @@
 #include <tessera/bootinfo.h>
 #include <tessera/bug.h>
 #include <tessera/console.h>
+#include <tessera/fabric.h>
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/kthread.h>
@@ -52,6 +53,7 @@ static int kernel_init(void *unused)
 	smp_boot_cpus();
 	workqueue_init();
 	pci_init();
+	fabric_init();
 	manager_init();
 	selftest_run_requested();
 

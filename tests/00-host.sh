@@ -14,3 +14,4 @@ test_host_vsprintf() { host_unit vsprintf; }
 test_host_kstrtox() { host_unit kstrtox; }
 test_host_glob() { host_unit glob; }
 test_host_rbtree() { host_unit rbtree; }
+test_host_fabric_tool() { host_unit fabric_tool; }

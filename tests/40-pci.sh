@@ -4,7 +4,7 @@ test_pci_ivshmem_bars() {
 	local log=$LOGDIR/pci-ivshmem.log shm=/dev/shm/tessera-test-pci.$$
 	build processor || return 1
 	boot pci-ivshmem 0 --kernel out/processor/tessera.elf \
-		--cmdline "selftest=pci_*" -- \
+		--cmdline "selftest=pci_* fabric=off" -- \
 		-object memory-backend-file,id=shm0,share=on,mem-path=$shm,size=8M \
 		-device ivshmem-plain,memdev=shm0
 	local st=$?

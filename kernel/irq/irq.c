@@ -290,16 +290,21 @@ int request_vector(unsigned int vector, vector_handler_t handler,
 	return ret;
 }
 
-void free_vector(unsigned int vector)
+/* Unbind a vector's own handler; a late interrupt on it is then harmless. */
+static void release_vector(unsigned int vector)
 {
 	unsigned long flags;
 
-	if (WARN_ON(!system_vector_ok(vector)))
-		return;
 	spin_lock_irqsave(&irq_lock, flags);
 	vectors[vector].handler = NULL;
 	vectors[vector].stale = true;
 	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+void free_vector(unsigned int vector)
+{
+	if (!WARN_ON(!system_vector_ok(vector)))
+		release_vector(vector);
 }
 
 int request_msi_vector(vector_handler_t handler, const char *name)
@@ -321,14 +326,8 @@ int request_msi_vector(vector_handler_t handler, const char *name)
 
 void free_msi_vector(unsigned int vector)
 {
-	unsigned long flags;
-
-	if (WARN_ON(vector < FIRST_DEVICE_VECTOR || vector > LAST_DEVICE_VECTOR))
-		return;
-	spin_lock_irqsave(&irq_lock, flags);
-	vectors[vector].handler = NULL;
-	vectors[vector].stale = true;
-	spin_unlock_irqrestore(&irq_lock, flags);
+	if (!WARN_ON(vector < FIRST_DEVICE_VECTOR || vector > LAST_DEVICE_VECTOR))
+		release_vector(vector);
 }
 
 int irq_alloc_system_vector(void)

@@ -287,7 +287,15 @@ SELFTEST(pci_enumeration)
 			host = dev;
 		for (i = 0; i < PCI_NUM_BARS; i++) {
 			struct pci_bar *b = &dev->bar[i];
+			u32 raw;
 
+			/* A BAR firmware gave an address must have been sized. */
+			raw = dev->hdr_type == PCI_HEADER_TYPE_NORMAL || i < 2 ?
+			      pci_read_config_dword(dev, PCI_BASE_ADDRESS_0 + 4 * i) : 0;
+			if (raw & ~0xfU && !b->size && !(i && dev->bar[i - 1].flags & PCI_BAR_MEM64))
+				return selftest_fail("%02x:%02x.%u BAR%d = %#x but not sized",
+						     dev->bus, PCI_SLOT(dev->devfn),
+						     PCI_FUNC(dev->devfn), i, raw);
 			if (!b->size)
 				continue;
 			/* BAR sizes are powers of two, and assigned BARs aligned. */

@@ -18,6 +18,7 @@
 #include <tessera/version.h>
 #include <asm/processor.h>
 #include "shm.h"
+#include "verbs.h"
 
 #define SHM_NODE_INVALID	(FABRIC_NO_NODE - 1)
 #define SHM_WAIT_NOTE_MS	10000	/* "still waiting" every 10 s */
@@ -633,4 +634,5 @@ void fabric_init(void)
 		return;
 	shm_start_heartbeat();
 	fabric_discover();
+	shm_verbs_init();
 }

@@ -10,7 +10,7 @@ test_verbs_loopback() {
 	rm -f "$shm"
 	truncate -s 64M "$shm" || return 1
 	boot verbs-loopback 0 --kernel out/memory/tessera.elf --timeout 60 \
-		--cmdline "selftest=verbs_api,verbs_loopback_*" -- \
+		--cmdline "selftest=verbs_api,verbs_loopback_*,verbs_dereg_*" -- \
 		-object "memory-backend-file,id=shm0,share=on,mem-path=$shm,size=64M" \
 		-device ivshmem-plain,memdev=shm0
 	local rc=$?
@@ -19,6 +19,6 @@ test_verbs_loopback() {
 	expect_log "$log" 'verbs: registered shm0: node 0' || return 1
 	expect_log "$log" 'selftest: verbs_loopback_send \.\.\. ok' || return 1
 	expect_log "$log" 'selftest: verbs_loopback_rdma \.\.\. ok' || return 1
-	expect_log "$log" 'selftest: summary: 7 passed, 0 failed' || return 1
+	expect_log "$log" 'selftest: summary: 9 passed, 0 failed' || return 1
 	expect_no_log "$log" 'FAIL|WARNING|BUG' || return 1
 }

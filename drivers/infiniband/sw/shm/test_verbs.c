@@ -9,6 +9,7 @@
 #include <tessera/delay.h>
 #include <tessera/errno.h>
 #include <tessera/jiffies.h>
+#include <tessera/kthread.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
 #include <tessera/slab.h>
@@ -454,6 +455,7 @@ SELFTEST(verbs_loopback_send)
 	unsigned int i;
 	struct vt vt;
 	u32 dma, len;
+	u64 ring_full;
 	int q;
 
 	if (vt_skip("verbs_loopback_send"))
@@ -468,6 +470,7 @@ SELFTEST(verbs_loopback_send)
 	dma = vt.pd->local_dma_lkey;
 	ST_EQ(qp->qp_num, ib_conn_qpn(vt.dev, shm.self, shm.self, 0));
 
+	ring_full = READ_ONCE(shm_self()->err.ring_full);
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		len = sizes[i];
 		vt_fill(tx, len, len);
@@ -483,6 +486,8 @@ SELFTEST(verbs_loopback_send)
 		ST_EQ(vt_sum(rx, len), vt_sum(tx, len));
 		ST_EQ(rx[len], 0xee);
 	}
+	/* 1 MiB does not fit the ring: the sender waited for room. */
+	ST_ASSERT(READ_ONCE(shm_self()->err.ring_full) > ring_full);
 	/* The details of a receive completion. */
 	len = 10;
 	ST_EQ(vt_post_recv(qp, 7, rx, 64, dma), 0);
@@ -963,6 +968,132 @@ SELFTEST(verbs_loopback_notify)
 	/* Missed events are reported to whoever arms. */
 	ST_EQ(ib_req_notify_cq(vt.rcq, IB_CQ_NEXT_COMP |
 			       IB_CQ_REPORT_MISSED_EVENTS), 1);
+	vt_close(&vt);
+	return 0;
+}
+
+/* A full CQ holds completions back; none is lost, the order is kept. */
+SELFTEST(verbs_loopback_cq_full)
+{
+	enum { N = 12 };
+	unsigned int sends = 0, recvs = 0, polls = 0;
+	u32 seq[N], dma, i;
+	struct ib_wc wc;
+	struct ib_qp *qp;
+	struct vt vt;
+	int q;
+
+	if (vt_skip("verbs_loopback_cq_full"))
+		return 0;
+	q = vt_loopback(&vt, 2, 16, IB_SIGNAL_ALL_WR, 0);
+	if (q < 0)
+		return -1;
+	vt_close(&vt);
+	/* Again, with CQs of 4 entries. */
+	if (vt_open(&vt, 4))
+		return -1;
+	q = vt_add_qp(&vt, N, N, 16, IB_SIGNAL_ALL_WR);
+	ST_ASSERT(q >= 0);
+	ST_EQ(vt.scq->cqe, 4);
+	ST_EQ(vt_connect(&vt, q, shm.self, 2, 0), 0);
+	ST_ASSERT(vt_wait_est(&vt, q, VT_TIMEOUT));
+	qp = vt.qp[q];
+	dma = vt.pd->local_dma_lkey;
+	for (i = 0; i < N; i++)
+		ST_EQ(vt_post_recv(qp, i, &seq[i], sizeof(u32), dma), 0);
+	for (i = 0; i < N; i++)
+		ST_EQ(vt_post_send(qp, IB_WR_SEND, 100 + i, &i, sizeof(u32), dma,
+				   IB_SEND_INLINE, 0), 0);
+	msleep(50);
+	while (sends < N || recvs < N) {
+		if (ib_poll_cq(vt.scq, 1, &wc)) {
+			if (vt_check_wc(&wc, 100 + sends, IB_WC_SUCCESS,
+					IB_WC_SEND))
+				goto fail;
+			sends++;
+		} else if (ib_poll_cq(vt.rcq, 1, &wc)) {
+			if (vt_check_wc(&wc, recvs, IB_WC_SUCCESS, IB_WC_RECV))
+				goto fail;
+			ST_EQ(seq[recvs], recvs);
+			recvs++;
+		} else if (++polls > 500) {
+			return selftest_fail("%u sends and %u receives completed of %u",
+					     sends, recvs, N);
+		} else {
+			msleep(10);
+		}
+	}
+	ST_ASSERT(vt_quiet(&vt, vt.scq, 20) && vt_quiet(&vt, vt.rcq, 20));
+	vt_close(&vt);
+	return 0;
+fail:
+	vt_close(&vt);
+	return -1;
+}
+
+struct vt_dereg {
+	struct ib_mr *mr;
+	bool done;
+};
+
+static int vt_dereg_thread(void *data)
+{
+	struct vt_dereg *d = data;
+
+	ib_dereg_mr(d->mr);
+	WRITE_ONCE(d->done, true);
+	return 0;
+}
+
+/*
+ * Deregistration clears the key, then waits while an accessor that may
+ * have seen the old key is inside its copy (busy[] of a live node); a
+ * dead node's count does not hold it up.
+ */
+SELFTEST(verbs_dereg_waits)
+{
+	struct task_struct *t;
+	struct vt_dereg d = { 0 };
+	struct shmf_mr *e;
+	struct vt vt;
+	u32 idle, i;
+	u8 *win;
+
+	if (vt_skip("verbs_dereg_waits"))
+		return 0;
+	if (vt_open(&vt, 4))
+		return -1;
+	win = ib_alloc_remote_buf(vt.dev, 4096);
+	d.mr = ib_reg_mr(vt.pd, win, 4096, IB_ACCESS_REMOTE_READ);
+	ST_ASSERT(win && !IS_ERR(d.mr));
+	e = shm_mr(shm.self, SHMF_RKEY_INDEX(d.mr->rkey));
+	ST_EQ(e->rkey, d.mr->rkey);
+	/* This node is inside an access. */
+	__atomic_fetch_add(&e->busy[shm.self], 1, __ATOMIC_SEQ_CST);
+	t = kthread_run(vt_dereg_thread, &d, "vt-dereg");
+	ST_ASSERT(!IS_ERR(t));
+	msleep(100);
+	ST_EQ(READ_ONCE(e->rkey), 0);
+	ST_ASSERT(!READ_ONCE(d.done));
+	__atomic_fetch_sub(&e->busy[shm.self], 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < 100 && !READ_ONCE(d.done); i++)
+		msleep(10);
+	ST_ASSERT(READ_ONCE(d.done));
+
+	/* A node that is not up: its count is stale, not waited for. */
+	for (idle = 0; idle < SHMF_MAX_NODES; idle++)
+		if (SHMF_WORD_STATE(shm_load_word(idle)) != SHMF_NODE_UP)
+			break;
+	ST_ASSERT(idle < SHMF_MAX_NODES);
+	d.done = false;
+	d.mr = ib_reg_mr(vt.pd, win, 4096, IB_ACCESS_REMOTE_READ);
+	ST_ASSERT(!IS_ERR(d.mr));
+	e = shm_mr(shm.self, SHMF_RKEY_INDEX(d.mr->rkey));
+	__atomic_fetch_add(&e->busy[idle], 1, __ATOMIC_SEQ_CST);
+	ST_EQ(ib_dereg_mr(d.mr), 0);
+	ST_EQ(e->busy[idle], 1);
+	__atomic_fetch_sub(&e->busy[idle], 1, __ATOMIC_SEQ_CST);
+	ib_free_remote_buf(vt.dev, win);
 	vt_close(&vt);
 	return 0;
 }

@@ -734,11 +734,12 @@ static bool shm_rx_responses(struct shm_qp *qp)
 	struct shmf_qp *ms = shm_qp(qp->slot);
 	u64 ring = shmf_rsp_ring_off(&shm.geo, qp->slot);
 	u32 nr = shm_nr_elems(), tail = READ_ONCE(ms->rsp_tail), head, pos;
+	u32 budget = nr;	/* a ring's worth per pass: other QPs wait */
 	enum shm_verdict v;
 	struct shmf_msg h;
 	bool work = false;
 
-	for (;;) {
+	while (budget--) {
 		head = __atomic_load_n(&ms->rsp_head, __ATOMIC_ACQUIRE);
 		if (head == tail)
 			break;
@@ -836,7 +837,8 @@ static enum shm_rx_result shm_rx_send(struct shm_qp *qp,
 {
 	struct shm_rwqe *rwqe;
 	struct ib_wc wc;
-	u32 cap = 0, i;
+	u64 cap = 0;
+	u32 i;
 
 	if (!qp->rx_in_msg) {
 		if (h->remote_addr) {
@@ -950,6 +952,7 @@ static bool shm_rx(struct shm_qp *qp)
 	struct shmf_qp *ps = shm_qp(qp->peer_slot);
 	u64 ring = shmf_req_ring_off(&shm.geo, qp->peer_slot);
 	u32 nr = shm_nr_elems(), tail = READ_ONCE(ps->req_tail), head, pos;
+	u32 budget = nr;	/* a ring's worth per pass: other QPs wait */
 	enum shm_rx_result r = SHM_RX_DONE;
 	enum shm_verdict v;
 	struct shmf_msg h;
@@ -968,7 +971,7 @@ static bool shm_rx(struct shm_qp *qp)
 		qp->rx_wc_pending = false;
 		work = true;
 	}
-	for (;;) {
+	while (budget--) {
 		head = __atomic_load_n(&ps->req_head, __ATOMIC_ACQUIRE);
 		if (head == tail)
 			break;

@@ -19,7 +19,7 @@ test_verbs_loopback() {
 	expect_log "$log" 'verbs: registered shm0: node 0' || return 1
 	expect_log "$log" 'selftest: verbs_loopback_send \.\.\. ok' || return 1
 	expect_log "$log" 'selftest: verbs_loopback_rdma \.\.\. ok' || return 1
-	expect_log "$log" 'selftest: summary: 9 passed, 0 failed' || return 1
+	expect_log "$log" 'selftest: summary: 10 passed, 0 failed' || return 1
 	expect_no_log "$log" 'FAIL|WARNING|BUG' || return 1
 }
 
@@ -57,7 +57,7 @@ test_verbs_1p1m() {
 	local d=$LOGDIR/verbs-1p1m
 	build processor && build memory || return 1
 	verbs_cluster verbs-1p1m 0 1P-1M --cmdline P="selftest=verbs_*" || return 1
-	expect_log "$d/P0.log" 'selftest: summary: 13 passed, 0 failed' || return 1
+	expect_log "$d/P0.log" 'selftest: summary: 14 passed, 0 failed' || return 1
 	for t in send rdma imm protection; do
 		expect_log "$d/P0.log" "selftest: verbs_remote_$t \.\.\. ok" || return 1
 	done

@@ -1097,3 +1097,190 @@ SELFTEST(verbs_dereg_waits)
 	vt_close(&vt);
 	return 0;
 }
+
+/* --------------------------------------------- garbage on the rings --- */
+
+static void vt_msg(struct shmf_msg *h, u8 op, u8 flags, u32 nr_elems,
+		   u32 length, u64 psn)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = SHMF_MSG_MAGIC;
+	h->opcode = op;
+	h->flags = flags;
+	h->hdr_len = SHMF_MSG_HDR_SIZE;
+	h->nr_elems = nr_elems;
+	h->length = length;
+	h->psn = psn;
+	h->src_node = shm.self;
+	h->src_gen = shm.gen;
+}
+
+/*
+ * Publish h and zeroed elements after it on a ring of a loopback slot,
+ * as its producer would: publish elements in all (0: h->nr_elems), after
+ * a PAD if fewer than that plus one are left before the end.
+ */
+static void vt_inject(u32 slot, bool rsp, const struct shmf_msg *h,
+		      u32 publish)
+{
+	struct shmf_qp *s = shm_qp(slot);
+	u64 ring = rsp ? shmf_rsp_ring_off(&shm.geo, slot) :
+			 shmf_req_ring_off(&shm.geo, slot);
+	u32 *headp = rsp ? &s->rsp_head : &s->req_head;
+	u32 nr = shm.geo.ring_elems, head = READ_ONCE(*headp);
+	u32 pos = head & (nr - 1), n = publish ? publish : h->nr_elems;
+	struct shmf_msg pad;
+
+	if (pos + n + 1 > nr) {
+		vt_msg(&pad, SHMF_OP_PAD, 0, nr - pos, 0, 0);
+		memcpy(shm_at(ring + (u64)pos * SHMF_ELEM_SIZE), &pad,
+		       sizeof(pad));
+		head += nr - pos;
+		pos = 0;
+	}
+	memset(shm_at(ring + (u64)pos * SHMF_ELEM_SIZE), 0,
+	       (size_t)n * SHMF_ELEM_SIZE);
+	memcpy(shm_at(ring + (u64)pos * SHMF_ELEM_SIZE), h, sizeof(*h));
+	__atomic_store_n(headp, head + n, __ATOMIC_RELEASE);
+}
+
+/* Until the consumer of the ring caught up (or the QP went to ERR). */
+static bool vt_drained(struct ib_qp *qp, u32 slot, bool rsp)
+{
+	struct shmf_qp *s = shm_qp(slot);
+	struct ib_qp_attr attr;
+	unsigned int i;
+
+	for (i = 0; i < 200; i++) {
+		if (rsp ? READ_ONCE(s->rsp_tail) == READ_ONCE(s->rsp_head) :
+			  READ_ONCE(s->req_tail) == READ_ONCE(s->req_head))
+			return true;
+		if (!ib_query_qp(qp, &attr) && attr.qp_state == IB_QPS_ERR)
+			return true;
+		msleep(5);
+	}
+	return false;
+}
+
+static int vt_ping(struct vt *vt, struct ib_qp *qp, u64 id)
+{
+	u8 buf[32];
+
+	if (vt_post_recv(qp, id, buf, sizeof(buf), vt->pd->local_dma_lkey) ||
+	    vt_post_send(qp, IB_WR_SEND, id + 1, buf, 20,
+			 vt->pd->local_dma_lkey, IB_SEND_SIGNALED, 0))
+		return selftest_fail("cannot post");
+	if (vt_expect(vt, vt->rcq, id, IB_WC_SUCCESS, IB_WC_RECV, VT_TIMEOUT) ||
+	    vt_expect(vt, vt->scq, id + 1, IB_WC_SUCCESS, IB_WC_SEND,
+		      VT_TIMEOUT))
+		return -1;
+	return 0;
+}
+
+/* A message that breaks the framing or the sequence: the QP is lost. */
+static int vt_expect_lost(struct vt *vt, int q, u32 slot, bool rsp,
+			  const struct shmf_msg *h, u32 publish)
+{
+	struct ib_qp_attr attr = { 0 };
+	struct ib_qp *qp = vt->qp[q];
+	u8 buf[16];
+
+	if (vt_post_recv(qp, 77, buf, sizeof(buf), vt->pd->local_dma_lkey))
+		return selftest_fail("cannot post");
+	vt->fatal[q] = false;
+	vt_inject(slot, rsp, h, publish);
+	if (!vt_wait_flag(vt, &vt->fatal[q], VT_TIMEOUT))
+		return selftest_fail("QP not lost after opcode %#x psn %llu",
+				     h->opcode, h->psn);
+	if (ib_query_qp(qp, &attr) || attr.qp_state != IB_QPS_ERR)
+		return selftest_fail("QP in %s", ib_qp_state_name(attr.qp_state));
+	if (vt_expect(vt, vt->rcq, 77, IB_WC_WR_FLUSH_ERR, IB_WC_RECV,
+		      VT_TIMEOUT))
+		return -1;
+	/* Back in business through RESET. */
+	attr.qp_state = IB_QPS_RESET;
+	vt->est[q] = false;
+	if (ib_modify_qp(qp, &attr, IB_QP_STATE) ||
+	    vt_connect(vt, q, shm.self, 3, 0) || !vt_wait_est(vt, q, VT_TIMEOUT))
+		return selftest_fail("cannot reconnect");
+	return vt_ping(vt, qp, 80);
+}
+
+/*
+ * Garbage on the rings of a loopback connection: malformed messages are
+ * dropped and counted and the QP carries on; a message that breaks the
+ * framing or the sequence loses the connection (ERR, flushed, event);
+ * nothing else happens.
+ */
+SELFTEST(verbs_loopback_garbage)
+{
+	struct shmf_node_errors *err = &shm_self()->err, before;
+	u32 slot = SHMF_QP_INDEX(shm.self, shm.self, 3);
+	struct shmf_qp *s = shm_qp(slot);
+	struct shmf_msg h;
+	struct ib_qp *qp;
+	u64 dropped;
+	struct vt vt;
+	int q;
+
+	if (vt_skip("verbs_loopback_garbage"))
+		return 0;
+	q = vt_loopback(&vt, 3, 0, IB_SIGNAL_ALL_WR, 0);
+	if (q < 0)
+		return -1;
+	qp = vt.qp[q];
+	if (vt_ping(&vt, qp, 1))
+		goto fail;
+	memcpy(&before, err, sizeof(before));
+	dropped = READ_ONCE(s->req_dropped);
+
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 1, 0, 0);
+	h.hdr_len = 16;
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 2, 100000, 0);
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_SEND, 0, 2, 6, 0);		/* not inline */
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, 0x55, SHMF_MSG_INLINE, 2, 6, 0);
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_WRITE, 0, 1, 8, 0);		/* one-sided here */
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_ACK, 0, 1, 0, 0);		/* wrong ring */
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_PAD, 0, 1, 0, 0);		/* not to the end */
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 2, 6, 0);
+	h.src_gen = shm.gen + 7;			/* stale */
+	vt_inject(slot, false, &h, 0);
+	vt_msg(&h, 0x66, 0, 1, 0, 0);			/* response ring */
+	vt_inject(slot, true, &h, 0);
+	ST_ASSERT(vt_drained(qp, slot, false) && vt_drained(qp, slot, true));
+	ST_EQ(err->rx_truncated - before.rx_truncated, 1);
+	ST_EQ(err->rx_bad_length - before.rx_bad_length, 3);
+	ST_EQ(err->rx_bad_opcode - before.rx_bad_opcode, 4);
+	ST_EQ(READ_ONCE(s->req_dropped) - dropped, 8);
+	ST_ASSERT(!vt.fatal[q]);
+	if (vt_ping(&vt, qp, 10))
+		goto fail;
+
+	/* Lost: a bad magic, an element count off the ring, a psn gap. */
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 1, 0, 0);
+	h.magic = 0xbad;
+	if (vt_expect_lost(&vt, q, slot, false, &h, 0))
+		goto fail;
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 5, 256, 0);
+	if (vt_expect_lost(&vt, q, slot, false, &h, 1))
+		goto fail;
+	vt_msg(&h, SHMF_OP_SEND, SHMF_MSG_INLINE, 1, 0, 1000000);
+	if (vt_expect_lost(&vt, q, slot, false, &h, 0))
+		goto fail;
+	/* A response to a request never sent. */
+	vt_msg(&h, SHMF_OP_ACK, 0, 1, 0, 1000000);
+	if (vt_expect_lost(&vt, q, slot, true, &h, 0))
+		goto fail;
+	vt_close(&vt);
+	return 0;
+fail:
+	vt_close(&vt);
+	return -1;
+}

@@ -464,7 +464,7 @@ static int shm_swqe_init(struct shm_qp *qp, struct shm_swqe *wqe,
 	u64 length = 0, limit;
 	int i;
 
-	if (wr->num_sge < 0 || wr->num_sge > SHM_MAX_SGE)
+	if (wr->num_sge < 0 || wr->num_sge > qp->max_send_sge)
 		return -EINVAL;
 	switch (wr->opcode) {
 	case IB_WR_SEND:
@@ -559,7 +559,7 @@ int shm_post_recv(struct ib_qp *ibqp, const struct ib_recv_wr *wr,
 			ret = -ENOMEM;
 			break;
 		}
-		if (wr->num_sge < 0 || wr->num_sge > SHM_MAX_SGE) {
+		if (wr->num_sge < 0 || wr->num_sge > qp->max_recv_sge) {
 			ret = -EINVAL;
 			break;
 		}

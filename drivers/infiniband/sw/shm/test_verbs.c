@@ -402,6 +402,18 @@ SELFTEST(verbs_api)
 	ST_EQ(attr.qp_state, IB_QPS_RTR);
 	ST_EQ(attr.dest_node, shm.self);
 	ST_EQ(attr.cap.max_send_wr, 4);
+	ST_EQ(attr.cap.max_send_sge, 4);
+	/* More sges than the QP was created for. */
+	{
+		struct ib_sge sg[5] = { 0 };
+		struct ib_recv_wr rwr = { .sg_list = sg, .num_sge = 5 };
+		const struct ib_recv_wr *bad = NULL;
+
+		ST_EQ(ib_post_recv(vt.qp[q], &rwr, &bad), -EINVAL);
+		ST_ASSERT(bad == &rwr);
+		rwr.num_sge = 4;
+		ST_EQ(ib_post_recv(vt.qp[q], &rwr, &bad), 0);
+	}
 
 	/* Objects in use cannot go. */
 	ST_EQ(ib_destroy_cq(vt.scq), -EBUSY);

@@ -324,6 +324,8 @@ static struct ib_qp *shm_create_qp(struct ib_pd *ibpd,
 	qp->state = IB_QPS_RESET;
 	qp->sig_type = attr->sq_sig_type;
 	qp->max_inline = attr->cap.max_inline_data;
+	qp->max_send_sge = attr->cap.max_send_sge;
+	qp->max_recv_sge = attr->cap.max_recv_sge;
 	qp->sq_cap = attr->cap.max_send_wr;
 	qp->rq_cap = attr->cap.max_recv_wr;
 	qp->sq_size = shm_pow2(qp->sq_cap);
@@ -615,8 +617,8 @@ static int shm_query_qp(struct ib_qp *ibqp, struct ib_qp_attr *attr)
 	}
 	attr->cap.max_send_wr = qp->sq_cap;
 	attr->cap.max_recv_wr = qp->rq_cap;
-	attr->cap.max_send_sge = SHM_MAX_SGE;
-	attr->cap.max_recv_sge = SHM_MAX_SGE;
+	attr->cap.max_send_sge = qp->max_send_sge;
+	attr->cap.max_recv_sge = qp->max_recv_sge;
 	attr->cap.max_inline_data = qp->max_inline;
 	spin_unlock(&qp->lock);
 	return 0;

@@ -96,6 +96,8 @@ struct shm_qp {
 	int access;			/* qp_access_flags */
 	enum ib_sig_type sig_type;
 	u32 max_inline;
+	u32 max_send_sge;
+	u32 max_recv_sge;
 
 	/* The connection: slot (self, peer, index) and its peer slot. */
 	bool bound;

@@ -348,6 +348,21 @@ static void print_errors(struct region *r)
 		printf("  none\n");
 }
 
+/*
+ * Is the connection of slot q linked: both slots in rtr or rts, each
+ * following the other's epoch (Documentation/fabric-shm-layout.md, 6)?
+ */
+static int qp_linked(struct region *r, struct shmf_qp *q)
+{
+	struct shmf_qp *p = qp(r, SHMF_QP_INDEX(q->dst, q->src, q->index));
+	unsigned int s1 = load32(&q->state), s2 = load32(&p->state);
+
+	return (s1 == SHMF_QP_RTR || s1 == SHMF_QP_RTS) &&
+	       (s2 == SHMF_QP_RTR || s2 == SHMF_QP_RTS) &&
+	       load32(&q->epoch) && load32(&q->peer_epoch) == load32(&p->epoch) &&
+	       load32(&p->peer_epoch) == load32(&q->epoch);
+}
+
 static void print_qps(struct region *r)
 {
 	unsigned int i, used = 0, pending = 0;
@@ -363,11 +378,15 @@ static void print_qps(struct region *r)
 			continue;
 		used++;
 		pending += req + rsp;
-		printf("  qp %u->%u/%u qpn %#x %-5s req %u/%u used (head %u tail %u), rsp %u/%u used, dropped %llu\n",
+		printf("  qp %u->%u/%u qpn %#x %-5s req %u/%u used (head %u tail %u), rsp %u/%u used, dropped %llu",
 		       q->src, q->dst, q->index, q->qpn,
 		       shmf_qp_state_name(state), req, q->req.nr_elems,
 		       load32(&q->req_head), load32(&q->req_tail), rsp,
 		       q->rsp.nr_elems, load64(&q->req_dropped));
+		if (load32(&q->epoch))
+			printf(", epoch %u%s", load32(&q->epoch),
+			       qp_linked(r, q) ? ", linked" : "");
+		printf("\n");
 	}
 	if (!used)
 		printf("  none\n");

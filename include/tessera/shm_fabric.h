@@ -185,7 +185,12 @@ struct shmf_mr {
 	u64 length;		/* bytes */
 	u32 pd;			/* owner's protection domain handle */
 	u32 pad;
-	u8 reserved[32];
+	/*
+	 * Accesses in progress, one byte per accessing node (atomic adds by
+	 * that node): the owner clears rkey, then waits for them to drain.
+	 */
+	u8 busy[SHMF_MAX_NODES];
+	u8 reserved[16];
 };
 
 /* A ring descriptor: static, written when the region is formatted. */
@@ -217,10 +222,13 @@ struct shmf_qp {
 	u32 src;
 	u32 dst;
 	u32 index;		/* q */
-	u32 flags;
-	u32 src_gen;		/* src's generation when it moved to INIT */
+	u32 flags;		/* SHMF_ACCESS_REMOTE_*: what src's QP accepts */
+	u32 src_gen;		/* src's generation when it moved to RTR */
 	u32 dst_gen;		/* dst's generation it connected to (RTR) */
-	u8 pad0[32];
+	u32 epoch;		/* src's connection number, +1 at every RTR */
+	u32 peer_epoch;		/* the peer slot's epoch src connected to */
+	u32 pd;			/* src's protection domain handle */
+	u8 pad0[20];
 
 	/* line 1: static ring descriptors */
 	struct shmf_ring req;	/* src -> dst: dst consumes */
@@ -270,6 +278,7 @@ struct shmf_qp {
 #define SHMF_MSG_INLINE		0x01	/* payload follows the header */
 #define SHMF_MSG_SIGNALED	0x02	/* requester wants a completion */
 #define SHMF_MSG_SOLICITED	0x04
+#define SHMF_MSG_MORE		0x08	/* SEND: more segments follow */
 
 /* NAK status (struct shmf_msg.status) */
 #define SHMF_ST_OK		0
@@ -316,6 +325,8 @@ _Static_assert(__builtin_offsetof(struct shmf_header, claim_conflicts) == 192, "
 _Static_assert(__builtin_offsetof(struct shmf_node, hb_count) == 64, "hb line");
 _Static_assert(__builtin_offsetof(struct shmf_node, err) == 128, "err line");
 _Static_assert(__builtin_offsetof(struct shmf_node, dead_by) == 192, "dead line");
+_Static_assert(__builtin_offsetof(struct shmf_mr, busy) == 32, "mr busy");
+_Static_assert(__builtin_offsetof(struct shmf_qp, epoch) == 32, "qp epoch");
 _Static_assert(__builtin_offsetof(struct shmf_qp, req) == 64, "ring line");
 _Static_assert(__builtin_offsetof(struct shmf_qp, req_head) == 128, "src line");
 _Static_assert(__builtin_offsetof(struct shmf_qp, req_tail) == 192, "dst line");

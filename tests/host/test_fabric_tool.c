@@ -3,7 +3,7 @@
  * Host unit test of scripts/fabric-tool.c and the shared layout header:
  * argument parsing, the geometry for every region size, and format /
  * inject / status on a scratch file (ring framing, PAD at the wrap, full
- * rings).
+ * rings, linked connections).
  */
 #define main fabric_tool_main
 #include "../../scripts/fabric-tool.c"
@@ -152,6 +152,24 @@ static void test_file(void)
 	CHECK_INT(run(path, "inject", "0", "ok", "--from", "3", "--qp", "3", NULL), 0);
 	CHECK_UINT(qp(&r, SHMF_QP_INDEX(3, 0, 3))->req_head, 2);
 	CHECK_INT(run(path, "status", "--sample", "0", NULL), 0);
+
+	/* A connection is linked when each slot follows the other's epoch. */
+	{
+		struct shmf_qp *a = qp(&r, SHMF_QP_INDEX(2, 5, 1));
+		struct shmf_qp *b = qp(&r, SHMF_QP_INDEX(5, 2, 1));
+
+		CHECK(!qp_linked(&r, a));
+		a->state = SHMF_QP_RTS;
+		b->state = SHMF_QP_RTR;
+		a->epoch = 5;
+		b->epoch = 7;
+		a->peer_epoch = 7;
+		CHECK(!qp_linked(&r, a));
+		b->peer_epoch = 5;
+		CHECK(qp_linked(&r, a) && qp_linked(&r, b));
+		b->state = SHMF_QP_ERROR;
+		CHECK(!qp_linked(&r, a));
+	}
 
 	/* Formatting again resets every index. */
 	CHECK_INT(run(path, "format", NULL), 0);

@@ -18,6 +18,7 @@
 #include <tessera/version.h>
 #include <asm/processor.h>
 #include "shm.h"
+#include "verbs.h"
 
 #define SHM_NODE_INVALID	(FABRIC_NO_NODE - 1)
 #define SHM_WAIT_NOTE_MS	10000	/* "still waiting" every 10 s */
@@ -144,6 +145,8 @@ struct shm_watch {
 };
 
 static struct shm_watch shm_watch[SHMF_MAX_NODES];
+/* Observers run in several threads (waits, the verbs poller, tests). */
+static DEFINE_SPINLOCK(shm_watch_lock);
 
 /* Alive unless the count stood still for SHMF_HB_TIMEOUT_MS of our time. */
 static bool shm_observe(u32 id, u64 word)
@@ -188,15 +191,11 @@ static void shm_declare_dead(u32 id, u64 word, u64 last_count, u64 silent_ms)
 		id, shmf_role_name(READ_ONCE(n->role)), silent_ms);
 }
 
-bool fabric_node_alive(u32 id)
+static bool shm_node_alive_locked(u32 id)
 {
 	u64 word;
 	u32 state;
 
-	if (!shm.joined || id >= SHMF_MAX_NODES)
-		return false;
-	if (id == shm.self)
-		return true;
 	word = shm_load_word(id);
 	state = SHMF_WORD_STATE(word);
 	if (state != SHMF_NODE_CLAIMED && state != SHMF_NODE_UP) {
@@ -210,9 +209,30 @@ bool fabric_node_alive(u32 id)
 	return false;
 }
 
+bool fabric_node_alive(u32 id)
+{
+	bool alive;
+
+	if (!shm.joined || id >= SHMF_MAX_NODES)
+		return false;
+	if (id == shm.self)
+		return true;
+	spin_lock(&shm_watch_lock);
+	alive = shm_node_alive_locked(id);
+	spin_unlock(&shm_watch_lock);
+	return alive;
+}
+
 bool shm_node_confirmed(u32 id)
 {
-	return fabric_node_alive(id) && shm_watch[id].advanced;
+	bool confirmed;
+
+	if (!shm.joined || id >= SHMF_MAX_NODES || id == shm.self)
+		return false;
+	spin_lock(&shm_watch_lock);
+	confirmed = shm_node_alive_locked(id) && shm_watch[id].advanced;
+	spin_unlock(&shm_watch_lock);
+	return confirmed;
 }
 
 void fabric_heartbeat(void)
@@ -614,4 +634,5 @@ void fabric_init(void)
 		return;
 	shm_start_heartbeat();
 	fabric_discover();
+	shm_verbs_init();
 }

@@ -257,7 +257,8 @@ static void msleep_ul(unsigned long ms)
 
 /*
  * How long fn(arg) takes: never less than min_ns (checked every time);
- * up to five tries to come in under max_ns.  Returns the best time.
+ * up to twenty tries to come in under max_ns, since a loaded host can
+ * stall the vCPU in any one of them.  Returns the best time.
  */
 static u64 time_delay(void (*fn)(unsigned long), unsigned long arg,
 		      u64 min_ns, u64 max_ns, bool *short_wait)
@@ -265,7 +266,7 @@ static u64 time_delay(void (*fn)(unsigned long), unsigned long arg,
 	u64 h0, d, best = U64_MAX;
 	unsigned int try;
 
-	for (try = 0; try < 5 && best > max_ns; try++) {
+	for (try = 0; try < 20 && best > max_ns; try++) {
 		h0 = hpet_ns();
 		fn(arg);
 		d = hpet_ns() - h0;

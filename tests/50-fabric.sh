@@ -130,18 +130,9 @@ test_fabric_idle_cluster() {
 		sleep 0.2
 	done
 	pids=$(pgrep -f "qemu-system.*$d/")
-	qemu_ticks() {
-		local p sum=0
-		for p in $pids; do
-			[ -r /proc/$p/stat ] || continue
-			set -- $(sed 's/.*) //' /proc/$p/stat)
-			sum=$((sum + ${12} + ${13}))	# utime + stime
-		done
-		echo $sum
-	}
-	t0=$(qemu_ticks)
+	t0=$(qemu_ticks $pids)
 	sleep 10
-	t1=$(qemu_ticks)
+	t1=$(qemu_ticks $pids)
 	kill "$cpid" 2>/dev/null
 	wait "$cpid" 2>/dev/null
 	[ "$(echo $pids | wc -w)" = 3 ] ||

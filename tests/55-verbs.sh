@@ -135,18 +135,9 @@ test_verbs_idle_connected() {
 	}
 	sleep 0.5
 	pids=$(pgrep -f "qemu-system.*$d/")
-	qemu_ticks() {
-		local p sum=0
-		for p in $pids; do
-			[ -r /proc/$p/stat ] || continue
-			set -- $(sed 's/.*) //' /proc/$p/stat)
-			sum=$((sum + ${12} + ${13}))	# utime + stime
-		done
-		echo $sum
-	}
-	t0=$(qemu_ticks)
+	t0=$(qemu_ticks $pids)
 	sleep 10
-	t1=$(qemu_ticks)
+	t1=$(qemu_ticks $pids)
 	wait "$cpid"
 	local rc=$?
 	[ "$(echo $pids | wc -w)" = 2 ] ||

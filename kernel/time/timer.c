@@ -204,13 +204,11 @@ SELFTEST(timer_order)
  * meanwhile; so the time the loop saw no HPET progress for over a
  * millisecond is measured, and only the ticks of the rest are required.
  */
-SELFTEST(tick_jiffies_rate)
+static bool tick_rate_once(void)
 {
 	unsigned long j0, n;
 	u64 h0, h, prev, stalled = 0, need;
 
-	ST_ASSERT(tick_running());
-	ST_ASSERT(hpet_available());
 	j0 = jiffies;
 	h0 = prev = hpet_ns();
 	do {
@@ -223,8 +221,20 @@ SELFTEST(tick_jiffies_rate)
 	need = (h - h0 - min(stalled, h - h0)) * HZ / NSEC_PER_SEC;
 	pr_info("selftest: tick_jiffies_rate: %lu ticks in 100 ms (HZ=%d, %llu us stalled)\n",
 		n, HZ, stalled / 1000);
-	ST_ASSERT(n + 2 >= need && n <= HZ / 10 + 2);
-	return 0;
+	return n + 2 >= need && n <= HZ / 10 + 2;
+}
+
+/* Up to five tries: a host busy enough can spoil any single one. */
+SELFTEST(tick_jiffies_rate)
+{
+	int try;
+
+	ST_ASSERT(tick_running());
+	ST_ASSERT(hpet_available());
+	for (try = 0; try < 5; try++)
+		if (tick_rate_once())
+			return 0;
+	return selftest_fail("the tick rate was off in five tries of 100 ms");
 }
 
 SELFTEST(jiffies_conversions)

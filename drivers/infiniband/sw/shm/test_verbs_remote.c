@@ -810,3 +810,118 @@ SELFTEST_EXPLICIT_ONLY(verbs_remote_idle)
 	vr_close(&r);
 	return ret;
 }
+
+/*
+ * Every memory node at once (a 1P-2M cluster): one QP to each responder
+ * on the same CQs; echoes to all of them in flight together, each answer
+ * from the right node on the right QP; RDMA to each node's MR.
+ */
+SELFTEST_EXPLICIT_ONLY(verbs_remote_multi)
+{
+	enum { LEN = 65536 };
+	u32 peers[VT_MAX_QP], n = 0, id, i, k, len, dma;
+	struct vr_msg hello[VT_MAX_QP];
+	u8 *buf[VT_MAX_QP][4];
+	struct vt *vt = NULL;
+	struct ib_wc wc;
+	int ret = -1;
+
+	if (!fabric_joined() || !shm_dev) {
+		pr_info("selftest: verbs_remote_multi: no fabric, nothing to check\n");
+		return 0;
+	}
+	for (id = 0; id < SHMF_MAX_NODES && n < VT_MAX_QP; id++)
+		if (shm_node(id)->role == SHMF_ROLE_MEMORY &&
+		    shm_node_confirmed(id))
+			peers[n++] = id;
+	if (n < 2)
+		return selftest_fail("%u memory node(s); this test needs two", n);
+	memset(buf, 0, sizeof(buf));
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 4; k++)
+			if (!(buf[i][k] = vmalloc(LEN)))
+				goto out;
+	if (vt_open(&vt, 64))
+		goto out;
+	dma = vt->pd->local_dma_lkey;
+	/* buf[i][0..1]: receives from node i; [2]: to send; [3]: scratch. */
+	for (i = 0; i < n; i++) {
+		if (vt_add_qp(vt, 16, 2, 0, IB_SIGNAL_ALL_WR) != (int)i ||
+		    vt_connect(vt, i, peers[i], 0, 0)) {
+			selftest_fail("cannot connect to node %u", peers[i]);
+			goto out;
+		}
+		for (k = 0; k < 2; k++)
+			if (vt_post_recv(vt->qp[i], i * 2 + k, buf[i][k], LEN, dma))
+				goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!vt_wait_est(vt, i, VR_CONNECT_MS)) {
+			selftest_fail("no connection to node %u", peers[i]);
+			goto out;
+		}
+	/* The HELLOs, in any order. */
+	for (k = 0; k < n; k++) {
+		if (!vt_poll(vt, vt->rcq, &wc, VR_TIMEOUT)) {
+			selftest_fail("%u HELLOs of %u", k, n);
+			goto out;
+		}
+		i = wc.wr_id / 2;
+		ST_ASSERT(i < n && wc.qp == vt->qp[i] && wc.src_node == peers[i]);
+		memcpy(&hello[i], buf[i][wc.wr_id % 2], sizeof(hello[i]));
+		ST_EQ(hello[i].op, VR_HELLO);
+		ST_EQ(vt_post_recv(vt->qp[i], wc.wr_id, buf[i][wc.wr_id % 2],
+				   LEN, dma), 0);
+	}
+	/* An echo to every node at once, each of its own size. */
+	for (i = 0; i < n; i++) {
+		vt_fill(buf[i][2], LEN, 40 + i);
+		ST_EQ(vt_post_send(vt->qp[i], IB_WR_SEND, 100 + i, buf[i][2],
+				   10000 + 1000 * i, dma, 0, 0), 0);
+	}
+	for (k = 0; k < 2 * n; k++) {
+		if (!vt_poll(vt, k < n ? vt->scq : vt->rcq, &wc, VR_TIMEOUT)) {
+			selftest_fail("echoes: %u completions of %u", k, 2 * n);
+			goto out;
+		}
+		if (k < n) {
+			ST_ASSERT(wc.status == IB_WC_SUCCESS &&
+				  wc.wr_id >= 100 && wc.wr_id < 100 + n);
+			continue;
+		}
+		i = wc.wr_id / 2;
+		len = 10000 + 1000 * i;
+		ST_ASSERT(i < n && wc.qp == vt->qp[i] && wc.src_node == peers[i]);
+		ST_EQ(wc.status, IB_WC_SUCCESS);
+		ST_EQ(wc.byte_len, len);
+		ST_EQ(wc.imm_data, vt_sum(buf[i][2], len));
+		ST_EQ(vt_sum(buf[i][wc.wr_id % 2], len), vt_sum(buf[i][2], len));
+	}
+	/* RDMA: each node's MR gets its own pattern, read back. */
+	for (i = 0; i < n; i++)
+		ST_EQ(vt_post_rdma(vt->qp[i], IB_WR_RDMA_WRITE, 200 + i,
+				   buf[i][2], LEN, dma, hello[i].arg[0],
+				   hello[i].arg[1], 0, 0), 0);
+	for (i = 0; i < n; i++)
+		ST_EQ(vt_post_rdma(vt->qp[i], IB_WR_RDMA_READ, 300 + i,
+				   buf[i][3], LEN, dma, hello[i].arg[0],
+				   hello[i].arg[1], 0, 0), 0);
+	for (k = 0; k < 2 * n; k++)
+		if (!vt_poll(vt, vt->scq, &wc, VR_TIMEOUT) ||
+		    wc.status != IB_WC_SUCCESS) {
+			selftest_fail("RDMA: completion %u of %u missing or failed",
+				      k, 2 * n);
+			goto out;
+		}
+	for (i = 0; i < n; i++)
+		ST_EQ(memcmp(buf[i][3], buf[i][2], LEN), 0);
+	pr_info("selftest: verbs_remote_multi: echoes and RDMA with %u memory nodes at once\n",
+		n);
+	ret = 0;
+out:
+	vt_close(vt);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 4; k++)
+			vfree(buf[i][k]);
+	return ret;
+}

@@ -148,3 +148,14 @@ test_verbs_idle_connected() {
 	expect_log "$d/P0.log" 'selftest: verbs_remote_idle \.\.\. ok' || return 1
 	[ "$used" -lt 33 ] || fail "idle cluster used ${used}% of a core" || return 1
 }
+
+# 1P-2M: the processor talks to both responders at once.
+test_verbs_1p2m() {
+	local d=$LOGDIR/verbs-1p2m
+	build processor && build memory || return 1
+	verbs_cluster verbs-1p2m 0 1P-2M --cmdline P="selftest=verbs_remote_multi" || return 1
+	expect_log "$d/P0.log" 'verbs_remote_multi: echoes and RDMA with 2 memory nodes at once' || return 1
+	expect_log "$d/P0.log" 'selftest: verbs_remote_multi \.\.\. ok' || return 1
+	expect_log "$d/M0.log" 'selftest: verbs_responder: serving processor node 0' || return 1
+	expect_log "$d/M1.log" 'selftest: verbs_responder: serving processor node 0' || return 1
+}

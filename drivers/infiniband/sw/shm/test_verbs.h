@@ -26,8 +26,11 @@ struct vt {
 	bool fatal[VT_MAX_QP];
 };
 
-/* Device, PD, CQs of cqe entries; 0 or -errno (logged). */
-int vt_open(struct vt *vt, int cqe);
+/*
+ * A new consumer in *vtp: device, PD, CQs of cqe entries; 0 or -errno
+ * (the failure recorded).  Destroys what a failed test left behind.
+ */
+int vt_open(struct vt **vtp, int cqe);
 /* A QP on the CQs; its index in vt->qp, or -errno. */
 int vt_add_qp(struct vt *vt, u32 send_wr, u32 recv_wr, u32 max_inline,
 	      enum ib_sig_type sig);
@@ -35,7 +38,7 @@ int vt_add_qp(struct vt *vt, u32 send_wr, u32 recv_wr, u32 max_inline,
 int vt_connect(struct vt *vt, int i, u32 peer, u32 index, int access);
 /* Wait for the QP's COMM_EST event; false on timeout. */
 bool vt_wait_est(struct vt *vt, int i, unsigned int timeout_ms);
-/* Destroy everything (QPs first). */
+/* Destroy everything (QPs first) and free vt; NULL is a no-op. */
 void vt_close(struct vt *vt);
 
 /* One completion from cq within timeout_ms (sleeping); 1, or 0. */

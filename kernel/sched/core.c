@@ -56,12 +56,12 @@ void activate_task(struct rq *rq, struct task_struct *p, int flags)
 {
 	enqueue_task(rq, p, flags);
 	rq->nr_running++;
-	WRITE_ONCE(p->on_rq, 1);
+	WRITE_ONCE(p->on_rq, TASK_ON_RQ_QUEUED);
 }
 
 void deactivate_task(struct rq *rq, struct task_struct *p, int flags)
 {
-	WRITE_ONCE(p->on_rq, 0);
+	WRITE_ONCE(p->on_rq, flags & DEQUEUE_MIGRATE ? TASK_ON_RQ_MIGRATING : 0);
 	rq->nr_running--;
 	dequeue_task(rq, p, flags);
 }

@@ -76,6 +76,16 @@ extern struct rq runqueues[NR_CPUS];
 #define DEQUEUE_MIGRATE		0x04
 
 /*
+ * p->on_rq: 0 not queued, TASK_ON_RQ_QUEUED queued (running included),
+ * TASK_ON_RQ_MIGRATING between the two run queues of a migration, which
+ * holds both their locks.  A waker that reads on_rq without a run-queue
+ * lock must see a migrating task as queued, or it would queue it a
+ * second time once the migration is done.
+ */
+#define TASK_ON_RQ_QUEUED	1
+#define TASK_ON_RQ_MIGRATING	2
+
+/*
  * A scheduling class.  All hooks run with rq->lock held and interrupts
  * disabled.  The running task of a class stays "queued" (p->on_rq) while
  * it runs; pick_next_task() chooses it and set_next_task() makes an

@@ -5,6 +5,7 @@
 #include <tessera/bug.h>
 #include <tessera/console.h>
 #include <tessera/fabric.h>
+#include <tessera/fit.h>
 #include <tessera/init.h>
 #include <tessera/kallsyms.h>
 #include <tessera/kthread.h>
@@ -54,6 +55,7 @@ static int kernel_init(void *unused)
 	workqueue_init();
 	pci_init();
 	fabric_init();
+	fit_init();
 	manager_init();
 	selftest_run_requested();
 

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _NET_FIT_INTERNAL_H
+#define _NET_FIT_INTERNAL_H
+
+/* Shared by the files of net/fit: the core, loopback, tests, benchmark. */
+#include <tessera/fit.h>
+#include <tessera/fit_transport.h>
+
+/* Request ids: a per-slot generation above the slot index. */
+#define FIT_REQ_SLOT_BITS	16
+#define FIT_REQ_SLOT(id)	((u32)((id) & ((1U << FIT_REQ_SLOT_BITS) - 1)))
+
+/* The watchdog's period while calls are in flight. */
+#define FIT_WATCH_MS		50
+
+/* Upper bound of the credits a transport may announce. */
+#define FIT_MAX_CREDITS		4096
+
+/* The request id a deferred reply will answer (tests). */
+u64 fit_deferred_req_id(const struct fit_deferred *d);
+
+/* A snapshot of the flow-control state with a peer (tests). */
+struct fit_peer_info {
+	bool up;
+	u32 credits;		/* announced by the transport */
+	u32 tx_in_use;		/* our messages it has not finished */
+	u32 rx_unfinished;	/* its messages we have not finished */
+	int inflight;		/* our calls to it in flight */
+};
+
+int fit_peer_info(u32 node, struct fit_peer_info *info);
+
+#ifdef CONFIG_FIT_LOOPBACK
+int fit_loopback_init(void);
+/* With fit_bench= on the command line: benchmark, then end the run. */
+void fit_bench_run(void);
+#else
+static inline int fit_loopback_init(void) { return 0; }
+static inline void fit_bench_run(void) { }
+#endif
+
+#endif /* _NET_FIT_INTERNAL_H */

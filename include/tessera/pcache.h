@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _TESSERA_PCACHE_H
+#define _TESSERA_PCACHE_H
+
+/*
+ * The processor cache (managers/processor/pcache): local DRAM holding
+ * the pages of user address spaces whose home is a memory node.  A user
+ * PTE maps a virtual page straight to its cache line.  Documentation/
+ * pcache.md has the geometry, the lock order and the counters.
+ *
+ * Callers: the user page-fault path, and the address-space syscalls
+ * (after the memory node agreed to the change, before they return).
+ * All may sleep; none may be called with mm->pt_lock held.
+ */
+#include <tessera/types.h>
+
+struct mm_struct;
+
+/* Reserve the cache (pcache=, pcache.ways=); the processor calls it once. */
+int pcache_init(void);
+
+/*
+ * A user fault at addr in mm (error_code as the CPU gave it: X86_PF_*).
+ * 0: the page is mapped now, retry the access.  -EFAULT: no VMA allows
+ * the access (the caller kills the process with a segfault line).
+ * -EHOSTDOWN, -ENOMEM, ...: the fill failed (the process is killed too,
+ * with that reason logged).
+ */
+int pcache_handle_fault(struct mm_struct *mm, unsigned long addr,
+			unsigned long error_code);
+
+/* Drop the lines of [start, end) without writing them back (munmap,
+ * MADV_DONTNEED: the memory node dropped the pages too). */
+void pcache_zap_range(struct mm_struct *mm, unsigned long start,
+		      unsigned long end);
+
+/* Write back the dirty lines of [start, end), then drop them all (before
+ * mremap moves pages on the memory node).  0 or a negative errno. */
+int pcache_flush_range(struct mm_struct *mm, unsigned long start,
+		       unsigned long end);
+
+/* Apply a new protection (MP_PROT_*) to the mapped lines of [start, end). */
+void pcache_protect_range(struct mm_struct *mm, unsigned long start,
+			  unsigned long end, u32 prot);
+
+/* The process is gone: drop all its lines (no write-back). */
+void pcache_exit_mm(struct mm_struct *mm);
+
+/* Counters as text (the /proc/pcache file); returns the length. */
+size_t pcache_stats_show(char *buf, size_t size);
+/* Print the counters on the console (pcache.stats=1, at process exit). */
+void pcache_print_stats(void);
+
+#endif /* _TESSERA_PCACHE_H */

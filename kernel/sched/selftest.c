@@ -778,7 +778,7 @@ static int excl_waiter_fn(void *arg)
 
 	for (;;) {
 		prepare_to_wait_exclusive(&excl_wq, &wait, TASK_UNINTERRUPTIBLE);
-		if (READ_ONCE(excl_go) || ms_since(t0) > 5000)
+		if (READ_ONCE(excl_go) || ms_since(t0) > 60000)
 			break;
 		schedule_timeout(HZ);
 		/* One wake-up lets exactly one of us through. */

@@ -861,6 +861,7 @@ SELFTEST(memory_mmap)
 	ST_EQ(st_miss(108, a1, true, NULL, NULL), -EFAULT);
 	ST_EQ(st_miss(108, a1 + PG, true, NULL, NULL), 0);
 	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
+	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
 	ST_EQ(st_mmap(108, 0x30000000, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), 0x30000000);
 	/* Linux's errors. */
 	ST_EQ(st_mmap(108, a1 + 1, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -EINVAL);
@@ -905,6 +906,11 @@ SELFTEST(memory_mmap_file)
 	ST_OK(st_wb_check(109, a + PG, 11, s.a, s.b));
 	ST_EQ(st_miss(109, a + 2 * PG, true, s.a, NULL), 1);
 	ST_ASSERT(!memcmp(s.a, bb->data + 4 * PG, PG));
+	/* Growing a file mapping in place shows more of the file. */
+	ST_EQ(st_mmap(109, 0x70000000, PG, MP_PROT_READ, MAP_PRIVATE | MAP_FIXED, h, 0, NULL), 0x70000000);
+	ST_EQ(st_mremap(109, 0x70000000, PG, 2 * PG, 0, 0, NULL), 0x70000000);
+	ST_EQ(st_miss(109, 0x70000000 + PG, false, s.a, NULL), 1);
+	ST_ASSERT(!memcmp(s.a, bb->data + PG, PG));
 	/* Past the end of the file: zeros. */
 	a = st_mmap(109, 0, 2 * PG, MP_PROT_READ, MAP_PRIVATE, hh, 0, NULL);
 	ST_OK(a);

@@ -583,7 +583,8 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 			return -ENOMEM;
 		if (addr < MM_MMAP_MIN)
 			return -EPERM;
-		if (!(r->flags & MAP_FIXED) && !range_is_free(ms, addr, addr + len))
+		if ((r->flags & MAP_FIXED_NOREPLACE) &&
+		    !range_is_free(ms, addr, addr + len))
 			return -EEXIST;
 	} else {
 		addr = unmapped_area(ms, len, ALIGN_DOWN(addr, PAGE_SIZE));
@@ -595,9 +596,13 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 		vflags = MP_VMA_FILE;
 		if (type != MAP_PRIVATE)
 			vflags |= MV_NOWRITE;
-		/* Past the end of the file reads as zero (Linux: SIGBUS). */
+		/*
+		 * fend is where the file ends, not the mapping: growing it
+		 * with mremap() shows more of the file.  Past the end of the
+		 * file reads as zero (Linux: SIGBUS).
+		 */
 		fend = addr + (r->offset < file->size ?
-			       min(file->size - r->offset, len) : 0);
+			       file->size - r->offset : 0);
 	} else {
 		vflags = MP_VMA_ANON | (type != MAP_PRIVATE ? MP_VMA_SHARED : 0);
 	}
@@ -825,8 +830,7 @@ int space_mremap(struct mspace *ms, const struct mp_mremap_req *r,
 	/* vma_map() may have split or freed v: look again. */
 	v = vma_find(ms, addr);
 	if (nv->file)
-		nv->fend = v->fend > addr ? new_addr + min(v->fend - addr, new_len)
-					  : new_addr;
+		nv->fend = v->fend > addr ? new_addr + (v->fend - addr) : new_addr;
 	pages_move(ms, addr, new_addr, min(old_len, new_len));
 	ret = space_unmap(ms, addr, addr + old_len);
 	if (ret)

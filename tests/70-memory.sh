@@ -6,7 +6,7 @@ MEMORY_TESTS="memory_archive memory_open_pread memory_stat memory_exec_tiny
 memory_exec_pie memory_exec_busybox memory_exec_errors memory_exec_replace
 memory_miss_writeback memory_piggyback memory_mmap memory_mmap_file
 memory_munmap memory_mprotect memory_brk memory_mremap memory_madvise
-memory_malformed memory_exit_frees"
+memory_malformed memory_exit_frees memory_concurrent"
 
 # memory_archive_build DIR: the archive the self-tests expect, in DIR.
 memory_archive_build() {
@@ -70,6 +70,20 @@ test_memory_selftests() {
 	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
 }
 
+# Two CPUs: the handlers really run at once (memory_concurrent).
+test_memory_smp2() {
+	local d=$OUT/memory-archive log=$LOGDIR/memory-smp2.log
+	build memory || return 1
+	memory_archive_build "$d" > "$LOGDIR/memory-archive.log" 2>&1 ||
+		fail "building the test archive failed: see $LOGDIR/memory-archive.log" || return 1
+	boot memory-smp2 0 --kernel out/memory/tessera.elf --mem 256M --smp 2 \
+		--module "$d/initrd.cpio:initrd.cpio" \
+		--cmdline "selftest=memory_concurrent,memory_exit_frees" --timeout 300 || return 1
+	expect_log "$log" 'selftest: memory_concurrent \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: summary: 2 passed, 0 failed' || return 1
+	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
+}
+
 # Without any module the memory image boots, serves nothing, and its
 # self-tests (as in selftest=all) say they have nothing to run on.
 test_memory_no_archive() {
@@ -80,5 +94,5 @@ test_memory_no_archive() {
 	expect_log "$log" 'memory: archive: no module: no files to serve' || return 1
 	expect_log "$log" 'memory: serving 1 archive entries to processors \(memproto v1\)' || return 1
 	expect_log "$log" 'selftest: memory_exec_tiny: skipped: no test archive' || return 1
-	expect_log "$log" 'selftest: summary: 19 passed, 0 failed' || return 1
+	expect_log "$log" 'selftest: summary: 20 passed, 0 failed' || return 1
 }

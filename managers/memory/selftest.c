@@ -10,7 +10,9 @@
 
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
+#include <tessera/delay.h>
 #include <tessera/fit.h>
+#include <tessera/kthread.h>
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
@@ -1357,6 +1359,142 @@ SELFTEST(memory_exit_frees)
 	ST_ASSERT(s2.free_pages < s0.free_pages);
 	ST_EQ(s2.nr_processes, s0.nr_processes + 1);
 	ST_EQ(st_exit(122), 0);
+	st_bufs_put(&s);
+	return 0;
+}
+
+/* ---------------------------------------------------------- concurrency -- */
+
+#define ST_CONC_THREADS	4
+#define ST_CONC_ROUNDS	150
+#define ST_CONC_BASE	0x10000000ULL
+
+struct st_conc {
+	u32 tgid;
+	unsigned int id;
+	int result;
+};
+
+/* Write back and read back pages of its own, as a pcache under load would. */
+static int st_conc_pages(struct st_conc *c)
+{
+	u8 *a = kmalloc(PG, GFP_KERNEL), *b = kmalloc(PG, GFP_KERNEL);
+	unsigned int i;
+	int ret = 0;
+
+	if (!a || !b)
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < ST_CONC_ROUNDS; i++) {
+		u64 addr = ST_CONC_BASE + ((i % 16) * ST_CONC_THREADS + c->id) * PG;
+
+		ret = st_wb_check(c->tgid, addr, c->id * 100000 + i, a, b);
+	}
+	kfree(a);
+	kfree(b);
+	return ret;
+}
+
+/* Meanwhile, change the address space elsewhere. */
+static int st_conc_churn(struct st_conc *c)
+{
+	unsigned int i;
+	s64 m;
+	int ret = 0;
+
+	for (i = 0; !ret && i < ST_CONC_ROUNDS; i++) {
+		m = st_mmap(c->tgid, 0, (1 + i % 7) * PG, RW, MAP_ANON_PRIV, 0, 0, NULL);
+		if (m < 0)
+			return m;
+		ret = st_range(MEMOP_MPROTECT, c->tgid, m, PG, MP_PROT_READ);
+		if (!ret)
+			ret = st_range(MEMOP_MUNMAP, c->tgid, m, (1 + i % 7) * PG, 0);
+		if (!ret && st_brk(c->tgid, 0x406000 + (i % 9) * PG) !=
+		    (s64)(0x406000 + (i % 9) * PG))
+			ret = -ENOMEM;
+	}
+	return ret;
+}
+
+static int st_conc_fn(void *arg)
+{
+	struct st_conc *c = arg;
+
+	c->result = c->id < ST_CONC_THREADS ? st_conc_pages(c) : st_conc_churn(c);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* Misses until the process is gone: every answer is data or -ESRCH. */
+static int st_race_fn(void *arg)
+{
+	struct st_conc *c = arg;
+	int ret;
+
+	do {
+		ret = st_miss(c->tgid, ST_CONC_BASE, false, NULL, NULL);
+	} while (ret >= 0 && !kthread_should_stop());
+	c->result = ret == -ESRCH || ret >= 0 ? 0 : ret;
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+static int st_run_threads(struct st_conc *c, unsigned int n,
+			  int (*fn)(void *), u32 exit_tgid)
+{
+	struct task_struct *t[ST_CONC_THREADS + 1];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		t[i] = kthread_run(fn, &c[i], "memtest/%u", i);
+		if (IS_ERR(t[i]))
+			return PTR_ERR(t[i]);
+	}
+	if (exit_tgid) {
+		msleep(20);
+		st_exit(exit_tgid);
+	}
+	for (i = 0; i < n; i++)
+		kthread_stop(t[i]);
+	return 0;
+}
+
+SELFTEST(memory_concurrent)
+{
+	struct st_conc c[ST_CONC_THREADS + 1];
+	struct mp_stats_reply s0, s1;
+	struct st_bufs s;
+	unsigned int i;
+
+	ST_NEED_ARCHIVE();
+	ST_OK(st_bufs_get(&s));
+	ST_OK(st_stats(&s0));
+	ST_OK(st_exec_simple(130, "/bin/tiny", s.rep));
+	ST_EQ(st_mmap(130, ST_CONC_BASE, 16 * ST_CONC_THREADS * PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), ST_CONC_BASE);
+	for (i = 0; i <= ST_CONC_THREADS; i++)
+		c[i] = (struct st_conc){ .tgid = 130, .id = i };
+	ST_OK(st_run_threads(c, ST_CONC_THREADS + 1, st_conc_fn, 0));
+	for (i = 0; i <= ST_CONC_THREADS; i++)
+		if (c[i].result)
+			return selftest_fail("thread %u: %d", i, c[i].result);
+	ST_EQ(st_exit(130), 0);
+
+	/* An exit while misses are in flight. */
+	ST_OK(st_exec_simple(131, "/bin/tiny", s.rep));
+	ST_EQ(st_mmap(131, ST_CONC_BASE, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), ST_CONC_BASE);
+	ST_OK(st_wb_check(131, ST_CONC_BASE, 1, s.a, s.b));
+	for (i = 0; i < ST_CONC_THREADS; i++)
+		c[i] = (struct st_conc){ .tgid = 131, .id = i };
+	ST_OK(st_run_threads(c, ST_CONC_THREADS, st_race_fn, 131));
+	for (i = 0; i < ST_CONC_THREADS; i++)
+		if (c[i].result)
+			return selftest_fail("racing thread %u: %d", i, c[i].result);
+	ST_EQ(st_exit(131), -ESRCH);
+	ST_OK(st_stats(&s1));
+	ST_EQ(s1.nr_processes, s0.nr_processes);
+	ST_EQ(s1.nr_backing_pages, s0.nr_backing_pages);
 	st_bufs_put(&s);
 	return 0;
 }

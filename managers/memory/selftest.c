@@ -519,6 +519,7 @@ SELFTEST(memory_exec_tiny)
 {
 	static const char *const argv[] = { "tiny", "a1", "arg two", NULL };
 	static const char *const envp[] = { "HOME=/", "X=1", NULL };
+	/* binutils' -z separate-code: a page each from 0x400000. */
 	static const struct mp_vma want[] = {
 		{ 0x400000, 0x401000, MP_PROT_READ, MP_VMA_FILE },
 		{ 0x401000, 0x402000, MP_PROT_READ | MP_PROT_EXEC, MP_VMA_FILE },

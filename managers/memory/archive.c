@@ -309,12 +309,12 @@ restart:
 		clen = path - c;
 		for (rest = path; *rest == '/'; rest++)
 			;
-		if (clen == 1 && c[0] == '.')
-			continue;
 		if (!MF_ISDIR(f)) {
 			ret = -ENOTDIR;
 			goto out;
 		}
+		if (clen == 1 && c[0] == '.')
+			continue;
 		if (clen == 2 && c[0] == '.' && c[1] == '.') {
 			while (curlen && cur[--curlen] != '/')
 				;

@@ -405,6 +405,7 @@ SELFTEST(memory_archive)
 	ST_EQ(archive_lookup("/nope", 5, true, &f), -ENOENT);
 	ST_EQ(archive_lookup("/etc/hello.txt/x", 16, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/etc/hello.txt/", 15, true, &f), -ENOTDIR);
+	ST_EQ(archive_lookup("/etc/hello.txt/.", 16, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/bin/sh/", 8, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/etc/", 5, true, &f), 0);
 	ST_EQ(archive_lookup("", 0, true, &f), -ENOENT);
@@ -468,6 +469,7 @@ SELFTEST(memory_open_pread)
 	ST_EQ(st_open("/etc/new", 0101, NULL), -EROFS);		/* O_CREAT */
 	ST_EQ(st_open("/etc/hello.txt", 0300, NULL), -EEXIST);	/* O_EXCL */
 	ST_EQ(st_open("/etc", 02, NULL), -EISDIR);
+	ST_EQ(st_open("/etc", 0100, NULL), -EISDIR);		/* O_CREAT */
 	ST_EQ(st_open("/etc/missing", 0, NULL), -ENOENT);
 	ST_EQ(st_open("/etc/hello.txt", 0200000, NULL), -ENOTDIR);
 	ST_EQ(st_open("/bin/sh", 0400000, NULL), -ELOOP);	/* O_NOFOLLOW */

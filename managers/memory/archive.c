@@ -229,7 +229,7 @@ static void archive_load(const struct boot_module *m)
 	pr_info("archive: %u files, %llu.%llu MiB from module \"%s\"\n", nr,
 		bytes >> 20, ((bytes & (SZ_1M - 1)) * 10) >> 20, m->cmdline);
 	if (skipped)
-		pr_warn("archive: module \"%s\": %u entries skipped (special files or \"..\" in the name)\n",
+		pr_warn("archive: module \"%s\": %u entries skipped (special files, \"..\" in names)\n",
 			m->cmdline, skipped);
 }
 

@@ -729,7 +729,8 @@ SELFTEST(memory_exec_errors)
 	r->tgid = 104;
 	r->argc = 2;
 	r->strings_len = 14;
-	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096), 0 + sizeof(*s.rep) + 6 * sizeof(struct mp_vma));
+	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096),
+	      sizeof(*s.rep) + 6 * sizeof(struct mp_vma));
 	ST_EQ(st_exit(104), 0);
 	r->argc = 3;
 	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096), -EINVAL);
@@ -901,8 +902,11 @@ SELFTEST(memory_mmap)
 	ST_EQ(st_miss(108, a1, true, NULL, NULL), -EFAULT);
 	ST_EQ(st_miss(108, a1 + PG, true, NULL, NULL), 0);
 	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
-	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
-	ST_EQ(st_mmap(108, 0x30000000, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), 0x30000000);
+	ST_EQ(st_mmap(108, a1, PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0, 0,
+		      NULL), -EEXIST);
+	ST_EQ(st_mmap(108, 0x30000000, PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), 0x30000000);
 	/* Linux's errors. */
 	ST_EQ(st_mmap(108, a1 + 1, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -EINVAL);
 	ST_EQ(st_mmap(108, 0, 0, RW, MAP_ANON_PRIV, 0, 0, NULL), -EINVAL);
@@ -912,7 +916,9 @@ SELFTEST(memory_mmap)
 	ST_EQ(st_mmap(108, 0, PG, RW, MAP_ANON_PRIV, 0, 100, NULL), -EINVAL);
 	ST_EQ(st_mmap(108, 0x1000, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -EPERM);
 	ST_EQ(st_mmap(108, MM_TASK_SIZE - PG, 2 * PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -ENOMEM);
-	ST_EQ(st_mmap(108, 0, PG, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, 0, 0, NULL), -EOPNOTSUPP);
+	ST_EQ(st_mmap(108, 0, PG, RW,
+		      MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, 0, 0,
+		      NULL), -EOPNOTSUPP);
 	ST_EQ(st_mmap(108, 0, PG, RW, MAP_PRIVATE, 12345, 0, NULL), -EBADF);
 	ST_EQ(st_mmap(999, 0, PG, RW, MAP_ANON_PRIV, 0, 0, NULL), -ESRCH);
 	ST_EQ(st_exit(108), 0);

@@ -37,6 +37,10 @@ C
 	printf 'hello from the archive\n' > "$root/etc/hello.txt"
 	printf 'lib data\n' > "$root/usr/lib/data.txt"
 	: > "$root/etc/memory-selftest"
+	printf 'late\n' > "$root/etc/over.txt"
+	# An earlier archive whose /etc/over.txt the main one replaces.
+	mkdir -p "$d/early/etc" && printf 'early\n' > "$d/early/etc/over.txt" &&
+	(cd "$d/early" && find . | cpio -o -H newc --quiet) > "$d/early.cpio" || return 1
 	cp "$root/bin/tiny" "$root/etc/noexec" && chmod 644 "$root/etc/noexec"
 	head -c 5000 /dev/urandom > "$root/bin/garbage" && chmod 755 "$root/bin/garbage"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$d/initrd.cpio" || return 1
@@ -51,7 +55,8 @@ test_memory_selftests() {
 	memory_archive_build "$d" > "$LOGDIR/memory-archive.log" 2>&1 ||
 		fail "building the test archive failed: see $LOGDIR/memory-archive.log" || return 1
 	boot memory 0 --kernel out/memory/tessera.elf --mem 256M \
-		--module "$d/bad.cpio:bad.cpio" --module "$d/initrd.cpio:initrd.cpio" \
+		--module "$d/early.cpio:early.cpio" --module "$d/bad.cpio:bad.cpio" \
+		--module "$d/initrd.cpio:initrd.cpio" \
 		--module "$d/short.cpio:short.cpio" \
 		--cmdline "selftest=memory_*" --timeout 300 || return 1
 	for t in $MEMORY_TESTS; do
@@ -59,7 +64,8 @@ test_memory_selftests() {
 		n=$((n + 1))
 	done
 	expect_log "$log" "selftest: summary: $n passed, 0 failed" || return 1
-	expect_log "$log" 'memory: archive: 9 files, [0-9.]+ MiB from module "initrd.cpio"' || return 1
+	expect_log "$log" 'memory: archive: 10 files, [0-9.]+ MiB from module "initrd.cpio"' || return 1
+	expect_log "$log" 'memory: archive: 1 file, 0.0 MiB from module "early.cpio"' || return 1
 	expect_log "$log" 'memory: archive: module "bad.cpio" ignored: bad magic at offset 0' || return 1
 	expect_log "$log" 'memory: archive: module "short.cpio" ignored: truncated' || return 1
 	expect_log "$log" 'memory: exec /bin/tiny for 0:[0-9]+: 6 VMAs, entry 0x401000' || return 1

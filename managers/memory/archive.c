@@ -226,8 +226,9 @@ static void archive_load(const struct boot_module *m)
 		f->data = e.data;
 		tree_insert(f);
 	}
-	pr_info("archive: %u files, %llu.%llu MiB from module \"%s\"\n", nr,
-		bytes >> 20, ((bytes & (SZ_1M - 1)) * 10) >> 20, m->cmdline);
+	pr_info("archive: %u file%s, %llu.%llu MiB from module \"%s\"\n", nr,
+		nr == 1 ? "" : "s", bytes >> 20,
+		((bytes & (SZ_1M - 1)) * 10) >> 20, m->cmdline);
 	if (skipped)
 		pr_warn("archive: module \"%s\": %u entries skipped (special files, \"..\" in names)\n",
 			m->cmdline, skipped);

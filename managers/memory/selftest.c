@@ -410,6 +410,9 @@ SELFTEST(memory_archive)
 	ST_EQ(archive_lookup("/etc/", 5, true, &f), 0);
 	ST_EQ(archive_lookup("", 0, true, &f), -ENOENT);
 	ST_EQ(archive_lookup("/bin\0/sh", 8, true, &f), -EINVAL);
+	/* A later archive's file replaces an earlier one's. */
+	ST_EQ(archive_lookup("/etc/over.txt", 13, true, &f), 0);
+	ST_ASSERT(f->size == 5 && !memcmp(f->data, "late\n", 5));
 	/* The corrupt and truncated modules added nothing. */
 	ST_ASSERT(!st_file("/TRAILER!!!"));
 	return 0;

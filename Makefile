@@ -95,7 +95,7 @@ $(objtree):
 	$(Q)mkdir -p $@
 
 ifeq ($(config-goals),)
-ifeq ($(filter clean distclean help setup test run fabric-tool usr,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean help setup test run run-node fabric-tool usr,$(MAKECMDGOALS)),)
 # Every build needs a configuration; start from the processor defconfig
 # rather than fail, and say so.
 $(KCONFIG_CONFIG): | $(objtree)
@@ -250,7 +250,7 @@ $(objtree)/tessera.elf: $(objs) $(lds) $(kallsyms)
 
 # ---------------------------------------------------------------------------
 # Images, install, run, test
-PHONY += iso install run __run test setup clean distclean help
+PHONY += iso install run run-node __run test setup clean distclean help
 
 iso: $(objtree)/tessera.iso
 $(objtree)/tessera.iso: $(objtree)/tessera.elf $(srctree)/scripts/mkiso
@@ -265,7 +265,17 @@ setup:
 	$(Q)$(srctree)/scripts/setup
 
 # "run" installs the tools first: configuring needs kconfig-frontends.
+# It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
+# with P0's console on this terminal, running RUN_INIT from the archive.
+# "run-node" boots the one image of this tree (O=) instead.
+RUN_LAYOUT ?= 1P-1M
+RUN_INIT ?= /bin/hello
 run:
+	$(Q)$(srctree)/scripts/setup
+	$(Q)$(srctree)/scripts/cluster $(RUN_LAYOUT) --interactive --init "$(RUN_INIT)" \
+		$(if $(RUN_CMDLINE),--cmdline P="$(RUN_CMDLINE)") $(RUN_ARGS)
+
+run-node:
 	$(Q)$(srctree)/scripts/setup
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) __run
 
@@ -291,7 +301,8 @@ help:
 	@echo '                defconfig (= processor) menuconfig olddefconfig savedefconfig'
 	@echo 'Build:          all (default) iso install [INSTALL_PATH=DIR] fabric-tool'
 	@echo '                usr (static test programs: DIR/usr/glibc, DIR/usr/musl)'
-	@echo 'Run and test:   run test setup'
+	@echo 'Run and test:   run [RUN_INIT="/bin/prog args"] [RUN_LAYOUT=1P-1M] [RUN_CMDLINE=P-params]'
+	@echo '                run-node [RUN_CMDLINE=...] (this tree alone) test setup'
 	@echo 'Cleaning:       clean distclean'
 	@echo 'Options:        O=DIR (output tree, default build/)  V=1 (verbose)'
 

@@ -117,3 +117,15 @@ test_usr_host_bench() {
 		expect_log "$usr_out" '^bench: done$' || return 1
 	done
 }
+
+# The Linux half of scripts/bench-pcache: Debian's kernel in QEMU with a
+# busybox initramfs runs bench (about 5 s under TCG).
+test_usr_bench_pcache_linux() {
+	local log=$LOGDIR/bench-pcache-linux.out
+	usr_build || return 1
+	scripts/bench-pcache --linux-only --no-build --region 8 --zero 2 \
+		--out "$OUT/bench-pcache-smoke" > "$log" 2>&1 ||
+		fail "bench-pcache --linux-only failed: see $log" || return 1
+	expect_log "$log" '^bench-pcache: miss latency: linux [0-9.]+ us \([0-9]+ cycles\)$' || return 1
+	expect_log "$log" '^bench-pcache: misses per second: linux [0-9]+$' || return 1
+}

@@ -18,6 +18,7 @@ test_pcache_selftests() {
 	done
 	expect_log "$log" "selftest: summary: $n passed, 0 failed" || return 1
 	expect_log "$log" 'selftest: pcache_writeback: 128 pages over 32 lines: [0-9]+ evictions, 64 write-backs' || return 1
+	expect_log "$log" 'selftest: pcache_smp: [0-9]+ faults on 2 CPUs' || return 1
 	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
 }
 

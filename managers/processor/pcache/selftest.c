@@ -836,8 +836,13 @@ static int st_smp(struct st_env *e)
 	int ret;
 
 	ST_ASSERT(buf);
-	if (num_online_cpus() != 2)
-		return selftest_fail("needs 2 CPUs, has %u", num_online_cpus());
+	if (num_online_cpus() != 2) {
+		/* tests/72-pcache.sh runs it on two CPUs. */
+		pr_info("pcache_smp: needs 2 CPUs, has %u: skipped\n",
+			num_online_cpus());
+		kfree(buf);
+		return 0;
+	}
 	st_add_vma(e, ST_BASE, npages, MP_PROT_READ | MP_PROT_WRITE);
 	for (i = 0; i < ST_SMP_SHARED; i++) {
 		st_pattern(buf, ST_BASE + i * PAGE_SIZE, st_smp_seed(i, -1));

@@ -136,7 +136,7 @@ static int range_line(struct pcache *pc, struct mm_struct *mm,
 		break;
 	}
 	pcache_unlock_line(pc, m);
-	return op == RANGE_FLUSH ? ret : 0;
+	return ret;
 }
 
 static int range_walk(struct mm_struct *mm, unsigned long start,

@@ -202,6 +202,9 @@ static int st_begin(struct st_env *e, unsigned int order, unsigned int ways)
 	memset(e, 0, sizeof(*e));
 	if (!pcache)
 		return selftest_fail("the pcache was not initialized at boot");
+	/* The test cache replaces the real one: no process may use it. */
+	if (atomic_long_read(&pcache->nr_used))
+		return selftest_fail("user processes are using the pcache");
 	e->order = order;
 	e->pages = __get_free_pages(GFP_KERNEL, order);
 	e->mm = kzalloc(sizeof(*e->mm), GFP_KERNEL);

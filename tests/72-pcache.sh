@@ -4,7 +4,7 @@
 
 PCACHE_TESTS="pcache_geometry pcache_fill pcache_writeback pcache_lru_promote
 pcache_permissions pcache_zap_flush_exit pcache_writeback_failure pcache_smp
-pcache_smp_ranges pcache_stats"
+pcache_smp_ranges pcache_range_race pcache_stats"
 
 test_pcache_selftests() {
 	local log=$LOGDIR/pcache-smp2.log t n=0

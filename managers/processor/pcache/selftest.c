@@ -10,7 +10,6 @@
 #define pr_fmt(fmt) "selftest: " fmt
 
 #include <tessera/kernel.h>
-#include <tessera/delay.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
 #include <tessera/gfp.h>
@@ -857,7 +856,7 @@ static int st_smp_fn(void *arg, unsigned int cpu)
 			atomic_inc(&st_smp_arrived);
 			n += num_online_cpus();
 			while (atomic_read(&st_smp_arrived) < n)
-				msleep(1);
+				yield();
 			/* Every third page is written, the same by both. */
 			a = ST_BASE + i * PAGE_SIZE;
 			if (i % 3)
@@ -957,7 +956,7 @@ static atomic_t st_race_progress, st_race_ops;
 static void st_race_wait(atomic_t *v, int n)
 {
 	while (atomic_read(v) < n && !READ_ONCE(st_race_done))
-		cond_resched();
+		yield();
 }
 
 /*

@@ -19,6 +19,16 @@ struct mm_struct;
 /* Reserve the cache (pcache=, pcache.ways=); the processor calls it once. */
 int pcache_init(void);
 
+#ifdef CONFIG_PCACHE
+/* Take the region from memblock: mm_init(), before the page allocator. */
+void pcache_reserve(void);
+#else
+static inline void pcache_reserve(void) { }
+#endif
+
+/* pcache.stats=1: print the counters when a process exits. */
+extern bool pcache_stats_at_exit;
+
 /*
  * A user fault at addr in mm (error_code as the CPU gave it: X86_PF_*).
  * 0: the page is mapped now, retry the access.  -EFAULT: no VMA allows

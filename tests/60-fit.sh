@@ -73,6 +73,12 @@ test_fit_bench_script() {
 	build processor || return 1
 	scripts/bench-fit --no-build --quick --log "$LOGDIR/fit-bench.log" > "$out" 2>&1 ||
 		fail "bench-fit failed: see $out" || return 1
+	fit_bench_figures "$out"
+}
+
+# fit_bench_figures OUT: bench-fit --quick printed every figure.
+fit_bench_figures() {
+	local out=$1
 	expect_log "$out" '^fit-bench: rtt 64 B: [0-9]+\.[0-9] us \(median [0-9.]+ us, p99 [0-9.]+ us; 500 calls\)$' || return 1
 	expect_log "$out" '^fit-bench: rtt 4096 B: [0-9]+\.[0-9] us' || return 1
 	expect_log "$out" '^fit-bench: rtt 65536 B: [0-9]+\.[0-9] us' || return 1

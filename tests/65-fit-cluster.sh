@@ -109,3 +109,14 @@ test_fit_cluster_malformed() {
 	expect_log "$d/P0.log" 'selftest: fit_cluster_malformed \.\.\. ok' || return 1
 	expect_no_log "$d/M0.log" 'WARNING|BUG|Oops|restarted' || return 1
 }
+
+# scripts/bench-fit --cluster runs over the verbs transport and prints
+# every figure (a tenth of the calls).
+test_fit_bench_cluster() {
+	local out=$LOGDIR/fit-bench-cluster.out
+	build_cluster_images || return 1
+	scripts/bench-fit --no-build --cluster --quick --log "$LOGDIR/fit-bench-cluster.log" > "$out" 2>&1 ||
+		fail "bench-fit --cluster failed: see $out" || return 1
+	expect_log "$out" '^fit-bench: verbs transport to node [0-9]+ \(memory\), 1 CPU' || return 1
+	fit_bench_figures "$out"
+}

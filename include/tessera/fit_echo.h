@@ -5,7 +5,7 @@
 /*
  * The FIT echo service (net/fit/echo.c, CONFIG_FIT_ECHO): handlers that
  * every node serves, for the cluster tests and the benchmark.
- * Documentation/fit.md, section 9.
+ * Documentation/fit.md, section 14.
  */
 #include <tessera/types.h>
 

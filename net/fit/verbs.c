@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The verbs transport: FIT over RC queue pairs (include/rdma/ib_verbs.h
- * only, so it runs on any provider).  Documentation/fit.md, section 8.
+ * only, so it runs on any provider).  Documentation/fit.md, section 13.
  *
  * Per peer: one CQ and FITV_NR_QPS QPs (connection indices at the top of
  * the device's range, leaving the low ones to other users).  Messages of

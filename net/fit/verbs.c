@@ -191,14 +191,16 @@ static int fitv_stage_setup(void)
 		goto out;
 	buf = ib_alloc_remote_buf(fitv.dev, size);
 	if (!buf) {
-		pr_err("no room for a %zu KiB staging area\n", size >> 10);
+		pr_err_ratelimited("no room for a %zu KiB staging area\n",
+				   size >> 10);
 		ret = -ENOMEM;
 		goto out;
 	}
 	mr = ib_reg_mr(fitv.pd, buf, size, IB_ACCESS_REMOTE_READ);
 	if (IS_ERR(mr)) {
 		ib_free_remote_buf(fitv.dev, buf);
-		pr_err("cannot register the staging area: %ld\n", PTR_ERR(mr));
+		pr_err_ratelimited("cannot register the staging area: %ld\n",
+				   PTR_ERR(mr));
 		ret = PTR_ERR(mr);
 		goto out;
 	}
@@ -839,7 +841,7 @@ static void fitv_connect(struct fitv_peer *p, u32 gen)
 	}
 	for (i = 0; i < FITV_NR_QPS && !ret; i++)
 		ret = fitv_qp_create(p, i);
-	p->state = FITV_CONNECTING;
+	WRITE_ONCE(p->state, FITV_CONNECTING);
 	if (ret) {
 		/* -EHOSTUNREACH: it is leaving; try again at the next scan. */
 		if (ret != -EHOSTUNREACH)

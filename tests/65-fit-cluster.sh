@@ -25,16 +25,21 @@ fit_cluster_clean() {
 	done
 }
 
-# 1P-1M: echoes of every size to the memory node.
+# 1P-1M: echoes of every size to the memory node; the connection breaks
+# under held calls, which fail, and comes back.
 test_fit_cluster_1p1m() {
 	local d=$LOGDIR/fit-cluster-1p1m
 	build_cluster_images || return 1
-	fit_cluster fit-cluster-1p1m 0 1P-1M --cmdline P="selftest=fit_cluster_echo" || return 1
+	fit_cluster fit-cluster-1p1m 0 1P-1M \
+		--cmdline P="selftest=fit_cluster_echo,fit_cluster_reconnect" || return 1
 	expect_log "$d/P0.log" 'fit: verbs: shm0: 2 QPs per peer \(connections 2-3\), 64 credits' || return 1
 	expect_log "$d/P0.log" 'fit: node 1 up via verbs, 64 credits' || return 1
 	expect_log "$d/M0.log" 'fit: node 0 up via verbs, 64 credits' || return 1
 	expect_log "$d/P0.log" 'selftest: fit_cluster_echo: node 1: 12 sizes from 1 to 1048576 bytes, every reply checked' || return 1
-	expect_log "$d/P0.log" 'selftest: summary: 1 passed, 0 failed' || return 1
+	expect_log "$d/P0.log" 'fit_cluster_reconnect: held calls failed [0-9]+ ms after the break' || return 1
+	expect_log "$d/P0.log" 'fit_cluster_reconnect: node 1 reachable again after [0-9]+ ms' || return 1
+	expect_log "$d/M0.log" 'fit: verbs: node 0: connection closed \(connection lost\)' || return 1
+	expect_log "$d/P0.log" 'selftest: summary: 2 passed, 0 failed' || return 1
 	fit_cluster_clean "$d/P0.log" "$d/M0.log"
 }
 

@@ -339,6 +339,55 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 	return 0;
 }
 
+/* ---------------------------------------------------------- reconnect --- */
+
+/*
+ * The connection to a node breaks (as when a QP fails): calls held there
+ * fail with -EHOSTDOWN at once, the transport connects again, calls work.
+ */
+SELFTEST_EXPLICIT_ONLY(fit_cluster_reconnect)
+{
+	struct fc_holder h[3];
+	u32 peers[FIT_MAX_NODES], target;
+	unsigned int i;
+	u8 buf[64];
+	u64 t0;
+
+	ST_ASSERT(fc_peers(peers) > 0);
+	target = peers[0];
+	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
+		       sizeof(buf), 5000), sizeof(buf));
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		struct task_struct *t;
+
+		h[i].node = target;
+		init_completion(&h[i].done);
+		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
+		ST_ASSERT(!IS_ERR(t));
+	}
+	msleep(200);		/* the calls reach the node */
+	t0 = ktime_get_ns();
+	fit_verbs_break(target);
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		if (!wait_for_completion_timeout(&h[i].done,
+						 msecs_to_jiffies(5000)))
+			return selftest_fail("held call %u still waiting", i);
+		ST_EQ(h[i].ret, -EHOSTDOWN);
+	}
+	pr_info("fit_cluster_reconnect: held calls failed %llu ms after the break\n",
+		fc_ms_since(t0));
+	ST_ASSERT(fc_wait_up(target, 5000));
+	pr_info("fit_cluster_reconnect: node %u reachable again after %llu ms\n",
+		target, fc_ms_since(t0));
+	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
+		       sizeof(buf), 5000), sizeof(buf));
+	/* Their replies go nowhere: the connection they came on is gone. */
+	ST_EQ(fit_call(target, FIT_ECHO_OP_RELEASE, NULL, 0, &i, sizeof(i),
+		       5000), sizeof(i));
+	ST_EQ(i, ARRAY_SIZE(h));
+	return 0;
+}
+
 /* ---------------------------------------------------------- malformed --- */
 
 static int fc_drops(u32 node, u64 *drops)

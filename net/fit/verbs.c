@@ -959,6 +959,14 @@ static int fitv_thread(void *unused)
 	return 0;
 }
 
+void fit_verbs_break(u32 node)
+{
+	if (node < FIT_MAX_NODES) {
+		WRITE_ONCE(fitv.peers[node].broken, true);
+		fitv_kick();
+	}
+}
+
 u32 fit_verbs_conn_index(unsigned int qp)
 {
 	return fitv.conn_base + qp;

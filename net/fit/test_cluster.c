@@ -262,6 +262,22 @@ static int fc_hold_fn(void *arg)
 	return 0;
 }
 
+/* n threads, each with a call held by node. */
+static int fc_start_holders(struct fc_holder *h, unsigned int n, u32 node)
+{
+	struct task_struct *t;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		h[i].node = node;
+		init_completion(&h[i].done);
+		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	}
+	return 0;
+}
+
 /*
  * The lowest memory node is killed (scripts/cluster --kill): calls held
  * there and the next ping fail with -EHOSTDOWN within 10 s of its last
@@ -269,7 +285,7 @@ static int fc_hold_fn(void *arg)
  */
 SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 {
-	struct fc_holder h[5];
+	static struct fc_holder h[5];	/* outlives a failed test */
 	u32 peers[FIT_MAX_NODES], victim = FABRIC_NO_NODE;
 	u64 last_ok = 0, failed_at, t0, latest = 0;
 	unsigned int n, i;
@@ -281,14 +297,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 		if (fc_role(peers[i]) == SHMF_ROLE_MEMORY)
 			victim = peers[i];
 	ST_ASSERT(victim != FABRIC_NO_NODE);
-	for (i = 0; i < ARRAY_SIZE(h); i++) {
-		struct task_struct *t;
-
-		h[i].node = victim;
-		init_completion(&h[i].done);
-		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
-		ST_ASSERT(!IS_ERR(t));
-	}
+	ST_EQ(fc_start_holders(h, ARRAY_SIZE(h), victim), 0);
 	pr_info("fit_cluster_death: %zu calls held by node %u, pinging it\n",
 		ARRAY_SIZE(h), victim);
 	/* Ping until it stops answering. */
@@ -347,7 +356,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
  */
 SELFTEST_EXPLICIT_ONLY(fit_cluster_reconnect)
 {
-	struct fc_holder h[3];
+	static struct fc_holder h[3];	/* outlives a failed test */
 	u32 peers[FIT_MAX_NODES], target;
 	unsigned int i;
 	u8 buf[64];
@@ -357,14 +366,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_reconnect)
 	target = peers[0];
 	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
 		       sizeof(buf), 5000), sizeof(buf));
-	for (i = 0; i < ARRAY_SIZE(h); i++) {
-		struct task_struct *t;
-
-		h[i].node = target;
-		init_completion(&h[i].done);
-		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
-		ST_ASSERT(!IS_ERR(t));
-	}
+	ST_EQ(fc_start_holders(h, ARRAY_SIZE(h), target), 0);
 	msleep(200);		/* the calls reach the node */
 	t0 = ktime_get_ns();
 	fit_verbs_break(target);

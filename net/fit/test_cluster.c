@@ -455,6 +455,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_malformed)
 	ST_ASSERT(fc_wait_up(target, 10000));
 	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
 		       sizeof(buf), 5000), sizeof(buf));
+	fit_dump_stats();
 	pr_info("fit_cluster_malformed: node %u dropped 3 messages (truncated 1, bad_length 1, unknown_opcode 1); the next call works\n",
 		target);
 	return 0;

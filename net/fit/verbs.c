@@ -959,6 +959,27 @@ static int fitv_thread(void *unused)
 	return 0;
 }
 
+static void fitv_dump(struct fit_transport *tp)
+{
+	unsigned int i, up = 0, staged = 0;
+	char line[256];
+	size_t pos = 0;
+	u64 n;
+
+	for (i = 0; i < FIT_MAX_NODES; i++)
+		up += READ_ONCE(fitv.peers[i].state) == FITV_UP;
+	for (i = 0; i < FITV_STAGE_UNITS; i++)
+		staged += READ_ONCE(fitv.stage_used[i]);
+	for (i = 0; i < FD_NR; i++) {
+		n = atomic64_read(&fitv.drops[i]);
+		if (n && pos < sizeof(line))
+			pos += snprintf(line + pos, sizeof(line) - pos, "%s%s %llu",
+					pos ? ", " : " ", fitv_drop_names[i], n);
+	}
+	pr_info("%u peers connected, staging %u/%u units in use; dropped:%s\n",
+		up, staged, (unsigned int)FITV_STAGE_UNITS, pos ? line : " none");
+}
+
 void fit_verbs_break(u32 node)
 {
 	if (node < FIT_MAX_NODES) {
@@ -1012,6 +1033,7 @@ int fit_verbs_init(void)
 	fitv.tp.max_payload = FIT_MAX_PAYLOAD;
 	fitv.tp.send = fitv_send;
 	fitv.tp.peer_alive = fitv_peer_alive;
+	fitv.tp.dump = fitv_dump;
 	ret = fit_transport_register(&fitv.tp);
 	if (ret)
 		return ret;

@@ -5,7 +5,7 @@
  *
  *   fabric-tool FILE status [--sample MS]
  *   fabric-tool FILE format [--size SIZE]
- *   fabric-tool FILE inject NODE KIND [--from SRC] [--qp Q]
+ *   fabric-tool FILE inject NODE KIND [--from SRC] [--qp Q] [--epoch E]
  *
  * The layout is include/tessera/shm_fabric.h, shared verbatim with the
  * kernel; Documentation/clusters.md has the usage.
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s FILE status [--sample MS]\n"
 		"       %s FILE format [--size SIZE]\n"
-		"       %s FILE inject NODE KIND [--from SRC] [--qp Q]\n"
+		"       %s FILE inject NODE KIND [--from SRC] [--qp Q] [--epoch E]\n"
 		"\n"
 		"status   print the header, every node slot, the QPs in use and the\n"
 		"         error counters; heartbeats are sampled twice, MS apart\n"
@@ -41,8 +41,12 @@ static void usage(FILE *f)
 		"         and format it; no VM may be using it\n"
 		"inject   write one message of KIND into the request ring of QP\n"
 		"         (SRC, NODE, Q) (defaults: SRC the lowest other node that\n"
-		"         is up, else 0 or 1; Q 0). KIND: ok, bad-length,\n"
-		"         bad-opcode, truncated\n"
+		"         is up, else 0 or 1; Q 0). KIND (or KIND,KIND,... written\n"
+		"         at once): ok, bad-length,\n"
+		"         bad-opcode, truncated (malformed verbs messages), or\n"
+		"         fit-truncated, fit-bad-length, fit-unknown-opcode (a SEND\n"
+		"         of the FIT verbs transport carrying a malformed FIT message;\n"
+		"         fit-unknown-opcode needs SRC's FIT epoch E)\n"
 		"\n"
 		"SIZE takes K, M and G suffixes; a region is a power of two from\n"
 		"8M to 1G.\n",
@@ -465,10 +469,71 @@ static int cmd_format(const char *path, int argc, char **argv)
 #define KIND_BAD_LENGTH	1
 #define KIND_BAD_OPCODE	2
 #define KIND_TRUNCATED	3
+#define KIND_FIT_TRUNCATED	4
+#define KIND_FIT_BAD_LENGTH	5
+#define KIND_FIT_UNKNOWN_OP	6
 
 static const char *const kind_names[] = {
 	"ok", "bad-length", "bad-opcode", "truncated",
+	"fit-truncated", "fit-bad-length", "fit-unknown-opcode",
 };
+
+/*
+ * FIT messages as the verbs transport carries them (Documentation/fit.md,
+ * sections 2 and 8): a SEND_WITH_IMM whose immediate marks a FIT message,
+ * holding the 48-byte little-endian header and the payload.
+ */
+#define FIT_IMM_MSG		0xf1010000U
+#define FIT_HDR_LEN		48
+#define FIT_PAYLOAD_LEN		16
+#define FIT_OP_UNKNOWN		0xf0ff	/* never registered */
+
+static unsigned int crc32c(const unsigned char *p, size_t len)
+{
+	unsigned int crc = ~0U;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78U & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static void put16(unsigned char *p, unsigned int v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put32(unsigned char *p, unsigned int v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+/*
+ * A one-way FIT message from src to dst with a sealed header; what kind
+ * breaks.  Returns its length.
+ */
+static unsigned int build_fit(int kind, unsigned int src, unsigned int dst,
+			      unsigned int epoch, unsigned char *m)
+{
+	memset(m, 0, FIT_HDR_LEN + FIT_PAYLOAD_LEN);
+	m[0] = 0xf7;			/* magic */
+	m[1] = 1;			/* version */
+	put16(m + 2, FIT_HDR_LEN);
+	put16(m + 4, FIT_OP_UNKNOWN);
+	put16(m + 6, 0x08);		/* ONEWAY */
+	put16(m + 8, src);
+	put16(m + 10, dst);
+	put32(m + 12, kind == KIND_FIT_BAD_LENGTH ? 1000 : FIT_PAYLOAD_LEN);
+	put32(m + 24, epoch ? epoch : 1);
+	memcpy(m + FIT_HDR_LEN, "malformed-by-fab", FIT_PAYLOAD_LEN);
+	put32(m + 44, crc32c(m, FIT_HDR_LEN));
+	return kind == KIND_FIT_TRUNCATED ? 20 : FIT_HDR_LEN + FIT_PAYLOAD_LEN;
+}
 
 static int parse_kind(const char *s)
 {
@@ -486,11 +551,27 @@ static int parse_kind(const char *s)
  * number of elements it occupies.
  */
 static unsigned int build_message(int kind, unsigned int src, u32 src_gen,
-				  unsigned long long psn, struct shmf_msg *msg)
+				  unsigned long long psn, unsigned int dst,
+				  unsigned int epoch, struct shmf_msg *msg)
 {
 	static const char payload[] = "hello";
 
 	memset(msg, 0, 2 * sizeof(*msg));
+	if (kind >= KIND_FIT_TRUNCATED) {
+		msg->magic = SHMF_MSG_MAGIC;
+		msg->opcode = SHMF_OP_SEND_IMM;
+		msg->flags = SHMF_MSG_INLINE;
+		msg->hdr_len = SHMF_MSG_HDR_SIZE;
+		msg->imm = FIT_IMM_MSG;
+		msg->length = build_fit(kind, src, dst, epoch,
+					(unsigned char *)(msg + 1));
+		msg->nr_elems = shmf_msg_elems(msg->length);
+		msg->psn = psn;
+		msg->wr_id = 0xfab0000 + psn;
+		msg->src_node = src;
+		msg->src_gen = src_gen;
+		return msg->nr_elems;
+	}
 	msg->magic = SHMF_MSG_MAGIC;
 	msg->opcode = SHMF_OP_SEND;
 	msg->flags = SHMF_MSG_INLINE;
@@ -529,24 +610,68 @@ static unsigned int default_src(struct region *r, unsigned int dst)
 	return dst ? 0 : 1;
 }
 
+#define MAX_KINDS	8
+
+/* Write msg (n elements) at *head, after a PAD if it would wrap. */
+static void ring_put(unsigned char *ring, unsigned int nr, unsigned int *head,
+		     unsigned int tail, const struct shmf_msg *msg,
+		     unsigned int n, unsigned int src, const char *what)
+{
+	unsigned int pos = *head & (nr - 1), ring_free = nr - (*head - tail);
+
+	/* A message never wraps: pad to the end of the ring first. */
+	if (pos + n > nr) {
+		struct shmf_msg pad = {
+			.magic = SHMF_MSG_MAGIC, .opcode = SHMF_OP_PAD,
+			.hdr_len = SHMF_MSG_HDR_SIZE, .nr_elems = nr - pos,
+			.src_node = src,
+		};
+
+		if (ring_free < nr - pos + n)
+			die("inject: request ring of qp %s is full", what);
+		memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, &pad,
+		       sizeof(pad));
+		*head += nr - pos;
+		ring_free -= nr - pos;
+		pos = 0;
+	}
+	if (ring_free < n)
+		die("inject: request ring of qp %s is full", what);
+	memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, msg,
+	       (unsigned long)n * SHMF_ELEM_SIZE);
+	*head += n;
+}
+
 static int cmd_inject(struct region *r, int argc, char **argv)
 {
 	long dst, src = -1, q = 0;
-	unsigned int n, pos, head, tail, nr, index, ring_free;
+	unsigned long epoch = 0;
+	char *end, *list, *k, what[72];
+	unsigned int n, head, tail, nr, index, nr_kinds = 0;
+	int kinds[MAX_KINDS];
 	struct shmf_msg msg[2];
 	struct shmf_qp *p;
 	unsigned char *ring;
-	int kind, i;
+	unsigned long long psn;
+	int i;
 
 	if (argc < 2)
 		die("inject: needs NODE and KIND");
 	dst = parse_uint(argv[0], SHMF_MAX_NODES);
 	if (dst < 0)
 		die("inject: NODE must be 0-%u: %s", SHMF_MAX_NODES - 1, argv[0]);
-	kind = parse_kind(argv[1]);
-	if (kind < 0)
-		die("inject: KIND must be ok, bad-length, bad-opcode or truncated: %s",
-		    argv[1]);
+	list = argv[1];
+	for (k = strtok(list, ","); k; k = strtok(NULL, ",")) {
+		if (nr_kinds == MAX_KINDS)
+			die("inject: at most %d kinds at once", MAX_KINDS);
+		kinds[nr_kinds] = parse_kind(k);
+		if (kinds[nr_kinds] < 0)
+			die("inject: KIND must be ok, bad-length, bad-opcode, truncated, fit-truncated, fit-bad-length or fit-unknown-opcode: %s",
+			    k);
+		nr_kinds++;
+	}
+	if (!nr_kinds)
+		die("inject: needs a KIND");
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--from") && i + 1 < argc) {
 			src = parse_uint(argv[++i], SHMF_MAX_NODES);
@@ -557,51 +682,43 @@ static int cmd_inject(struct region *r, int argc, char **argv)
 			if (q < 0)
 				die("--qp: must be 0-%u: %s",
 				    SHMF_QPS_PER_PAIR - 1, argv[i]);
+		} else if (!strcmp(argv[i], "--epoch") && i + 1 < argc) {
+			errno = 0;
+			epoch = strtoul(argv[++i], &end, 0);
+			if (errno || *end || !epoch || epoch > 0xffffffffUL)
+				die("--epoch: not a FIT epoch: %s", argv[i]);
 		} else {
 			die("inject: unexpected argument '%s'", argv[i]);
 		}
 	}
+	for (i = 0; i < (int)nr_kinds; i++)
+		if (kinds[i] == KIND_FIT_UNKNOWN_OP && !epoch)
+			die("inject: fit-unknown-opcode needs --epoch (the sender's FIT epoch)");
 	if (!region_usable(r, 1))
 		return 1;
 	if (src < 0)
 		src = default_src(r, dst);
 
+	snprintf(what, sizeof(what), "%ld->%ld/%ld", src, dst, q);
 	index = SHMF_QP_INDEX(src, dst, q);
 	p = qp(r, index);
 	nr = p->req.nr_elems;
 	ring = r->base + p->req.offset;
-	n = build_message(kind, src, SHMF_WORD_GEN(load64(&node(r, src)->word)),
-			  load64(&p->req_msgs), msg);
 	head = load32(&p->req_head);
 	tail = load32(&p->req_tail);
-	pos = head & (nr - 1);
-	/* A message never wraps: pad to the end of the ring first. */
-	ring_free = nr - (head - tail);
-	if (pos + n > nr) {
-		struct shmf_msg pad = {
-			.magic = SHMF_MSG_MAGIC, .opcode = SHMF_OP_PAD,
-			.hdr_len = SHMF_MSG_HDR_SIZE, .nr_elems = nr - pos,
-			.src_node = src,
-		};
-
-		if (ring_free < nr - pos + n)
-			die("inject: request ring of qp %ld->%ld/%ld is full",
-			    src, dst, q);
-		memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, &pad,
-		       sizeof(pad));
-		head += nr - pos;
-		ring_free -= nr - pos;
-		pos = 0;
+	psn = load64(&p->req_msgs);
+	/* Every message first, then one head update: one pass reads them all. */
+	for (i = 0; i < (int)nr_kinds; i++) {
+		n = build_message(kinds[i], src,
+				  SHMF_WORD_GEN(load64(&node(r, src)->word)),
+				  psn + i, dst, epoch, msg);
+		ring_put(ring, nr, &head, tail, msg, n, src, what);
+		printf("injected a %s message (%u element%s) into qp %s: req %u/%u used\n",
+		       kind_names[kinds[i]], n, n == 1 ? "" : "s", what,
+		       head - tail, nr);
 	}
-	if (ring_free < n)
-		die("inject: request ring of qp %ld->%ld/%ld is full", src, dst, q);
-	memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, msg,
-	       (unsigned long)n * SHMF_ELEM_SIZE);
-	__atomic_store_n(&p->req_msgs, p->req_msgs + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&p->req_head, head + n, __ATOMIC_RELEASE);
-	printf("injected a %s message (%u element%s) into qp %ld->%ld/%ld: req %u/%u used\n",
-	       kind_names[kind], n, n == 1 ? "" : "s", src, dst, q,
-	       head + n - tail, nr);
+	__atomic_store_n(&p->req_msgs, psn + nr_kinds, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->req_head, head, __ATOMIC_RELEASE);
 	return 0;
 }
 

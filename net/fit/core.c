@@ -1216,6 +1216,7 @@ static size_t fit_dump_line(char *buf, size_t size, size_t pos,
 void fit_dump_stats(void)
 {
 	static const char *const states[] = { "none", "up", "down" };
+	struct fit_transport *tp;
 	char line[256];
 	size_t pos = 0;
 	unsigned int i;
@@ -1249,6 +1250,9 @@ void fit_dump_stats(void)
 			p->rx_received - p->rx_done,
 			atomic_read(&p->inflight));
 	}
+	list_for_each_entry(tp, &fit_transports, list)
+		if (tp->dump)
+			tp->dump(tp);
 }
 
 /* ---------------------------------------------------------------- init --- */
@@ -1346,6 +1350,12 @@ void fit_init(void)
 	pr_info("node %u, epoch %#x: %u call slots, %u workers, payloads up to %u bytes\n",
 		fit_self, fit_epoch_val, FIT_NR_SLOTS, CONFIG_FIT_NR_WORKERS,
 		FIT_MAX_PAYLOAD);
+	ret = fit_echo_init();
+	if (ret)
+		pr_err("echo service: %d\n", ret);
+	ret = fit_verbs_init();
+	if (ret)
+		pr_err("verbs transport: %d\n", ret);
 	ret = fit_loopback_init();
 	if (ret)
 		pr_err("loopback transport: %d\n", ret);

@@ -22,11 +22,18 @@
 
 static char init_line[1024] = CONFIG_PROCESSOR_INIT;
 
+/* Several init= parameters run one after the other, like ';'. */
 static int parse_init(char *val)
 {
-	if (!val || !*val || strlen(val) >= sizeof(init_line))
+	static bool given;
+	size_t len = given ? strlen(init_line) : 0;
+
+	if (!val || !*val || len + 1 + strlen(val) >= sizeof(init_line))
 		return -EINVAL;
-	strscpy(init_line, val, sizeof(init_line));
+	if (given)
+		init_line[len++] = ';';
+	strscpy(init_line + len, val, sizeof(init_line) - len);
+	given = true;
 	return 0;
 }
 __setup("init", parse_init);

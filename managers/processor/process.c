@@ -194,9 +194,8 @@ void user_page_fault(struct pt_regs *regs, unsigned long addr)
 		return;
 	if (ret == -EFAULT) {
 		/* Linux's format, minus the mapping name. */
-		pr_info("%s[%d]: segfault at %#lx ip %#lx sp %#lx error %lx\n",
-			p->comm, p->tgid, addr, regs->rip, regs->rsp,
-			regs->error_code);
+		pr_info("%s[%d]: segfault at %#lx ip %#lx error %lx\n",
+			p->comm, p->tgid, addr, regs->rip, regs->error_code);
 	} else {
 		pr_info("%s[%d]: page fault at %#lx ip %#lx error %lx could not be served (%d)\n",
 			p->comm, p->tgid, addr, regs->rip, regs->error_code,

@@ -64,9 +64,9 @@ __sequential:
 	$(Q)set -e; for g in $(MAKECMDGOALS); do $(MAKE) -f $(srctree)/Makefile $$g; done
 else
 
-PHONY := all fabric-tool
+PHONY := all fabric-tool usr
 
-all: $(objtree)/tessera.elf $(objtree)/scripts/fabric-tool
+all: $(objtree)/tessera.elf $(objtree)/scripts/fabric-tool usr
 
 # ---------------------------------------------------------------------------
 # Configuration (Debian kconfig-frontends).  kconfig runs in the output tree
@@ -95,7 +95,7 @@ $(objtree):
 	$(Q)mkdir -p $@
 
 ifeq ($(config-goals),)
-ifeq ($(filter clean distclean help setup test run fabric-tool,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean help setup test run run-node fabric-tool usr,$(MAKECMDGOALS)),)
 # Every build needs a configuration; start from the processor defconfig
 # rather than fail, and say so.
 $(KCONFIG_CONFIG): | $(objtree)
@@ -207,6 +207,28 @@ $(objtree)/scripts/fabric-tool: $(srctree)/scripts/fabric-tool.c $(srctree)/incl
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
+# ---------------------------------------------------------------------------
+# usr/: static Linux programs for the processor manager, each built with
+# glibc (the host gcc) and with musl (musl-gcc).  "make usr" needs no
+# configuration.
+MUSLCC		:= musl-gcc
+USR_CFLAGS	:= -std=gnu11 -O2 -g -static -Wall -Wextra -Werror
+include $(srctree)/usr/Makefile
+usr-glibc := $(addprefix $(objtree)/usr/glibc/,$(usr-progs))
+usr-musl := $(addprefix $(objtree)/usr/musl/,$(usr-progs))
+
+usr: $(usr-glibc) $(usr-musl)
+$(usr-glibc): $(objtree)/usr/glibc/%: $(srctree)/usr/%.c $(srctree)/usr/utest.h
+	$(quiet) USRCC $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(USR_CFLAGS) -o $@ $<
+$(usr-musl): $(objtree)/usr/musl/%: $(srctree)/usr/%.c $(srctree)/usr/utest.h
+	$(quiet) USRCC $(patsubst $(objtree)/%,%,$@)
+	@mkdir -p $(@D)
+	$(Q)command -v $(MUSLCC) >/dev/null || \
+		{ echo "$(MUSLCC) not found: install musl-tools (scripts/setup)" >&2; exit 1; }
+	$(Q)$(MUSLCC) $(USR_CFLAGS) -o $@ $<
+
 kallsyms_step = $(NM) -n $(1) | $(kallsyms) > $(2).S && \
 	$(CC) $(KAFLAGS) -c -x assembler-with-cpp $(2).S -o $(2).o
 
@@ -228,7 +250,7 @@ $(objtree)/tessera.elf: $(objs) $(lds) $(kallsyms)
 
 # ---------------------------------------------------------------------------
 # Images, install, run, test
-PHONY += iso install run __run test setup clean distclean help
+PHONY += iso install run run-node __run test setup clean distclean help
 
 iso: $(objtree)/tessera.iso
 $(objtree)/tessera.iso: $(objtree)/tessera.elf $(srctree)/scripts/mkiso
@@ -243,7 +265,17 @@ setup:
 	$(Q)$(srctree)/scripts/setup
 
 # "run" installs the tools first: configuring needs kconfig-frontends.
+# It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
+# with P0's console on this terminal, running RUN_INIT from the archive.
+# "run-node" boots the one image of this tree (O=) instead.
+RUN_LAYOUT ?= 1P-1M
+RUN_INIT ?= /bin/hello
 run:
+	$(Q)$(srctree)/scripts/setup
+	$(Q)$(srctree)/scripts/cluster $(RUN_LAYOUT) --interactive --init "$(RUN_INIT)" \
+		$(if $(RUN_CMDLINE),--cmdline P="$(RUN_CMDLINE)") $(RUN_ARGS)
+
+run-node:
 	$(Q)$(srctree)/scripts/setup
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(objtree) __run
 
@@ -258,7 +290,7 @@ test: setup
 clean:
 	$(Q)rm -rf $(objtree)/arch $(objtree)/init $(objtree)/kernel $(objtree)/mm \
 		$(objtree)/lib $(objtree)/drivers $(objtree)/net $(objtree)/managers \
-		$(objtree)/scripts $(objtree)/tessera.elf $(objtree)/tessera.iso \
+		$(objtree)/scripts $(objtree)/usr $(objtree)/tessera.elf $(objtree)/tessera.iso \
 		$(objtree)/.tmp_*
 
 distclean:
@@ -268,7 +300,9 @@ help:
 	@echo 'Configuration:  processor_defconfig memory_defconfig storage_defconfig'
 	@echo '                defconfig (= processor) menuconfig olddefconfig savedefconfig'
 	@echo 'Build:          all (default) iso install [INSTALL_PATH=DIR] fabric-tool'
-	@echo 'Run and test:   run test setup'
+	@echo '                usr (static test programs: DIR/usr/glibc, DIR/usr/musl)'
+	@echo 'Run and test:   run [RUN_INIT="/bin/prog args"] [RUN_LAYOUT=1P-1M] [RUN_CMDLINE=P-params]'
+	@echo '                run-node [RUN_CMDLINE=...] (this tree alone) test setup'
 	@echo 'Cleaning:       clean distclean'
 	@echo 'Options:        O=DIR (output tree, default build/)  V=1 (verbose)'
 

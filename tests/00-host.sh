@@ -17,3 +17,5 @@ test_host_rbtree() { host_unit rbtree; }
 test_host_fabric_tool() { host_unit fabric_tool; }
 test_host_crc32c() { host_unit crc32c; }
 test_host_fit_wire() { host_unit fit_wire; }
+test_host_cpio() { host_unit cpio; }
+test_host_elf() { host_unit elf; }

@@ -1,20 +1,175 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The processor manager: finds a memory node, then runs the programs of
+ * init= one after the other and powers the node off with their status
+ * (Documentation/processor.md).
+ */
 #include <tessera/kernel.h>
 #include <tessera/bug.h>
+#include <tessera/errno.h>
 #include <tessera/fabric.h>
+#include <tessera/fit.h>
+#include <tessera/init.h>
+#include <tessera/kthread.h>
 #include <tessera/manager.h>
 #include <tessera/pcache.h>
 #include <tessera/printk.h>
+#include <tessera/reboot.h>
+#include <tessera/string.h>
+#include "process.h"
+
+#define INIT_MAX_ARGS	64
+
+static char init_line[1024] = CONFIG_PROCESSOR_INIT;
+
+static int parse_init(char *val)
+{
+	if (!val || !*val || strlen(val) >= sizeof(init_line))
+		return -EINVAL;
+	strscpy(init_line, val, sizeof(init_line));
+	return 0;
+}
+__setup("init", parse_init);
+
+static char *const init_envp[] = { "HOME=/", "PATH=/bin", "TERM=linux" };
+
+/*
+ * Split cmd (modified in place) into at most max arguments: spaces
+ * separate them, double or single quotes group spaces into one.  Returns
+ * the count, or -E2BIG.
+ */
+static int split_args(char *cmd, char *argv[], int max)
+{
+	char *in = cmd, *out = cmd;
+	int argc = 0;
+	char quote;
+
+	for (;;) {
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			return argc;
+		if (argc == max)
+			return -E2BIG;
+		argv[argc++] = out;
+		quote = 0;
+		for (; *in; in++) {
+			if (quote && *in == quote) {
+				quote = 0;
+			} else if (!quote && (*in == '"' || *in == '\'')) {
+				quote = *in;
+			} else if (!quote && (*in == ' ' || *in == '\t')) {
+				in++;
+				break;
+			} else {
+				*out++ = *in;
+			}
+		}
+		*out++ = '\0';
+	}
+}
+
+/*
+ * The next ';'-separated command of *line (outside quotes), cut off and
+ * returned; NULL at the end.
+ */
+static char *next_command(char **line)
+{
+	char *cmd = *line, *p;
+	char quote = 0;
+
+	if (!cmd)
+		return NULL;
+	for (p = cmd; *p; p++) {
+		if (quote && *p == quote)
+			quote = 0;
+		else if (!quote && (*p == '"' || *p == '\''))
+			quote = *p;
+		else if (!quote && *p == ';')
+			break;
+	}
+	*line = *p ? p + 1 : NULL;
+	*p = '\0';
+	return cmd;
+}
+
+/*
+ * The node's exit status for a program's wait status (the
+ * isa-debug-exit value, 0..127): its exit status, 127 if that is above
+ * 127 or the program could not be started, 64 + N when signal N killed it.
+ */
+static int exit_code(int wstatus)
+{
+	if (wstatus < 0)
+		return 127;
+	if (wstatus & 0x7f)
+		return 64 + (wstatus & 0x7f);
+	return min(wstatus >> 8, 127);
+}
+
+static u32 find_memory_node(void)
+{
+	struct fabric_node_info info;
+	u32 id;
+
+	for (id = 0; id < SHMF_MAX_NODES; id++)
+		if (fabric_node_info(id, &info) &&
+		    info.role == SHMF_ROLE_MEMORY &&
+		    info.state == SHMF_NODE_UP && fabric_node_alive(id))
+			return id;
+	return FABRIC_NO_NODE;
+}
+
+static int processor_init_thread(void *arg)
+{
+	u32 mnode = (u32)(unsigned long)arg;
+	char *line = init_line, *cmd;
+	char *argv[INIT_MAX_ARGS];
+	int argc, ret, status = 0, code;
+
+	while ((cmd = next_command(&line))) {
+		argc = split_args(cmd, argv, INIT_MAX_ARGS);
+		if (!argc)
+			continue;
+		if (argc < 0) {
+			pr_err("processor: init: too many arguments (at most %d)\n",
+			       INIT_MAX_ARGS);
+			code = 127;
+		} else {
+			ret = process_run(mnode, argv[0], argv, argc, init_envp,
+					  ARRAY_SIZE(init_envp));
+			if (ret < 0)
+				pr_err("processor: cannot run %s: error %d\n",
+				       argv[0], ret);
+			code = exit_code(ret);
+		}
+		if (!status)
+			status = code;
+	}
+	pr_info("processor: init done, powering off with status %d\n", status);
+	machine_exit(status);
+}
 
 void processor_manager_init(void)
 {
-	pr_info("processor manager: kernel core only; the manager itself is not built yet\n");
+	struct task_struct *t;
+	u32 mnode;
+
 	if (pcache_init())
 		panic("processor: no pcache");
-	/*
-	 * A processor cannot run without memory nodes.  Without a fabric
-	 * device (a lone test boot) there is nothing to wait for.
-	 */
-	if (fabric_present() && fabric_wait_for_cluster())
+	/* A lone test boot has no memory node: no programs, only self-tests. */
+	if (!fabric_present()) {
+		pr_info("processor: no fabric, so no memory node: not starting init\n");
+		return;
+	}
+	if (fabric_wait_for_cluster())
 		panic("processor: no memory node in the fabric");
+	mnode = find_memory_node();
+	if (mnode == FABRIC_NO_NODE)
+		panic("processor: no memory node in the fabric");
+	pr_info("processor: memory node %u; init=%s\n", mnode, init_line);
+	t = kthread_run(processor_init_thread, (void *)(unsigned long)mnode,
+			"procinit");
+	if (IS_ERR(t))
+		panic("processor: cannot start init");
 }

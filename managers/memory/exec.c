@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ELF loader (MEMOP_EXEC): a static x86-64 executable from the
+ * archive becomes a fresh address space, with its initial stack laid out
+ * as Linux's binfmt_elf does, so unmodified static glibc and musl
+ * programs find argc, argv, envp and auxv where they expect them.
+ */
+#define pr_fmt(fmt) "memory: " fmt
+
+#include <tessera/kernel.h>
+#include <tessera/errno.h>
+#include <tessera/mm.h>
+#include <tessera/printk.h>
+#include <tessera/ratelimit.h>
+#include <tessera/string.h>
+#include <tessera/vmalloc.h>
+#include <asm/processor.h>
+
+#include "elf.h"
+#include "internal.h"
+
+enum {
+	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
+	AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
+	AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+	AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
+};
+#define EXEC_NR_AUXV	18	/* pairs, AT_NULL included */
+#define EXEC_PLATFORM	"x86_64"
+
+static bool exec_rdrand(u64 *v)
+{
+	static int has = -1;
+	u32 a, b, c, d;
+	int i;
+
+	if (has < 0) {
+		cpuid(1, &a, &b, &c, &d);
+		has = !!(c & (1U << 30));
+	}
+	for (i = 0; has && i < 10; i++) {
+		bool ok;
+
+		asm volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* AT_RANDOM's 16 bytes: RDRAND when the CPU has it, mixed with the TSC. */
+static void exec_random(u8 *out)
+{
+	u64 w[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		u64 r = 0, t = rdtsc();
+
+		exec_rdrand(&r);
+		t ^= t >> 29;
+		t *= 0xbf58476d1ce4e5b9ULL;
+		t ^= t >> 32;
+		w[i] = r ^ t ^ ((u64)i << 56);
+	}
+	memcpy(out, w, 16);
+}
+
+static u64 exec_hwcap(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	return d;
+}
+
+/*
+ * Check the request's strings: exactly 1 + argc + envc NUL-terminated
+ * strings filling strings_len bytes.  Returns the path's length or an
+ * errno.
+ */
+static int exec_check_strings(const struct mp_exec_req *r, const char *s,
+			      size_t len)
+{
+	u64 want = 1ULL + r->argc + r->envc, n = 0;
+	size_t i, first = 0;
+
+	if (r->strings_len != len || !len || s[len - 1] != '\0')
+		return -EINVAL;
+	if (len > MEMPROTO_PATH_MAX + MEMPROTO_ARGS_MAX)
+		return -E2BIG;
+	for (i = 0; i < len; i++) {
+		if (s[i])
+			continue;
+		if (!n)
+			first = i;
+		n++;
+	}
+	if (n != want)
+		return -EINVAL;
+	if (!first)
+		return -ENOENT;
+	if (first >= MEMPROTO_PATH_MAX)
+		return -ENAMETOOLONG;
+	return first;
+}
+
+/* Map one PT_LOAD: the file's pages, then anonymous pages for the bss. */
+static int exec_map_load(struct mspace *ms, const struct mfile *f,
+			 const struct elf_load *l)
+{
+	u64 start = ALIGN_DOWN(l->vaddr, PAGE_SIZE);
+	u64 fend = l->vaddr + l->filesz;
+	u64 mid = PAGE_ALIGN(fend), end = PAGE_ALIGN(l->vaddr + l->memsz);
+	int ret;
+
+	if (l->filesz) {
+		/* The tail of the last file page past fend reads as zero. */
+		ret = vma_map(ms, start, mid, l->prot, MP_VMA_FILE, f,
+			      l->offset - (l->vaddr - start), fend, NULL);
+		if (ret)
+			return ret;
+	} else {
+		mid = start;
+	}
+	if (end > mid)
+		return vma_map(ms, mid, end, l->prot, MP_VMA_ANON, NULL, 0, 0,
+			       NULL);
+	return 0;
+}
+
+/*
+ * The initial stack, from the top: an 8-byte end marker, the path
+ * (AT_EXECFN), the argument and environment strings, "x86_64", the 16
+ * AT_RANDOM bytes; then, 16-byte aligned, argc, argv[], NULL, envp[],
+ * NULL and the auxv pairs.  sp points to argc.
+ */
+static int exec_build_stack(struct mspace *ms, const struct elf_image *ei,
+			    const struct mp_exec_req *r, const char *strings,
+			    size_t pathlen, u64 *spp)
+{
+	size_t blk = r->strings_len - (pathlen + 1);
+	u64 top = MM_STACK_TOP, p, execfn, str, platform, rnd, sp, size;
+	u64 nwords = 1 + (r->argc + 1) + (r->envc + 1) + 2 * EXEC_NR_AUXV;
+	u64 *w, *auxv;
+	const char *s;
+	u8 *buf;
+	u32 i;
+	int ret;
+
+	p = top - 8;
+	execfn = p -= pathlen + 1;
+	str = p -= blk;
+	platform = p -= sizeof(EXEC_PLATFORM);
+	rnd = p -= 16;
+	p = ALIGN_DOWN(p, 16);
+	sp = ALIGN_DOWN(p - nwords * 8, 16);
+	size = top - sp;
+	if (size > MM_STACK_SIZE / 2)
+		return -E2BIG;
+
+	buf = vzalloc(size);
+	if (!buf)
+		return -ENOMEM;
+#define AT(a)	(buf + ((a) - sp))
+	memcpy(AT(execfn), strings, pathlen + 1);
+	memcpy(AT(str), strings + pathlen + 1, blk);
+	memcpy(AT(platform), EXEC_PLATFORM, sizeof(EXEC_PLATFORM));
+	exec_random(AT(rnd));
+
+	w = (u64 *)AT(sp);
+	*w++ = r->argc;
+	s = strings + pathlen + 1;
+	for (i = 0; i < r->argc; i++, s += strlen(s) + 1)
+		*w++ = str + (s - (strings + pathlen + 1));
+	*w++ = 0;
+	for (i = 0; i < r->envc; i++, s += strlen(s) + 1)
+		*w++ = str + (s - (strings + pathlen + 1));
+	*w++ = 0;
+
+	auxv = w;
+#define AUX(t, v)	do { *w++ = (t); *w++ = (v); } while (0)
+	AUX(AT_HWCAP, exec_hwcap());
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_PHDR, ei->phdr);
+	AUX(AT_PHENT, ei->phentsize);
+	AUX(AT_PHNUM, ei->phnum);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, ei->entry);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, rnd);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_PLATFORM, platform);
+	AUX(AT_NULL, 0);
+#undef AUX
+#undef AT
+	WARN_ON(w - auxv != 2 * EXEC_NR_AUXV || (u8 *)w > buf + size);
+
+	ret = space_write(ms, sp, buf, size);
+	vfree(buf);
+	*spp = sp;
+	return ret;
+}
+
+static struct mspace *exec_load(u32 node, const struct mp_exec_req *r,
+				const char *strings, size_t pathlen,
+				const struct mfile *f, struct elf_image *ei,
+				u64 *sp, int *err)
+{
+	struct mspace *ms = space_alloc(node, r->tgid);
+	unsigned int i;
+	int ret = -ENOMEM;
+
+	if (!ms)
+		goto fail;
+	mutex_lock(&ms->lock);
+	for (i = 0; i < ei->nr_loads; i++) {
+		ret = exec_map_load(ms, f, &ei->loads[i]);
+		if (ret)
+			goto fail_unlock;
+	}
+	ret = vma_map(ms, MM_STACK_TOP - MM_STACK_SIZE, MM_STACK_TOP,
+		      MP_PROT_READ | MP_PROT_WRITE,
+		      MP_VMA_ANON | MP_VMA_STACK, NULL, 0, 0, NULL);
+	if (ret)
+		goto fail_unlock;
+	ret = exec_build_stack(ms, ei, r, strings, pathlen, sp);
+	if (ret)
+		goto fail_unlock;
+	ms->start_brk = ms->brk = ei->brk;
+	strscpy(ms->path, strings, sizeof(ms->path));
+	mutex_unlock(&ms->lock);
+	return ms;
+
+fail_unlock:
+	space_teardown(ms);
+	mutex_unlock(&ms->lock);
+	space_put(ms);
+fail:
+	*err = ret;
+	return NULL;
+}
+
+int memory_exec(u32 node, const void *req, size_t len, void *reply,
+		size_t max)
+{
+	const struct mp_exec_req *r = req;
+	struct mp_exec_reply *rep = reply;
+	struct mp_vma *wv = (struct mp_vma *)(rep + 1);
+	struct mspace *ms, *old;
+	struct elf_image ei;
+	const struct mfile *f;
+	const char *strings, *why;
+	struct rb_node *n;
+	int pathlen, ret;
+	u64 sp;
+
+	if (len < sizeof(*r))
+		return -EINVAL;
+	strings = (const char *)(r + 1);
+	pathlen = exec_check_strings(r, strings, len - sizeof(*r));
+	if (pathlen < 0)
+		return pathlen;
+	ret = archive_lookup(strings, pathlen, true, &f);
+	if (ret)
+		return ret;
+	if (!MF_ISREG(f) || !(f->mode & 0111))
+		return -EACCES;
+	ret = elf_parse(f->data, f->size, &ei, &why);
+	if (!ret && ei.interp) {
+		why = "dynamic executable (PT_INTERP): not supported yet";
+		ret = -ENOEXEC;
+	}
+	if (!ret)
+		ret = elf_layout(&ei, &why);
+	if (ret) {
+		pr_warn_ratelimited("exec %s for %u:%u: %s\n", strings, node,
+				    r->tgid, why);
+		return ret;
+	}
+
+	ms = exec_load(node, r, strings, pathlen, f, &ei, &sp, &ret);
+	if (!ms)
+		return ret;
+	if (sizeof(*rep) + ms->nr_vmas * sizeof(*wv) > max ||
+	    ms->nr_vmas > MEMPROTO_MAX_VMAS) {
+		mutex_lock(&ms->lock);
+		space_teardown(ms);
+		mutex_unlock(&ms->lock);
+		space_put(ms);
+		return -EMSGSIZE;
+	}
+	rep->entry = ei.entry;
+	rep->sp = sp;
+	rep->brk = ms->brk;
+	rep->nr_vmas = ms->nr_vmas;
+	rep->reserved = 0;
+	for (n = rb_first(&ms->vmas); n; n = rb_next(n))
+		vma_to_wire(rb_entry(n, struct mvma, rb), wv++);
+	ret = (u8 *)wv - (u8 *)reply;
+
+	old = space_publish(ms);
+	if (old) {
+		unsigned long pages;
+
+		mutex_lock(&old->lock);
+		pages = space_teardown(old);
+		mutex_unlock(&old->lock);
+		space_put(old);
+		pr_info("exec replaces the address space of %u:%u, %lu pages freed\n",
+			node, r->tgid, pages);
+	}
+	pr_info("exec %s for %u:%u: %u VMAs, entry %#llx\n", strings, node,
+		r->tgid, rep->nr_vmas, ei.entry);
+	return ret;
+}

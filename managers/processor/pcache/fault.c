@@ -23,6 +23,9 @@
 /* Dirty victims whose write-back fails before the fault gives up. */
 #define PCACHE_EVICT_TRIES	3
 
+/* do_fault(): a race was lost or a busy line waited for; look again. */
+#define PCACHE_RETRY		1
+
 /* The PTE of a line for a VMA with prot; A and D are the hardware's. */
 u64 pcache_mk_pte(phys_addr_t pa, u32 prot)
 {
@@ -358,7 +361,7 @@ static void abort_claim(struct pcache *pc, struct pcache_fault *f,
 /*
  * The line is claimed (locked, fill tag set), a victim write-protected.
  * Fetch the page, write back the victim on the way if it is dirty, and
- * map the line.  0 (mapped), -EAGAIN (retry the fault) or an errno.
+ * map the line.  0 (mapped), PCACHE_RETRY (retry the fault) or an errno.
  */
 static int fill_line(struct pcache *pc, struct pcache_fault *f,
 		     struct pcache_meta *m, bool victim)
@@ -424,7 +427,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 			pcache_count(NR_CLFLUSH);
 		}
 		pcache_unmap_line(pc, m, true);
-		/* Only writes through a stale TLB entry could redirty it. */
+		/* Write-protected and flushed: nobody could redirty it. */
 		WARN_ON(test_and_clear_bit(PC_DIRTY, &m->flags));
 		pcache_count(NR_PCACHE_EVICTION_SUCCEED);
 	}
@@ -439,10 +442,15 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 
 	spin_lock(&set->lock);
 	spin_lock(&mm->pt_lock);
-	pte = f->pm->seq == f->seq ? mm_pte(mm, f->addr, true) : NULL;
-	if (!pte || WARN_ON(pte_has_line(*pte))) {
-		/* A range op ran meanwhile (or no page table): start over. */
-		ret = pte ? -EAGAIN : (f->pm->seq == f->seq ? -ENOMEM : -EAGAIN);
+	ret = 0;
+	pte = NULL;
+	if (f->pm->seq != f->seq)
+		ret = PCACHE_RETRY;	/* a range op ran meanwhile */
+	else if (!(pte = mm_pte(mm, f->addr, true)))
+		ret = -ENOMEM;
+	else if (WARN_ON(pte_has_line(*pte)))
+		ret = PCACHE_RETRY;
+	if (ret) {
 		spin_unlock(&mm->pt_lock);
 		spin_unlock(&set->lock);
 		pcache_free_line_locked(pc, m);
@@ -471,7 +479,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 
 /*
  * The page is mapped (under the set lock, PTE value v).  0 if the access
- * can go on, -EAGAIN after waiting for a busy line, -EFAULT.
+ * can go on, PCACHE_RETRY after waiting for a busy line, -EFAULT.
  */
 static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 			   struct pcache_set *set, u64 v)
@@ -497,7 +505,7 @@ static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 		/* An eviction or a range op write-protected it: wait. */
 		spin_unlock(&set->lock);
 		wait_event(pcache_wq, !test_bit(PC_LOCKED, &m->flags));
-		return -EAGAIN;
+		return PCACHE_RETRY;
 	}
 	/* The VMA allows the access: the PTE is older than an mprotect. */
 	spin_lock(&f->mm->pt_lock);
@@ -507,10 +515,10 @@ static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 	spin_unlock(&f->mm->pt_lock);
 	spin_unlock(&set->lock);
 	flush_tlb_mm_range(f->mm, f->addr, f->addr + PAGE_SIZE);
-	return -EAGAIN;
+	return PCACHE_RETRY;
 }
 
-/* One attempt at a fault: 0, -EAGAIN to try again, or an errno. */
+/* One attempt at a fault: 0, PCACHE_RETRY to try again, or an errno. */
 static int do_fault(struct pcache *pc, struct pcache_fault *f)
 {
 	struct mm_struct *mm = f->mm;
@@ -552,7 +560,7 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 			pcache_count(NR_PCACHE_FILL_WAIT);
 			wait_event(pcache_wq, READ_ONCE(m->fill_mm) != mm ||
 					      READ_ONCE(m->fill_addr) != f->addr);
-			return -EAGAIN;
+			return PCACHE_RETRY;
 		}
 	}
 
@@ -565,7 +573,7 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 		if (!m) {
 			spin_unlock(&set->lock);
 			wait_event(pcache_wq, set_has_unlocked(set));
-			return -EAGAIN;
+			return PCACHE_RETRY;
 		}
 		victim = true;
 		victim_hold(m);
@@ -609,10 +617,10 @@ int pcache_handle_fault(struct mm_struct *mm, unsigned long address,
 			 * A failed write-back leaves the victim dirty and
 			 * mapped: try another victim, a few times.
 			 */
-			if (ret && ret != -EAGAIN && ret != -EHOSTDOWN &&
+			if (ret && ret != PCACHE_RETRY && ret != -EHOSTDOWN &&
 			    f.wb_failed && f.wb_failures < PCACHE_EVICT_TRIES)
-				ret = -EAGAIN;
-		} while (ret == -EAGAIN);
+				ret = PCACHE_RETRY;
+		} while (ret == PCACHE_RETRY);
 	}
 	kfree(f.req);
 	kfree(f.reply);

@@ -12,6 +12,7 @@
 #include <tessera/memblock.h>
 #include <tessera/pcache.h>
 #include <tessera/printk.h>
+#include <tessera/sizes.h>
 #include <tessera/string.h>
 #include <tessera/vmalloc.h>
 
@@ -146,8 +147,8 @@ int pcache_setup(struct pcache *pc, phys_addr_t base, unsigned long nr_lines,
 	memset(pc, 0, sizeof(*pc));
 	pc->base = base;
 	pc->nr_lines = nr_lines;
-	pc->ways = ways;
 	pc->nr_sets = nr_lines / ways;
+	pc->ways = nr_lines / pc->nr_sets;
 	pc->policy = pcache_policy;
 	pc->sets = vzalloc(pc->nr_sets * sizeof(*pc->sets));
 	pc->meta = vzalloc(nr_lines * sizeof(*pc->meta));
@@ -183,6 +184,7 @@ void pcache_teardown(struct pcache *pc)
 int pcache_init(void)
 {
 	unsigned long nr_lines = pcache_region_size >> PAGE_SHIFT;
+	char extra[32];
 	int ret;
 
 	if (!pcache_region_base)
@@ -194,10 +196,16 @@ int pcache_init(void)
 		return ret;
 	}
 	pcache = &pcache_main;
-	pr_info("%llu MiB at %#llx: %lu lines, %u sets x %u ways%s, policy %s\n",
-		pcache_region_size >> 20, (unsigned long long)pcache_region_base,
-		nr_lines, pcache->nr_sets, pcache_ways,
-		nr_lines % pcache->nr_sets ? " (+1 in some sets)" : "",
+	extra[0] = 0;
+	if (nr_lines % pcache->nr_sets)
+		scnprintf(extra, sizeof(extra), " (one more way in %lu)",
+			  nr_lines % pcache->nr_sets);
+	pr_info("%llu %s at %#llx: %lu lines, %u sets x %u ways%s, policy %s\n",
+		pcache_region_size % SZ_1M ? pcache_region_size >> 10 :
+					     pcache_region_size >> 20,
+		pcache_region_size % SZ_1M ? "KiB" : "MiB",
+		(unsigned long long)pcache_region_base, nr_lines,
+		pcache->nr_sets, pcache->ways, extra,
 		pcache_policy_names[pcache_policy]);
 	return 0;
 }

@@ -77,7 +77,7 @@ struct pcache {
 	phys_addr_t base;		/* line i is at base + i * PAGE_SIZE */
 	unsigned long nr_lines;
 	unsigned int nr_sets;
-	unsigned int ways;		/* nominal; some sets have one more */
+	unsigned int ways;		/* per set; nr_lines % nr_sets have one more */
 	enum pcache_policy policy;
 	struct pcache_set *sets;
 	struct pcache_meta *meta;

@@ -1,0 +1,39 @@
+# The pcache (managers/processor/pcache): its self-tests on two CPUs,
+# over FIT's loopback transport to a fake memory node in the test, and
+# the boot parameters that shape it.
+
+PCACHE_TESTS="pcache_geometry pcache_fill pcache_writeback pcache_lru_promote
+pcache_permissions pcache_zap_flush_exit pcache_writeback_failure pcache_smp
+pcache_stats"
+
+test_pcache_selftests() {
+	local log=$LOGDIR/pcache-smp2.log t n=0
+	build processor || return 1
+	boot pcache-smp2 0 --kernel out/processor/tessera.elf --smp 2 \
+		--cmdline "selftest=pcache_*" --timeout 240 || return 1
+	expect_log "$log" 'pcache: 64 MiB at 0x[0-9a-f]+: 16384 lines, 256 sets x 64 ways, policy lru' || return 1
+	for t in $PCACHE_TESTS; do
+		expect_log "$log" "selftest: $t \.\.\. ok" || return 1
+		n=$((n + 1))
+	done
+	expect_log "$log" "selftest: summary: $n passed, 0 failed" || return 1
+	expect_log "$log" 'selftest: pcache_writeback: 128 pages over 32 lines: [0-9]+ evictions, 64 write-backs' || return 1
+	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
+}
+
+# pcache=, pcache.ways=, pcache.policy=: a size that is no power of two
+# and a way count that does not divide it still use every line.
+test_pcache_params() {
+	local log=$LOGDIR/pcache-params.log
+	build processor || return 1
+	boot pcache-params 0 --kernel out/processor/tessera.elf \
+		--cmdline "pcache=1000K pcache.ways=64 pcache.policy=fifo selftest=pcache_geometry,pcache_fill" \
+		--timeout 120 || return 1
+	expect_log "$log" 'pcache: 1000 KiB at 0x[0-9a-f]+: 250 lines, 3 sets x 83 ways \(one more way in 1\), policy fifo' || return 1
+	expect_log "$log" 'selftest: summary: 2 passed, 0 failed' || return 1
+	boot pcache-params-8m 0 --kernel out/processor/tessera.elf \
+		--cmdline "pcache=8M pcache.ways=8 pcache.policy=random selftest=pcache_writeback" \
+		--timeout 120 || return 1
+	expect_log "$LOGDIR/pcache-params-8m.log" 'pcache: 8 MiB at 0x[0-9a-f]+: 2048 lines, 256 sets x 8 ways, policy random' || return 1
+	expect_log "$LOGDIR/pcache-params-8m.log" 'selftest: pcache_writeback \.\.\. ok' || return 1
+}

@@ -1,13 +1,19 @@
 # The processor manager's user mode without a memory node: the user_*
-# self-tests run hand-made programs that make syscalls and fault
-# (Documentation/processor.md, "Self-tests").
+# self-tests run hand-made programs that make syscalls and fault, and one
+# that this node execs as its own (fake) memory node over FIT's loopback
+# transport, through the pcache (Documentation/processor.md, "Self-tests").
 
 # proc_user_checks LOG: both tests passed, with the lines they cause.
 proc_user_checks() {
 	local log=$1
 	expect_log "$log" 'selftest: user_syscalls \.\.\. ok' || return 1
 	expect_log "$log" 'selftest: user_faults \.\.\. ok' || return 1
-	expect_log "$log" 'selftest: summary: 2 passed, 0 failed' || return 1
+	expect_log "$log" 'selftest: user_exec_loopback \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: summary: 3 passed, 0 failed' || return 1
+	# exec'd from the fake memory node: argv[1], then a file it served.
+	expect_log "$log" '^argv-one' || return 1
+	expect_log "$log" '^hello from M' || return 1
+	expect_log "$log" 'exec\[[0-9]+\]: segfault at 0x10001000 ip 0x[0-9a-f]+ error 4' || return 1
 	# The program's write, raw on the console: no timestamp.
 	expect_log "$log" '^user: hello!' || return 1
 	expect_log "$log" 'syscall: unimplemented: unknown \(1000\)' || return 1

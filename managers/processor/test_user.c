@@ -7,10 +7,12 @@
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
+#include <tessera/fit.h>
 #include <tessera/gfp.h>
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
+#include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <asm/pgtable.h>
 #include "process.h"
@@ -232,5 +234,383 @@ SELFTEST(user_faults)
 			return selftest_fail("%s: status %d, expected signal %d",
 					     progs[i].name, ret, progs[i].sig);
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The whole path over FIT's loopback transport: this node plays the
+ * memory node with a fake that knows one program and one file.  exec,
+ * page faults through the pcache (code, stack, zero-filled data),
+ * uaccess faulting pages in, open/read/fstat, brk, mmap and munmap, and
+ * a segfault on the unmapped range at the end.
+ */
+#define FAKE_STACK_PAGE	0x7ff000UL
+#define FAKE_SP		(FAKE_STACK_PAGE + 0x800)
+#define FAKE_BRK	0x602000UL
+#define FAKE_MMAP_BASE	0x10000000UL
+#define FAKE_HANDLE	77
+#define FAKE_MAX_VMAS	8
+
+asm(".pushsection .rodata\n"
+    ".globl user_prog_exec, user_prog_exec_end\n"
+    "user_prog_exec:\n"
+    "	movl $1, %edi\n"
+    "	cmpq $2, (%rsp)\n"			/* argc */
+    "	jne 8f\n"
+    "	movl $1, %eax\n"			/* write(1, argv[1], 9) */
+    "	movl $1, %edi\n"
+    "	movq 16(%rsp), %rsi\n"
+    "	movl $9, %edx\n"
+    "	syscall\n"
+    "	movl $2, %edi\n"
+    "	cmpq $9, %rax\n"
+    "	jne 8f\n"
+    "	movl $2, %eax\n"			/* open("/etc/motd", O_RDONLY) */
+    "	leaq 9f(%rip), %rdi\n"
+    "	xorl %esi, %esi\n"
+    "	syscall\n"
+    "	movl $3, %edi\n"
+    "	cmpq $3, %rax\n"
+    "	jne 8f\n"
+    "	xorl %eax, %eax\n"			/* read(3, untouched page, 64) */
+    "	movl $3, %edi\n"
+    "	movl $0x600000, %esi\n"
+    "	movl $64, %edx\n"
+    "	syscall\n"
+    "	movl $4, %edi\n"
+    "	cmpq $13, %rax\n"
+    "	jne 8f\n"
+    "	movq %rax, %rdx\n"			/* write(1, it, 13) */
+    "	movl $1, %eax\n"
+    "	movl $1, %edi\n"
+    "	movl $0x600000, %esi\n"
+    "	syscall\n"
+    "	movl $5, %edi\n"
+    "	cmpq $13, %rax\n"
+    "	jne 8f\n"
+    "	movl $12, %eax\n"			/* brk(0), brk(+8192) */
+    "	xorl %edi, %edi\n"
+    "	syscall\n"
+    "	movq %rax, %rbx\n"
+    "	leaq 8192(%rax), %rdi\n"
+    "	movl $12, %eax\n"
+    "	syscall\n"
+    "	leaq 8192(%rbx), %rcx\n"
+    "	movl $6, %edi\n"
+    "	cmpq %rcx, %rax\n"
+    "	jne 8f\n"
+    "	movb $0x5a, 4096(%rbx)\n"		/* the new heap page */
+    "	movl $7, %edi\n"
+    "	cmpb $0x5a, 4096(%rbx)\n"
+    "	jne 8f\n"
+    "	movl $9, %eax\n"			/* mmap(0, 8192, RW, PRIVATE|ANON) */
+    "	xorl %edi, %edi\n"
+    "	movl $8192, %esi\n"
+    "	movl $3, %edx\n"
+    "	movl $0x22, %r10d\n"
+    "	movq $-1, %r8\n"
+    "	xorl %r9d, %r9d\n"
+    "	syscall\n"
+    "	movq %rax, %r12\n"
+    "	movl $8, %edi\n"
+    "	cmpq $0x10000000, %rax\n"
+    "	jne 8f\n"
+    "	movq $0x1122, 4096(%r12)\n"
+    "	movl $9, %edi\n"
+    "	cmpq $0x1122, 4096(%r12)\n"
+    "	jne 8f\n"
+    "	movl $5, %eax\n"			/* fstat(1, data page + 0x100) */
+    "	movl $1, %edi\n"
+    "	movl $0x600100, %esi\n"
+    "	syscall\n"
+    "	movl $10, %edi\n"
+    "	testq %rax, %rax\n"
+    "	jne 8f\n"
+    "	movl 0x600118, %eax\n"			/* st_mode */
+    "	andl $0170000, %eax\n"
+    "	movl $11, %edi\n"
+    "	cmpl $0020000, %eax\n"
+    "	jne 8f\n"
+    "	movl $11, %eax\n"			/* munmap(it, 8192) */
+    "	movq %r12, %rdi\n"
+    "	movl $8192, %esi\n"
+    "	syscall\n"
+    "	movl $12, %edi\n"
+    "	testq %rax, %rax\n"
+    "	jne 8f\n"
+    "	movq 4096(%r12), %rax\n"		/* gone: killed here */
+    "	movl $13, %edi\n"
+    "8:	movl $231, %eax\n"
+    "	syscall\n"
+    "9:	.asciz \"/etc/motd\"\n"
+    "user_prog_exec_end:\n"
+    ".popsection");
+
+extern const char user_prog_exec[], user_prog_exec_end[];
+
+static struct {
+	spinlock_t lock;
+	struct mp_vma vmas[FAKE_MAX_VMAS];
+	unsigned int nr_vmas;
+	u64 brk;
+	u32 tgid;
+	unsigned int nr_exec, nr_exit, nr_miss, nr_mmap, nr_munmap, nr_open,
+		     nr_close, nr_brk;
+} fake;
+
+static bool fake_add_vma(u64 start, u64 end, u32 prot, u32 flags)
+{
+	if (fake.nr_vmas == FAKE_MAX_VMAS)
+		return false;
+	fake.vmas[fake.nr_vmas++] = (struct mp_vma) {
+		.start = start, .end = end, .prot = prot, .flags = flags,
+	};
+	return true;
+}
+
+static struct mp_vma *fake_find_vma(u64 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < fake.nr_vmas; i++)
+		if (addr >= fake.vmas[i].start && addr < fake.vmas[i].end)
+			return &fake.vmas[i];
+	return NULL;
+}
+
+static int fake_exec(u32 node, const void *req, size_t len, void *reply,
+		     size_t max, void *priv)
+{
+	const struct mp_exec_req *r = req;
+	const char *s = (const char *)(r + 1);
+	struct mp_exec_reply *out = reply;
+
+	if (len < sizeof(*r) || len != sizeof(*r) + r->strings_len ||
+	    r->argc != 2 || !r->strings_len || s[r->strings_len - 1] ||
+	    strcmp(s, "/test/exec"))
+		return -ENOEXEC;
+	if (max < sizeof(*out) + 3 * sizeof(struct mp_vma))
+		return -EMSGSIZE;
+	spin_lock(&fake.lock);
+	fake.nr_exec++;
+	fake.tgid = r->tgid;
+	fake.nr_vmas = 0;
+	fake.brk = FAKE_BRK;
+	fake_add_vma(CODE_ADDR, CODE_ADDR + PAGE_SIZE,
+		     MP_PROT_READ | MP_PROT_EXEC, MP_VMA_FILE);
+	fake_add_vma(DATA_ADDR, FAKE_BRK, MP_PROT_READ | MP_PROT_WRITE,
+		     MP_VMA_ANON);
+	fake_add_vma(FAKE_STACK_PAGE - 15 * PAGE_SIZE,
+		     FAKE_STACK_PAGE + PAGE_SIZE,
+		     MP_PROT_READ | MP_PROT_WRITE, MP_VMA_ANON | MP_VMA_STACK);
+	memcpy(out + 1, fake.vmas, 3 * sizeof(struct mp_vma));
+	spin_unlock(&fake.lock);
+	out->entry = CODE_ADDR;
+	out->sp = FAKE_SP;
+	out->brk = FAKE_BRK;
+	out->nr_vmas = 3;
+	out->reserved = 0;
+	return sizeof(*out) + 3 * sizeof(struct mp_vma);
+}
+
+/* argc, argv[0], argv[1], NULL, envp NULL, AT_NULL; then the strings. */
+static void fake_stack_page(u8 *page)
+{
+	u64 *sp = (u64 *)(page + (FAKE_SP - FAKE_STACK_PAGE));
+	static const char strings[] = "/test/exec\0argv-one\n";
+
+	memcpy(page + 0xc00, strings, sizeof(strings));
+	sp[0] = 2;
+	sp[1] = FAKE_STACK_PAGE + 0xc00;
+	sp[2] = FAKE_STACK_PAGE + 0xc00 + 11;
+}
+
+static int fake_miss(u32 node, const void *req, size_t len, void *reply,
+		     size_t max, void *priv)
+{
+	const struct mp_miss_req *r = req;
+	struct mp_miss_reply *out = reply;
+	u64 page = r->addr & PAGE_MASK;
+	struct mp_vma *v;
+	bool heap;
+	u32 prot;
+
+	if (len < sizeof(*r) || max < sizeof(*out) + PAGE_SIZE)
+		return -EINVAL;
+	spin_lock(&fake.lock);
+	fake.nr_miss++;
+	v = fake_find_vma(page);
+	heap = page >= FAKE_BRK && page < PAGE_ALIGN(fake.brk);
+	prot = v ? v->prot : MP_PROT_READ | MP_PROT_WRITE;
+	spin_unlock(&fake.lock);
+	if (!v && !heap)
+		return -EFAULT;
+	out->prot = prot;
+	if (page != CODE_ADDR && page != FAKE_STACK_PAGE) {
+		out->fill = MP_FILL_ZERO;
+		return sizeof(*out);
+	}
+	out->fill = 0;
+	memset(out + 1, 0, PAGE_SIZE);
+	if (page == CODE_ADDR)
+		memcpy(out + 1, user_prog_exec, user_prog_exec_end - user_prog_exec);
+	else
+		fake_stack_page((u8 *)(out + 1));
+	return sizeof(*out) + PAGE_SIZE;
+}
+
+static int fake_writeback(u32 node, const void *req, size_t len, void *reply,
+			  size_t max, void *priv)
+{
+	return 0;	/* nothing is evicted from a 64 MiB pcache here */
+}
+
+static int fake_exit(u32 node, const void *req, size_t len, void *reply,
+		     size_t max, void *priv)
+{
+	spin_lock(&fake.lock);
+	fake.nr_exit++;
+	fake.nr_vmas = 0;
+	spin_unlock(&fake.lock);
+	return 0;
+}
+
+static int fake_brk(u32 node, const void *req, size_t len, void *reply,
+		    size_t max, void *priv)
+{
+	const struct mp_brk_req *r = req;
+
+	spin_lock(&fake.lock);
+	fake.nr_brk++;
+	if (r->brk >= FAKE_BRK && r->brk < FAKE_MMAP_BASE)
+		fake.brk = r->brk;
+	*(u64 *)reply = fake.brk;
+	spin_unlock(&fake.lock);
+	return sizeof(u64);
+}
+
+static int fake_mmap(u32 node, const void *req, size_t len, void *reply,
+		     size_t max, void *priv)
+{
+	const struct mp_mmap_req *r = req;
+	struct mp_addr_reply *out = reply;
+	int ret = sizeof(*out);
+
+	if (r->fd_handle || r->addr || r->len != 2 * PAGE_SIZE)
+		return -EINVAL;
+	spin_lock(&fake.lock);
+	fake.nr_mmap++;
+	if (!fake_add_vma(FAKE_MMAP_BASE, FAKE_MMAP_BASE + r->len, r->prot,
+			  MP_VMA_ANON))
+		ret = -ENOMEM;
+	else
+		out->vma = fake.vmas[fake.nr_vmas - 1];
+	spin_unlock(&fake.lock);
+	out->addr = FAKE_MMAP_BASE;
+	return ret;
+}
+
+static int fake_munmap(u32 node, const void *req, size_t len, void *reply,
+		       size_t max, void *priv)
+{
+	const struct mp_range_req *r = req;
+	struct mp_vma *v;
+	int ret = -EINVAL;
+
+	spin_lock(&fake.lock);
+	fake.nr_munmap++;
+	v = fake_find_vma(r->addr);
+	if (v && v->start == r->addr && v->end == r->addr + r->len) {
+		*v = fake.vmas[--fake.nr_vmas];
+		ret = 0;
+	}
+	spin_unlock(&fake.lock);
+	return ret;
+}
+
+static int fake_open(u32 node, const void *req, size_t len, void *reply,
+		     size_t max, void *priv)
+{
+	const struct mp_open_req *r = req;
+	struct mp_open_reply *out = reply;
+
+	if (len != sizeof(*r) + r->path_len || r->path_len != 9 ||
+	    memcmp(r + 1, "/etc/motd", 9))
+		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->handle = FAKE_HANDLE;
+	out->st.size = 13;
+	out->st.mode = 0100644;
+	out->st.nlink = 1;
+	spin_lock(&fake.lock);
+	fake.nr_open++;
+	spin_unlock(&fake.lock);
+	return sizeof(*out);
+}
+
+static int fake_pread(u32 node, const void *req, size_t len, void *reply,
+		      size_t max, void *priv)
+{
+	static const char motd[13] = "hello from M\n";
+	const struct mp_pread_req *r = req;
+	size_t n;
+
+	if (r->handle != FAKE_HANDLE)
+		return -EBADF;
+	if (r->offset >= sizeof(motd))
+		return 0;
+	n = min((size_t)r->len, sizeof(motd) - (size_t)r->offset);
+	if (n > max)
+		return -EMSGSIZE;
+	memcpy(reply, motd + r->offset, n);
+	return n;
+}
+
+static int fake_close(u32 node, const void *req, size_t len, void *reply,
+		      size_t max, void *priv)
+{
+	if (len != sizeof(u64) || *(const u64 *)req != FAKE_HANDLE)
+		return -EBADF;
+	spin_lock(&fake.lock);
+	fake.nr_close++;
+	spin_unlock(&fake.lock);
+	return 0;
+}
+
+static const struct {
+	u16 op;
+	fit_handler_t fn;
+} fake_ops[] = {
+	{ MEMOP_EXEC, fake_exec }, { MEMOP_EXIT, fake_exit },
+	{ MEMOP_MISS, fake_miss }, { MEMOP_WRITEBACK, fake_writeback },
+	{ MEMOP_BRK, fake_brk }, { MEMOP_MMAP, fake_mmap },
+	{ MEMOP_MUNMAP, fake_munmap }, { MEMOP_OPEN, fake_open },
+	{ MEMOP_PREAD, fake_pread }, { MEMOP_CLOSE, fake_close },
+};
+
+SELFTEST(user_exec_loopback)
+{
+	static char *const argv[] = { "/test/exec", "argv-one" };
+	unsigned int i, n;
+	int ret = 0;
+
+	memset(&fake, 0, sizeof(fake));
+	spin_lock_init(&fake.lock);
+	for (n = 0; n < ARRAY_SIZE(fake_ops) && !ret; n++)
+		ret = fit_register_handler(fake_ops[n].op, fake_ops[n].fn, NULL);
+	if (!ret)
+		ret = process_run(fit_self_id(), argv[0], argv, 2, NULL, 0);
+	for (i = 0; i < n; i++)
+		fit_unregister_handler(fake_ops[i].op);
+	/* Every step passed: killed on the page it unmapped last. */
+	ST_EQ(ret, SIGSEGV);
+	ST_EQ(fake.nr_exec, 1);
+	ST_EQ(fake.nr_exit, 1);
+	ST_EQ(fake.nr_open, 1);
+	ST_EQ(fake.nr_close, 1);	/* fd 3, closed at exit */
+	ST_EQ(fake.nr_mmap, 1);
+	ST_EQ(fake.nr_munmap, 1);
+	ST_EQ(fake.nr_brk, 2);
+	ST_ASSERT(fake.nr_miss >= 5);	/* code, stack, data, heap, mmap */
 	return 0;
 }

@@ -14,6 +14,8 @@ proc_user_checks() {
 	expect_log "$log" '^argv-one' || return 1
 	expect_log "$log" '^hello from M' || return 1
 	expect_log "$log" 'exec\[[0-9]+\]: segfault at 0x10001000 ip 0x[0-9a-f]+ error 4' || return 1
+	expect_log "$log" 'down\[[0-9]+\]: memory node [0-9]+ unreachable \(-112\), killed' || return 1
+	expect_log "$log" 'processor: /test/down\[[0-9]+\] killed by SIGKILL' || return 1
 	# The program's write, raw on the console: no timestamp.
 	expect_log "$log" '^user: hello!' || return 1
 	expect_log "$log" 'syscall: unimplemented: unknown \(1000\)' || return 1

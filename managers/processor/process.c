@@ -168,17 +168,22 @@ void process_exit(int status, int sig)
 	do_exit(0);
 }
 
-/* A memory-node call on behalf of the current process. */
+/*
+ * A memory-node call on behalf of the current process.  Without its
+ * memory node the process cannot go on: it is killed on its way back to
+ * user mode (the caller may hold mm->lock, which the exit needs).
+ */
 int mm_call(u16 op, const void *req, size_t len, void *reply, size_t max)
 {
 	struct process *p = current_proc();
 	ssize_t ret;
 
 	ret = fit_call(p->mnode, op, req, len, reply, max, 0);
-	if (ret == -EHOSTDOWN || ret == -EHOSTUNREACH || ret == -ETIMEDOUT) {
+	if ((ret == -EHOSTDOWN || ret == -EHOSTUNREACH || ret == -ETIMEDOUT) &&
+	    !p->kill_signal) {
 		pr_info("%s[%d]: memory node %u unreachable (%zd), killed\n",
 			p->comm, p->tgid, p->mnode, ret);
-		process_exit(0, SIGKILL);
+		p->kill_signal = SIGKILL;
 	}
 	return ret;
 }

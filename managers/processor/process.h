@@ -61,6 +61,7 @@ struct process {
 	unsigned long clear_child_tid;
 	unsigned long robust_list, robust_len;
 	bool local;		/* self-test: pages mapped by hand, no M */
+	int kill_signal;	/* killed: exits before returning to user mode */
 	int exit_status;	/* exit_group() status */
 	int exit_signal;	/* or the signal that killed it */
 	struct completion exited;

@@ -71,6 +71,12 @@ static bool sysret_allowed(const struct pt_regs *regs)
 
 void exit_to_user_mode(struct pt_regs *regs)
 {
+	struct process *p = current_proc();
+
+	if (p && p->kill_signal) {
+		local_irq_enable();
+		process_exit(0, p->kill_signal);
+	}
 	while (need_resched()) {
 		local_irq_enable();
 		schedule();

@@ -344,9 +344,21 @@ asm(".pushsection .rodata\n"
     "	syscall\n"
     "9:	.asciz \"/etc/motd\"\n"
     "user_prog_exec_end:\n"
+    ".globl user_prog_down, user_prog_down_end\n"
+    "user_prog_down:\n"
+    "	movl $2, %eax\n"			/* open("/etc/down", O_RDONLY) */
+    "	leaq 9f(%rip), %rdi\n"
+    "	xorl %esi, %esi\n"
+    "	syscall\n"
+    "	xorl %edi, %edi\n"			/* never reached: exit_group(0) */
+    "	movl $231, %eax\n"
+    "	syscall\n"
+    "9:	.asciz \"/etc/down\"\n"
+    "user_prog_down_end:\n"
     ".popsection");
 
 extern const char user_prog_exec[], user_prog_exec_end[];
+extern const char user_prog_down[], user_prog_down_end[];
 
 static struct {
 	spinlock_t lock;
@@ -354,6 +366,7 @@ static struct {
 	unsigned int nr_vmas;
 	u64 brk;
 	u32 tgid;
+	const char *code, *code_end;	/* the program exec'd */
 	unsigned int nr_exec, nr_exit, nr_miss, nr_mmap, nr_munmap, nr_open,
 		     nr_close, nr_brk;
 } fake;
@@ -386,9 +399,17 @@ static int fake_exec(u32 node, const void *req, size_t len, void *reply,
 	struct mp_exec_reply *out = reply;
 
 	if (len < sizeof(*r) || len != sizeof(*r) + r->strings_len ||
-	    r->argc != 2 || !r->strings_len || s[r->strings_len - 1] ||
-	    strcmp(s, "/test/exec"))
+	    !r->strings_len || s[r->strings_len - 1])
 		return -ENOEXEC;
+	if (!strcmp(s, "/test/exec")) {
+		fake.code = user_prog_exec;
+		fake.code_end = user_prog_exec_end;
+	} else if (!strcmp(s, "/test/down")) {
+		fake.code = user_prog_down;
+		fake.code_end = user_prog_down_end;
+	} else {
+		return -ENOENT;
+	}
 	if (max < sizeof(*out) + 3 * sizeof(struct mp_vma))
 		return -EMSGSIZE;
 	spin_lock(&fake.lock);
@@ -453,7 +474,7 @@ static int fake_miss(u32 node, const void *req, size_t len, void *reply,
 	out->fill = 0;
 	memset(out + 1, 0, PAGE_SIZE);
 	if (page == CODE_ADDR)
-		memcpy(out + 1, user_prog_exec, user_prog_exec_end - user_prog_exec);
+		memcpy(out + 1, fake.code, fake.code_end - fake.code);
 	else
 		fake_stack_page((u8 *)(out + 1));
 	return sizeof(*out) + PAGE_SIZE;
@@ -534,8 +555,12 @@ static int fake_open(u32 node, const void *req, size_t len, void *reply,
 	const struct mp_open_req *r = req;
 	struct mp_open_reply *out = reply;
 
-	if (len != sizeof(*r) + r->path_len || r->path_len != 9 ||
-	    memcmp(r + 1, "/etc/motd", 9))
+	if (len != sizeof(*r) + r->path_len || r->path_len != 9)
+		return -ENOENT;
+	/* As if the memory node had just died. */
+	if (!memcmp(r + 1, "/etc/down", 9))
+		return -EHOSTDOWN;
+	if (memcmp(r + 1, "/etc/motd", 9))
 		return -ENOENT;
 	memset(out, 0, sizeof(*out));
 	out->handle = FAKE_HANDLE;
@@ -591,8 +616,9 @@ static const struct {
 SELFTEST(user_exec_loopback)
 {
 	static char *const argv[] = { "/test/exec", "argv-one" };
+	static char *const argv_down[] = { "/test/down" };
 	unsigned int i, n;
-	int ret = 0;
+	int ret = 0, ret_down = 0;
 
 	memset(&fake, 0, sizeof(fake));
 	spin_lock_init(&fake.lock);
@@ -600,12 +626,17 @@ SELFTEST(user_exec_loopback)
 		ret = fit_register_handler(fake_ops[n].op, fake_ops[n].fn, NULL);
 	if (!ret)
 		ret = process_run(fit_self_id(), argv[0], argv, 2, NULL, 0);
+	if (ret >= 0)
+		ret_down = process_run(fit_self_id(), argv_down[0], argv_down,
+				       1, NULL, 0);
 	for (i = 0; i < n; i++)
 		fit_unregister_handler(fake_ops[i].op);
 	/* Every step passed: killed on the page it unmapped last. */
 	ST_EQ(ret, SIGSEGV);
-	ST_EQ(fake.nr_exec, 1);
-	ST_EQ(fake.nr_exit, 1);
+	/* A memory node that stops answering kills the process. */
+	ST_EQ(ret_down, SIGKILL);
+	ST_EQ(fake.nr_exec, 2);
+	ST_EQ(fake.nr_exit, 2);
 	ST_EQ(fake.nr_open, 1);
 	ST_EQ(fake.nr_close, 1);	/* fd 3, closed at exit */
 	ST_EQ(fake.nr_mmap, 1);

@@ -14,6 +14,7 @@
 #include <asm/expected_fault.h>
 #include <asm/extable.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
@@ -207,6 +208,14 @@ static void do_page_fault(struct pt_regs *regs)
 void do_trap(struct pt_regs *regs)
 {
 	unsigned long vec = regs->vector;
+
+	/*
+	 * An exception keeps EFLAGS.AC: a fault inside a user access
+	 * (stac) must not run its handler, nor whatever that schedules,
+	 * with SMAP open.  iret restores the interrupted code's AC.
+	 */
+	if (mmu_cr4_features & X86_CR4_SMAP)
+		asm volatile("clac" ::: "memory");
 
 	if (vec >= FIRST_EXTERNAL_VECTOR) {
 		do_IRQ(regs);

@@ -20,7 +20,6 @@
 
 #define O_ACCMODE	00000003
 #define O_RDONLY	00000000
-#define O_CREAT		00000100
 #define O_CLOEXEC	02000000
 #define AT_FDCWD	(-100)
 #define AT_EMPTY_PATH	0x1000
@@ -281,8 +280,8 @@ static char *get_path(int dirfd, const char __user *upath, bool empty_ok)
 	return path;
 }
 
-/* The stat of a file on the memory node, by path. */
-static int memory_stat(const char *path, struct mp_stat *st)
+/* The stat of a file on the memory node, by path; flags: AT_* */
+static int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 {
 	size_t len = strlen(path);
 	struct mp_open_req *req;
@@ -291,7 +290,7 @@ static int memory_stat(const char *path, struct mp_stat *st)
 	req = kmalloc(sizeof(*req) + len, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
-	req->flags = 0;
+	req->flags = flags & AT_SYMLINK_NOFOLLOW;
 	req->path_len = len;
 	memcpy(req + 1, path, len);
 	ret = mm_call(MEMOP_STAT, req, sizeof(*req) + len, st, sizeof(*st));
@@ -347,12 +346,6 @@ static struct file *pcache_file_open(void)
 	return f;
 }
 
-static bool is_pseudo_write_ok(const char *path)
-{
-	return !strcmp(path, "/dev/null") || !strcmp(path, "/dev/tty") ||
-	       !strcmp(path, "/dev/console");
-}
-
 static long do_open(int dirfd, const char __user *upath, int flags)
 {
 	struct file *f;
@@ -362,14 +355,14 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	path = get_path(dirfd, upath, false);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if ((flags & O_ACCMODE) != O_RDONLY && !is_pseudo_write_ok(path))
-		f = ERR_PTR((flags & O_CREAT) ? -EROFS : -EACCES);
-	else if (!strcmp(path, "/dev/null"))
+	/* The memory node judges the flags for its files (read-only). */
+	if (!strcmp(path, "/dev/null"))
 		f = file_new(FILE_NULL) ?: ERR_PTR(-ENOMEM);
 	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
 		f = file_new(FILE_CONSOLE) ?: ERR_PTR(-ENOMEM);
 	else if (!strcmp(path, "/proc/pcache"))
-		f = pcache_file_open();
+		f = (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
+		    pcache_file_open();
 	else if (!strcmp(path, "/proc/self/exe"))
 		f = memory_open(current_proc()->path, flags & ~O_CLOEXEC);
 	else
@@ -667,7 +660,7 @@ static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		f = file_new(FILE_BUFFER);
 	else
 		ret = memory_stat(strcmp(path, "/proc/self/exe") ? path :
-				  current_proc()->path, &m);
+				  current_proc()->path, flags, &m);
 	if (f) {
 		stat_file(f, &st);
 		kfree(f);
@@ -756,8 +749,11 @@ static long do_readlink(int dirfd, const char __user *upath,
 		if (copy_to_user(buf, exe, ret))
 			ret = -EFAULT;
 	} else {
-		/* The archive has no symbolic links. */
-		ret = memory_stat(path, &m);
+		/*
+		 * The protocol cannot read a link's target: every existing
+		 * path reads as not a link.
+		 */
+		ret = memory_stat(path, AT_SYMLINK_NOFOLLOW, &m);
 		if (!ret)
 			ret = -EINVAL;
 	}

@@ -48,3 +48,88 @@ test_proc_user_selftests_smp2() {
 		--cmdline "selftest=user_*" --timeout 180 || return 1
 	proc_user_checks "$log" || return 1
 }
+
+# --------------------------------------------------------------------------
+# Real programs on one node: the processor_local image serves its own
+# memory over loopback (CONFIG_PROCESSOR_LOCAL_MEMORY), from an archive of
+# the usr/ programs given as a GRUB module.
+
+# proc_local NAME WANT CMDLINE: boot it; the node's status must be WANT.
+proc_local() {
+	local name=$1 want=$2 cmdline=$3 root=$LOGDIR/proc-local-archive
+	build processor_local || return 1
+	if [ ! -e "$LOGDIR/proc-local.cpio" ]; then
+		rm -rf "$root" && mkdir -p "$root/bin" "$root/musl/bin" &&
+		cp out/processor_local/usr/glibc/* "$root/bin/" &&
+		cp out/processor_local/usr/musl/* "$root/musl/bin/" &&
+		(cd "$root" && find bin musl | cpio -o -H newc -R 0:0 --quiet) \
+			> "$LOGDIR/proc-local.cpio" ||
+			fail "cannot build the archive" || return 1
+	fi
+	boot "$name" "$want" --kernel out/processor_local/tessera.elf \
+		--module "$LOGDIR/proc-local.cpio:initrd" --cmdline "$cmdline" \
+		--timeout 300 || return 1
+	expect_no_log "$LOGDIR/$name.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
+}
+
+test_proc_local_hello() {
+	local d log
+	for d in bin musl/bin; do
+		log=$LOGDIR/proc-local-hello-${d%%/*}.log
+		proc_local "proc-local-hello-${d%%/*}" 0 "init=/$d/hello" || return 1
+		expect_log "$log" '^hello, world' || return 1
+		expect_log "$log" "processor: /$d/hello\\[1\\] exited with status 0" || return 1
+		expect_log "$log" 'processor: init done, powering off with status 0' || return 1
+	done
+}
+
+test_proc_local_args_mmtest() {
+	local d log
+	for d in bin musl/bin; do
+		log=$LOGDIR/proc-local-mm-${d%%/*}.log
+		proc_local "proc-local-mm-${d%%/*}" 0 \
+			"init=\"/$d/args one 'two words'; /$d/mmtest\"" || return 1
+		expect_log "$log" '^args: argc = 3' || return 1
+		expect_log "$log" '^args: argv\[2\] = "two words"' || return 1
+		expect_log "$log" '^args: envp\[0\] = "HOME=/"' || return 1
+		expect_log "$log" '^args: OK' || return 1
+		expect_log "$log" "^mmtest: /proc/self/exe -> /$d/mmtest" || return 1
+		expect_log "$log" '^mmtest: OK' || return 1
+	done
+}
+
+# A segfault kills one program; the next runs; the node's status is 32 + 11.
+test_proc_local_segv() {
+	local log=$LOGDIR/proc-local-segv.log
+	proc_local proc-local-segv 43 "init=/bin/segv init=/musl/bin/hello" || return 1
+	expect_log "$log" 'segv\[1\]: segfault at 0x[0-9a-f]+ ip 0x[0-9a-f]+ error 4' || return 1
+	expect_log "$log" 'processor: /bin/segv\[1\] killed by SIGSEGV' || return 1
+	sed -n '/segv\[1\]: segfault at/,$p' "$log" | grep -q '^hello, world' ||
+		fail "no 'hello, world' after the segfault in $log" || return 1
+	expect_log "$log" 'processor: init done, powering off with status 43' || return 1
+}
+
+# Exit statuses: the program's (2), and 32 for a program that is not there.
+test_proc_local_exit_status() {
+	proc_local proc-local-exit2 2 "init=\"/bin/memstress bogus\"" || return 1
+	expect_log "$LOGDIR/proc-local-exit2.log" '^memstress: usage' || return 1
+	proc_local proc-local-enoent 32 "init=/bin/nope" || return 1
+	expect_log "$LOGDIR/proc-local-enoent.log" 'processor: cannot run /bin/nope: error -2' || return 1
+}
+
+# A tiny pcache under 4x its size of data: evictions, write-backs and
+# refills; the checksum is the host's.
+test_proc_local_memstress_tiny_pcache() {
+	local d log sum
+	build processor_local || return 1
+	sum=$(out/processor_local/usr/glibc/memstress 32 | sed -n 's/^memstress: checksum //p')
+	for d in bin musl/bin; do
+		log=$LOGDIR/proc-local-tiny-${d%%/*}.log
+		proc_local "proc-local-tiny-${d%%/*}" 0 \
+			"pcache=8M pcache.ways=8 pcache.stats=1 init=\"/$d/memstress 32\"" || return 1
+		expect_log "$log" "^memstress: checksum $sum" || return 1
+		expect_log "$log" '^memstress: OK' || return 1
+		expect_log "$log" 'nr_pcache_eviction_succeed [1-9]' || return 1
+		expect_log "$log" 'nr_pcache_fill_from_memory [1-9]' || return 1
+	done
+}

@@ -101,17 +101,19 @@ static char *next_command(char **line)
 }
 
 /*
- * The node's exit status for a program's wait status (the
- * isa-debug-exit value, 0..127): its exit status, 127 if that is above
- * 127 or the program could not be started, 64 + N when signal N killed it.
+ * The node's exit status for a program's wait status: the value for
+ * isa-debug-exit, 0..63, since QEMU exits with (value << 1) | 1 and
+ * scripts/qemu-node reads a QEMU status above 128 as a QEMU crash.  An
+ * exit status 0-30 as it is, 31 for 31 and above; 32 + N when signal N
+ * killed the program; 32 when it could not be started.
  */
 static int exit_code(int wstatus)
 {
 	if (wstatus < 0)
-		return 127;
+		return 32;
 	if (wstatus & 0x7f)
-		return 64 + (wstatus & 0x7f);
-	return min(wstatus >> 8, 127);
+		return 32 + (wstatus & 0x1f);
+	return min(wstatus >> 8, 31);
 }
 
 static u32 find_memory_node(void)
@@ -164,16 +166,21 @@ void processor_manager_init(void)
 
 	if (pcache_init())
 		panic("processor: no pcache");
-	/* A lone test boot has no memory node: no programs, only self-tests. */
-	if (!fabric_present()) {
+	if (fabric_present()) {
+		if (fabric_wait_for_cluster())
+			panic("processor: no memory node in the fabric");
+		mnode = find_memory_node();
+		if (mnode == FABRIC_NO_NODE)
+			panic("processor: no memory node in the fabric");
+	} else if (IS_ENABLED(CONFIG_PROCESSOR_LOCAL_MEMORY)) {
+		/* This node is its own memory node, over loopback. */
+		memory_manager_init();
+		mnode = fit_self_id();
+	} else {
+		/* A lone test boot: no programs, only self-tests. */
 		pr_info("processor: no fabric, so no memory node: not starting init\n");
 		return;
 	}
-	if (fabric_wait_for_cluster())
-		panic("processor: no memory node in the fabric");
-	mnode = find_memory_node();
-	if (mnode == FABRIC_NO_NODE)
-		panic("processor: no memory node in the fabric");
 	pr_info("processor: memory node %u; init=%s\n", mnode, init_line);
 	t = kthread_run(processor_init_thread, (void *)(unsigned long)mnode,
 			"procinit");

@@ -15,6 +15,7 @@
 #include <tessera/pcache.h>
 #include <tessera/printk.h>
 #include <tessera/reboot.h>
+#include <tessera/selftest.h>
 #include <tessera/string.h>
 #include "process.h"
 
@@ -179,6 +180,15 @@ void processor_manager_init(void)
 	} else {
 		/* A lone test boot: no programs, only self-tests. */
 		pr_info("processor: no fabric, so no memory node: not starting init\n");
+		return;
+	}
+	/* Self-tests own the run and its exit status. */
+	if (selftest_requested()) {
+		pr_info("processor: self-tests requested: not starting init\n");
+		return;
+	}
+	if (!init_line[0]) {
+		pr_info("processor: no init= (nor CONFIG_PROCESSOR_INIT): nothing to run\n");
 		return;
 	}
 	pr_info("processor: memory node %u; init=%s\n", mnode, init_line);

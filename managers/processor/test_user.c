@@ -237,6 +237,7 @@ SELFTEST(user_faults)
 	return 0;
 }
 
+#ifdef CONFIG_FIT_LOOPBACK
 /* ------------------------------------------------------------------------
  * The whole path over FIT's loopback transport: this node plays the
  * memory node with a fake that knows one program and one file.  exec,
@@ -645,3 +646,4 @@ SELFTEST(user_exec_loopback)
 	ST_ASSERT(fake.nr_miss >= 5);	/* code, stack, data, heap, mmap */
 	return 0;
 }
+#endif /* CONFIG_FIT_LOOPBACK */

@@ -5,7 +5,7 @@
  *
  *   fabric-tool FILE status [--sample MS]
  *   fabric-tool FILE format [--size SIZE]
- *   fabric-tool FILE inject NODE KIND [--from SRC] [--qp Q]
+ *   fabric-tool FILE inject NODE KIND [--from SRC] [--qp Q] [--epoch E]
  *
  * The layout is include/tessera/shm_fabric.h, shared verbatim with the
  * kernel; Documentation/clusters.md has the usage.
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: %s FILE status [--sample MS]\n"
 		"       %s FILE format [--size SIZE]\n"
-		"       %s FILE inject NODE KIND [--from SRC] [--qp Q]\n"
+		"       %s FILE inject NODE KIND [--from SRC] [--qp Q] [--epoch E]\n"
 		"\n"
 		"status   print the header, every node slot, the QPs in use and the\n"
 		"         error counters; heartbeats are sampled twice, MS apart\n"
@@ -42,7 +42,10 @@ static void usage(FILE *f)
 		"inject   write one message of KIND into the request ring of QP\n"
 		"         (SRC, NODE, Q) (defaults: SRC the lowest other node that\n"
 		"         is up, else 0 or 1; Q 0). KIND: ok, bad-length,\n"
-		"         bad-opcode, truncated\n"
+		"         bad-opcode, truncated (malformed verbs messages), or\n"
+		"         fit-truncated, fit-bad-length, fit-unknown-opcode (a SEND\n"
+		"         of the FIT verbs transport carrying a malformed FIT message;\n"
+		"         fit-unknown-opcode needs SRC's FIT epoch E)\n"
 		"\n"
 		"SIZE takes K, M and G suffixes; a region is a power of two from\n"
 		"8M to 1G.\n",
@@ -465,10 +468,71 @@ static int cmd_format(const char *path, int argc, char **argv)
 #define KIND_BAD_LENGTH	1
 #define KIND_BAD_OPCODE	2
 #define KIND_TRUNCATED	3
+#define KIND_FIT_TRUNCATED	4
+#define KIND_FIT_BAD_LENGTH	5
+#define KIND_FIT_UNKNOWN_OP	6
 
 static const char *const kind_names[] = {
 	"ok", "bad-length", "bad-opcode", "truncated",
+	"fit-truncated", "fit-bad-length", "fit-unknown-opcode",
 };
+
+/*
+ * FIT messages as the verbs transport carries them (Documentation/fit.md,
+ * sections 2 and 8): a SEND_WITH_IMM whose immediate marks a FIT message,
+ * holding the 48-byte little-endian header and the payload.
+ */
+#define FIT_IMM_MSG		0xf1010000U
+#define FIT_HDR_LEN		48
+#define FIT_PAYLOAD_LEN		16
+#define FIT_OP_UNKNOWN		0xf0ff	/* never registered */
+
+static unsigned int crc32c(const unsigned char *p, size_t len)
+{
+	unsigned int crc = ~0U;
+	int k;
+
+	while (len--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78U & -(crc & 1));
+	}
+	return ~crc;
+}
+
+static void put16(unsigned char *p, unsigned int v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void put32(unsigned char *p, unsigned int v)
+{
+	put16(p, v);
+	put16(p + 2, v >> 16);
+}
+
+/*
+ * A one-way FIT message from src to dst with a sealed header; what kind
+ * breaks.  Returns its length.
+ */
+static unsigned int build_fit(int kind, unsigned int src, unsigned int dst,
+			      unsigned int epoch, unsigned char *m)
+{
+	memset(m, 0, FIT_HDR_LEN + FIT_PAYLOAD_LEN);
+	m[0] = 0xf7;			/* magic */
+	m[1] = 1;			/* version */
+	put16(m + 2, FIT_HDR_LEN);
+	put16(m + 4, FIT_OP_UNKNOWN);
+	put16(m + 6, 0x08);		/* ONEWAY */
+	put16(m + 8, src);
+	put16(m + 10, dst);
+	put32(m + 12, kind == KIND_FIT_BAD_LENGTH ? 1000 : FIT_PAYLOAD_LEN);
+	put32(m + 24, epoch ? epoch : 1);
+	memcpy(m + FIT_HDR_LEN, "malformed-by-fab", FIT_PAYLOAD_LEN);
+	put32(m + 44, crc32c(m, FIT_HDR_LEN));
+	return kind == KIND_FIT_TRUNCATED ? 20 : FIT_HDR_LEN + FIT_PAYLOAD_LEN;
+}
 
 static int parse_kind(const char *s)
 {
@@ -486,11 +550,27 @@ static int parse_kind(const char *s)
  * number of elements it occupies.
  */
 static unsigned int build_message(int kind, unsigned int src, u32 src_gen,
-				  unsigned long long psn, struct shmf_msg *msg)
+				  unsigned long long psn, unsigned int dst,
+				  unsigned int epoch, struct shmf_msg *msg)
 {
 	static const char payload[] = "hello";
 
 	memset(msg, 0, 2 * sizeof(*msg));
+	if (kind >= KIND_FIT_TRUNCATED) {
+		msg->magic = SHMF_MSG_MAGIC;
+		msg->opcode = SHMF_OP_SEND_IMM;
+		msg->flags = SHMF_MSG_INLINE;
+		msg->hdr_len = SHMF_MSG_HDR_SIZE;
+		msg->imm = FIT_IMM_MSG;
+		msg->length = build_fit(kind, src, dst, epoch,
+					(unsigned char *)(msg + 1));
+		msg->nr_elems = shmf_msg_elems(msg->length);
+		msg->psn = psn;
+		msg->wr_id = 0xfab0000 + psn;
+		msg->src_node = src;
+		msg->src_gen = src_gen;
+		return msg->nr_elems;
+	}
 	msg->magic = SHMF_MSG_MAGIC;
 	msg->opcode = SHMF_OP_SEND;
 	msg->flags = SHMF_MSG_INLINE;
@@ -532,6 +612,8 @@ static unsigned int default_src(struct region *r, unsigned int dst)
 static int cmd_inject(struct region *r, int argc, char **argv)
 {
 	long dst, src = -1, q = 0;
+	unsigned long epoch = 0;
+	char *end;
 	unsigned int n, pos, head, tail, nr, index, ring_free;
 	struct shmf_msg msg[2];
 	struct shmf_qp *p;
@@ -545,7 +627,7 @@ static int cmd_inject(struct region *r, int argc, char **argv)
 		die("inject: NODE must be 0-%u: %s", SHMF_MAX_NODES - 1, argv[0]);
 	kind = parse_kind(argv[1]);
 	if (kind < 0)
-		die("inject: KIND must be ok, bad-length, bad-opcode or truncated: %s",
+		die("inject: KIND must be ok, bad-length, bad-opcode, truncated, fit-truncated, fit-bad-length or fit-unknown-opcode: %s",
 		    argv[1]);
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--from") && i + 1 < argc) {
@@ -557,6 +639,11 @@ static int cmd_inject(struct region *r, int argc, char **argv)
 			if (q < 0)
 				die("--qp: must be 0-%u: %s",
 				    SHMF_QPS_PER_PAIR - 1, argv[i]);
+		} else if (!strcmp(argv[i], "--epoch") && i + 1 < argc) {
+			errno = 0;
+			epoch = strtoul(argv[++i], &end, 0);
+			if (errno || *end || !epoch || epoch > 0xffffffffUL)
+				die("--epoch: not a FIT epoch: %s", argv[i]);
 		} else {
 			die("inject: unexpected argument '%s'", argv[i]);
 		}
@@ -565,13 +652,15 @@ static int cmd_inject(struct region *r, int argc, char **argv)
 		return 1;
 	if (src < 0)
 		src = default_src(r, dst);
+	if (kind == KIND_FIT_UNKNOWN_OP && !epoch)
+		die("inject: fit-unknown-opcode needs --epoch (the sender's FIT epoch)");
 
 	index = SHMF_QP_INDEX(src, dst, q);
 	p = qp(r, index);
 	nr = p->req.nr_elems;
 	ring = r->base + p->req.offset;
 	n = build_message(kind, src, SHMF_WORD_GEN(load64(&node(r, src)->word)),
-			  load64(&p->req_msgs), msg);
+			  load64(&p->req_msgs), dst, epoch, msg);
 	head = load32(&p->req_head);
 	tail = load32(&p->req_tail);
 	pos = head & (nr - 1);

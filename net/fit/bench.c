@@ -3,14 +3,19 @@
  * The FIT benchmark: fit_bench=loopback on the command line measures
  * calls over the loopback transport at the end of fit_init(), prints one
  * "fit-bench:" line per figure and ends the run (scripts/bench-fit).
- * fit_bench=loopback,quick does a tenth of the work (tests).
+ * fit_bench=verbs does the same with the first memory node over the
+ * verbs transport, calling its echo service (scripts/bench-fit --cluster).
+ * ",quick" does a tenth of the work (tests).
  */
 #define pr_fmt(fmt) "fit-bench: " fmt
 
 #include <tessera/kernel.h>
 #include <tessera/atomic.h>
 #include <tessera/completion.h>
+#include <tessera/delay.h>
 #include <tessera/errno.h>
+#include <tessera/fabric.h>
+#include <tessera/fit_echo.h>
 #include <tessera/init.h>
 #include <tessera/kthread.h>
 #include <tessera/printk.h>
@@ -25,16 +30,29 @@
 #define OP_BENCH_ECHO	0xf080
 
 static bool bench_requested;
+static bool bench_verbs;
 static unsigned int bench_div = 1;
+/* Whom the calls go to, with which opcode. */
+static u32 bench_node;
+static u16 bench_op = OP_BENCH_ECHO;
 
-/* fit_bench=loopback[,quick] */
+/* fit_bench=loopback[,quick] or verbs[,quick] */
 static int parse_fit_bench(char *val)
 {
+	size_t n;
+
 	if (!val)
 		return -EINVAL;
-	if (!strcmp(val, "loopback,quick"))
+	n = strlen(val);
+	if (n > 6 && !strcmp(val + n - 6, ",quick")) {
 		bench_div = 10;
-	else if (strcmp(val, "loopback"))
+		n -= 6;
+	}
+	if (n == 8 && !strncmp(val, "loopback", 8))
+		bench_verbs = false;
+	else if (n == 5 && !strncmp(val, "verbs", 5))
+		bench_verbs = true;
+	else
 		return -EINVAL;
 	bench_requested = true;
 	return 0;
@@ -88,11 +106,11 @@ static int bench_rtt(size_t size, unsigned int n)
 	memset(req, 0x5a, size);
 	/* Warm up: the first calls allocate and fault in. */
 	for (i = 0; i < 10 && ret >= 0; i++)
-		ret = fit_call(fit_self_id(), OP_BENCH_ECHO, req, size, reply,
+		ret = fit_call(bench_node, bench_op, req, size, reply,
 			       size, 5000);
 	for (i = 0; i < n && ret >= 0; i++) {
 		t0 = ktime_get_ns();
-		ret = fit_call(fit_self_id(), OP_BENCH_ECHO, req, size, reply,
+		ret = fit_call(bench_node, bench_op, req, size, reply,
 			       size, 5000);
 		lat[i] = ktime_get_ns() - t0;
 		sum += lat[i];
@@ -130,7 +148,7 @@ static int bench_caller_fn(void *arg)
 	memset(req, 0xa5, sizeof(req));
 	wait_for_completion(c->go);
 	for (i = 0; i < c->calls; i++)
-		if (fit_call(fit_self_id(), OP_BENCH_ECHO, req, sizeof(req),
+		if (fit_call(bench_node, bench_op, req, sizeof(req),
 			     reply, sizeof(reply), 5000) != sizeof(req))
 			atomic_inc(c->failed);
 	complete(&c->done);
@@ -173,16 +191,58 @@ static int bench_rate(unsigned int nr, unsigned int total)
 	return 0;
 }
 
+/* The first memory node, once FIT reaches it (verbs mode). */
+static int bench_find_peer(void)
+{
+#if defined(CONFIG_FIT_VERBS) && defined(CONFIG_FIT_ECHO)
+	struct fabric_node_info info;
+	unsigned int id, i;
+
+	if (fabric_wait_for_cluster())
+		return -ENODEV;
+	for (i = 0; i < 1000; i++) {
+		for (id = 0; id < FIT_MAX_NODES; id++)
+			if (id != fit_self_id() && fabric_node_info(id, &info) &&
+			    info.role == SHMF_ROLE_MEMORY &&
+			    info.state == SHMF_NODE_UP && fit_node_up(id)) {
+				bench_node = id;
+				bench_op = FIT_ECHO_OP_ECHO;
+				return 0;
+			}
+		msleep(20);
+	}
+	return -ETIMEDOUT;
+#else
+	return -ENODEV;
+#endif
+}
+
 void fit_bench_run(void)
 {
+	char what[48];
 	int ret;
 
 	if (!bench_requested)
 		return;
-	pr_info("loopback transport, %u CPU%s, HZ=%u, %u workers; echo: the reply is as long as the request\n",
-		num_online_cpus(), num_online_cpus() > 1 ? "s" : "", HZ,
+	bench_node = fit_self_id();
+	if (bench_verbs) {
+		ret = bench_find_peer();
+		if (ret) {
+			pr_err("no memory node reachable over verbs: %d\n", ret);
+			pr_info("failed\n");
+			machine_exit(1);
+		}
+	}
+	if (bench_verbs)
+		snprintf(what, sizeof(what), "verbs transport to node %u (memory)",
+			 bench_node);
+	else
+		snprintf(what, sizeof(what), "loopback transport");
+	pr_info("%s, %u CPU%s, HZ=%u, %u workers; echo: the reply is as long as the request\n",
+		what, num_online_cpus(), num_online_cpus() > 1 ? "s" : "", HZ,
 		CONFIG_FIT_NR_WORKERS);
-	ret = fit_register_handler(OP_BENCH_ECHO, bench_echo, NULL);
+	ret = bench_verbs ? 0 :
+	      fit_register_handler(OP_BENCH_ECHO, bench_echo, NULL);
 	if (!ret)
 		ret = bench_rtt(64, 5000 / bench_div);
 	if (!ret)

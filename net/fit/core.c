@@ -1346,6 +1346,12 @@ void fit_init(void)
 	pr_info("node %u, epoch %#x: %u call slots, %u workers, payloads up to %u bytes\n",
 		fit_self, fit_epoch_val, FIT_NR_SLOTS, CONFIG_FIT_NR_WORKERS,
 		FIT_MAX_PAYLOAD);
+	ret = fit_echo_init();
+	if (ret)
+		pr_err("echo service: %d\n", ret);
+	ret = fit_verbs_init();
+	if (ret)
+		pr_err("verbs transport: %d\n", ret);
 	ret = fit_loopback_init();
 	if (ret)
 		pr_err("loopback transport: %d\n", ret);

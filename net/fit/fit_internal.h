@@ -16,6 +16,20 @@
 /* Upper bound of the credits a transport may announce. */
 #define FIT_MAX_CREDITS		4096
 
+/* A deterministic byte pattern for payload seed (tests, xorshift). */
+static inline void fit_test_fill(u8 *buf, size_t len, u32 seed)
+{
+	u32 x = seed * 2654435761U + 1;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		buf[i] = x;
+	}
+}
+
 /* The request id a deferred reply will answer (tests). */
 u64 fit_deferred_req_id(const struct fit_deferred *d);
 
@@ -37,6 +51,20 @@ void fit_bench_run(void);
 #else
 static inline int fit_loopback_init(void) { return 0; }
 static inline void fit_bench_run(void) { }
+#endif
+
+#ifdef CONFIG_FIT_VERBS
+int fit_verbs_init(void);
+/* The verbs connection index of a peer's QP number qp (tests). */
+u32 fit_verbs_conn_index(unsigned int qp);
+#else
+static inline int fit_verbs_init(void) { return 0; }
+#endif
+
+#ifdef CONFIG_FIT_ECHO
+int fit_echo_init(void);
+#else
+static inline int fit_echo_init(void) { return 0; }
 #endif
 
 #endif /* _NET_FIT_INTERNAL_H */

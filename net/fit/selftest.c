@@ -49,20 +49,6 @@ static u64 st_ms_since(u64 t0)
 	__ok;								\
 })
 
-/* A deterministic pattern for payload n. */
-static void st_fill(u8 *buf, size_t len, u32 seed)
-{
-	u32 x = seed * 2654435761U + 1;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		buf[i] = x;
-	}
-}
-
 static void st_mk_hdr(struct fit_hdr *h, u16 flags, u16 opcode, u32 len);
 
 static u64 st_drops(enum fit_drop_reason r)
@@ -331,7 +317,7 @@ SELFTEST(fit_echo_sizes)
 	for (i = 0; i <= ARRAY_SIZE(sizes); i++) {
 		u32 len = i < ARRAY_SIZE(sizes) ? sizes[i] : max;
 
-		st_fill(req, len, len);
+		fit_test_fill(req, len, len);
 		memset(reply, 0xa5, max + 64);
 		ret = fit_call(self, OP_ECHO, req, len, reply, max, 5000);
 		if (ret != len)
@@ -486,7 +472,7 @@ static int st_many_calls(struct st_many *m, unsigned int gid)
 	for (i = 0; i < m->per_thread; i++) {
 		r->id = gid * m->per_thread + i;
 		r->len = 16 + r->id % 497;
-		st_fill(r->data, r->len, r->id);
+		fit_test_fill(r->data, r->len, r->id);
 		ret = fit_call(fit_self_id(), OP_TAGGED, r,
 			       sizeof(*r) + r->len, &out, sizeof(out), 20000);
 		if (ret != sizeof(out) || out.id != r->id ||
@@ -1108,76 +1094,3 @@ fail:
 	wake_up_all(&st_block_wq);
 	return -1;
 }
-
-/* --------------------------------------------------- fabric heartbeats --- */
-
-#ifdef CONFIG_INFINIBAND_SHM
-#include <tessera/fabric.h>
-
-/* A transport whose peer never answers: what a dead node looks like. */
-static int st_blackhole_send(struct fit_transport *tp, u32 node,
-			     const struct fit_hdr *hdr, const void *payload,
-			     size_t len)
-{
-	return 0;
-}
-
-static struct fit_transport st_blackhole = {
-	.name = "blackhole",
-	.max_payload = 4096,
-	.send = st_blackhole_send,
-};
-
-/*
- * In a 1P-1M cluster whose memory node is killed (tests/60-fit.sh): calls
- * to it fail with -EHOSTDOWN once the fabric's heartbeat check declares
- * it dead (FIT's watchdog asks), and new calls fail at once.
- */
-SELFTEST_EXPLICIT_ONLY(fit_fabric_death)
-{
-	u32 id, victim = FABRIC_NO_NODE, out;
-	unsigned long nvcsw;
-	struct fabric_node_info info;
-	struct st_caller *c;
-	u64 t0, last = 0;
-	atomic_t left;
-	unsigned int i;
-	long ret;
-
-	ST_ASSERT(fabric_joined());
-	ST_EQ(fabric_wait_for_role(SHMF_ROLE_MEMORY, 20000), 0);
-	for (id = 0; id < FIT_MAX_NODES && victim == FABRIC_NO_NODE; id++)
-		if (id != fit_self_id() && fabric_node_info(id, &info) &&
-		    info.role == SHMF_ROLE_MEMORY && info.state == SHMF_NODE_UP)
-			victim = id;
-	ST_ASSERT(victim != FABRIC_NO_NODE);
-	ST_EQ(fit_transport_register(&st_blackhole), 0);
-	ST_EQ(fit_peer_up(&st_blackhole, victim, 16), 0);
-
-	/* Five calls to the memory node, in flight until it dies. */
-	c = st_start_callers(5, victim, OP_ECHO, 30000, &left);
-	ST_ASSERT(c);
-	t0 = ktime_get_ns();
-	pr_info("fit_fabric_death: 5 calls in flight to memory node %u\n",
-		victim);
-	if (!st_wait(!atomic_read(&left), 30000))
-		return selftest_fail("calls to node %u still waiting after 30 s",
-				     victim);
-	smp_rmb();
-	for (i = 0; i < 5; i++) {
-		if (c[i].ret != -EHOSTDOWN)
-			return selftest_fail("call %u: %ld, expected -EHOSTDOWN",
-					     i, c[i].ret);
-		last = max(last, c[i].done_ns);
-	}
-	pr_info("fit_fabric_death: the calls failed with -EHOSTDOWN %llu ms after they started\n",
-		(last - t0) / 1000000);
-	nvcsw = current->nvcsw;
-	ret = fit_call(victim, OP_ECHO, "a", 1, &out, 4, 5000);
-	ST_EQ(ret, -EHOSTDOWN);
-	ST_EQ(current->nvcsw, nvcsw);	/* it did not sleep */
-	ST_ASSERT(!fit_node_up(victim));
-	st_put_callers(c, 5);
-	return 0;
-}
-#endif

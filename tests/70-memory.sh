@@ -6,7 +6,7 @@ MEMORY_TESTS="memory_archive memory_open_pread memory_stat memory_exec_tiny
 memory_exec_pie memory_exec_busybox memory_exec_errors memory_exec_replace
 memory_miss_writeback memory_piggyback memory_mmap memory_mmap_file
 memory_munmap memory_mprotect memory_brk memory_mremap memory_madvise
-memory_malformed memory_exit_frees"
+memory_malformed memory_exit_frees memory_concurrent"
 
 # memory_archive_build DIR: the archive the self-tests expect, in DIR.
 memory_archive_build() {
@@ -36,6 +36,11 @@ C
 	cp "$(readlink -f /bin/true)" "$root/bin/dyn"
 	printf 'hello from the archive\n' > "$root/etc/hello.txt"
 	printf 'lib data\n' > "$root/usr/lib/data.txt"
+	: > "$root/etc/memory-selftest"
+	printf 'late\n' > "$root/etc/over.txt"
+	# An earlier archive whose /etc/over.txt the main one replaces.
+	mkdir -p "$d/early/etc" && printf 'early\n' > "$d/early/etc/over.txt" &&
+	(cd "$d/early" && find . | cpio -o -H newc --quiet) > "$d/early.cpio" || return 1
 	cp "$root/bin/tiny" "$root/etc/noexec" && chmod 644 "$root/etc/noexec"
 	head -c 5000 /dev/urandom > "$root/bin/garbage" && chmod 755 "$root/bin/garbage"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$d/initrd.cpio" || return 1
@@ -50,7 +55,8 @@ test_memory_selftests() {
 	memory_archive_build "$d" > "$LOGDIR/memory-archive.log" 2>&1 ||
 		fail "building the test archive failed: see $LOGDIR/memory-archive.log" || return 1
 	boot memory 0 --kernel out/memory/tessera.elf --mem 256M \
-		--module "$d/bad.cpio:bad.cpio" --module "$d/initrd.cpio:initrd.cpio" \
+		--module "$d/early.cpio:early.cpio" --module "$d/bad.cpio:bad.cpio" \
+		--module "$d/initrd.cpio:initrd.cpio" \
 		--module "$d/short.cpio:short.cpio" \
 		--cmdline "selftest=memory_*" --timeout 300 || return 1
 	for t in $MEMORY_TESTS; do
@@ -58,23 +64,41 @@ test_memory_selftests() {
 		n=$((n + 1))
 	done
 	expect_log "$log" "selftest: summary: $n passed, 0 failed" || return 1
-	expect_log "$log" 'memory: archive: 8 files, [0-9.]+ MiB from module "initrd.cpio"' || return 1
+	expect_log "$log" 'memory: archive: 10 files, [0-9.]+ MiB from module "initrd.cpio"' || return 1
+	expect_log "$log" 'memory: archive: 1 file, 0.0 MiB from module "early.cpio"' || return 1
 	expect_log "$log" 'memory: archive: module "bad.cpio" ignored: bad magic at offset 0' || return 1
 	expect_log "$log" 'memory: archive: module "short.cpio" ignored: truncated' || return 1
 	expect_log "$log" 'memory: exec /bin/tiny for 0:[0-9]+: 6 VMAs, entry 0x401000' || return 1
 	expect_log "$log" 'memory: process 0:[0-9]+ exited, [0-9]+ pages freed' || return 1
 	expect_log "$log" 'memory: exec /bin/dyn for 0:[0-9]+: dynamic executable' || return 1
 	expect_log "$log" 'memory: miss request from node 0 rejected: bad payload size' || return 1
+	expect_no_log "$log" 'skipped: no test archive' || return 1
 	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
 }
 
-# The memory image still boots and serves without any module.
+# Two CPUs: the handlers really run at once (memory_concurrent).
+test_memory_smp2() {
+	local d=$OUT/memory-archive log=$LOGDIR/memory-smp2.log
+	build memory || return 1
+	memory_archive_build "$d" > "$LOGDIR/memory-archive.log" 2>&1 ||
+		fail "building the test archive failed: see $LOGDIR/memory-archive.log" || return 1
+	boot memory-smp2 0 --kernel out/memory/tessera.elf --mem 256M --smp 2 \
+		--module "$d/initrd.cpio:initrd.cpio" \
+		--cmdline "selftest=memory_concurrent,memory_exit_frees" --timeout 300 || return 1
+	expect_log "$log" 'selftest: memory_concurrent \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: summary: 2 passed, 0 failed' || return 1
+	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
+}
+
+# Without any module the memory image boots, serves nothing, and its
+# self-tests (as in selftest=all) say they have nothing to run on.
 test_memory_no_archive() {
 	local log=$LOGDIR/memory-none.log
 	build memory || return 1
 	boot memory-none 0 --kernel out/memory/tessera.elf \
-		--cmdline "selftest=fit_echo_sizes" --timeout 120 || return 1
+		--cmdline "selftest=memory_*" --timeout 120 || return 1
 	expect_log "$log" 'memory: archive: no module: no files to serve' || return 1
 	expect_log "$log" 'memory: serving 1 archive entries to processors \(memproto v1\)' || return 1
-	expect_log "$log" 'selftest: fit_echo_sizes \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: memory_exec_tiny: skipped: no test archive' || return 1
+	expect_log "$log" 'selftest: summary: 20 passed, 0 failed' || return 1
 }

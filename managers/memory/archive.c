@@ -226,10 +226,11 @@ static void archive_load(const struct boot_module *m)
 		f->data = e.data;
 		tree_insert(f);
 	}
-	pr_info("archive: %u files, %llu.%llu MiB from module \"%s\"\n", nr,
-		bytes >> 20, ((bytes & (SZ_1M - 1)) * 10) >> 20, m->cmdline);
+	pr_info("archive: %u file%s, %llu.%llu MiB from module \"%s\"\n", nr,
+		nr == 1 ? "" : "s", bytes >> 20,
+		((bytes & (SZ_1M - 1)) * 10) >> 20, m->cmdline);
 	if (skipped)
-		pr_warn("archive: module \"%s\": %u entries skipped (special files or \"..\" in the name)\n",
+		pr_warn("archive: module \"%s\": %u entries skipped (special files, \"..\" in names)\n",
 			m->cmdline, skipped);
 }
 
@@ -309,12 +310,12 @@ restart:
 		clen = path - c;
 		for (rest = path; *rest == '/'; rest++)
 			;
-		if (clen == 1 && c[0] == '.')
-			continue;
 		if (!MF_ISDIR(f)) {
 			ret = -ENOTDIR;
 			goto out;
 		}
+		if (clen == 1 && c[0] == '.')
+			continue;
 		if (clen == 2 && c[0] == '.' && c[1] == '.') {
 			while (curlen && cur[--curlen] != '/')
 				;

@@ -316,7 +316,8 @@ static int h_open(u32 node, const void *req, size_t len, void *reply,
 		return -EEXIST;
 	if (MF_ISLNK(f))
 		return -ELOOP;	/* O_NOFOLLOW on a link */
-	if (MF_ISDIR(f) && (r->flags & O_ACCMODE) != O_RDONLY)
+	if (MF_ISDIR(f) && ((r->flags & O_ACCMODE) != O_RDONLY ||
+			    (r->flags & O_CREAT)))
 		return -EISDIR;
 	if ((r->flags & O_ACCMODE) != O_RDONLY || (r->flags & O_TRUNC))
 		return -EROFS;

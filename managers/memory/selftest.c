@@ -10,7 +10,9 @@
 
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
+#include <tessera/delay.h>
 #include <tessera/fit.h>
+#include <tessera/kthread.h>
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
@@ -353,12 +355,34 @@ static void st_bufs_put(struct st_bufs *s)
 				     __FILE__, __LINE__, #expr, __r);	\
 } while (0)
 
+/*
+ * The tests need the archive tests/70-memory.sh builds, which it marks
+ * with /etc/memory-selftest.  Booted without it (selftest=all in the
+ * boot tests, or a cluster's own archive) they say so and pass; the
+ * memory tests check that they did not skip.
+ */
+static bool st_no_archive(const char *test)
+{
+	const struct mfile *f;
+
+	if (!archive_lookup("/etc/memory-selftest", 20, true, &f))
+		return false;
+	pr_info("%s: skipped: no test archive\n", test);
+	return true;
+}
+
+#define ST_NEED_ARCHIVE() do {						\
+	if (st_no_archive(__func__ + sizeof("__selftest_fn_") - 1))	\
+		return 0;						\
+} while (0)
+
 /* ------------------------------------------------------------- archive -- */
 
 SELFTEST(memory_archive)
 {
 	const struct mfile *f, *bb;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(archive_nr_files() >= 10);
 	bb = st_file("/bin/busybox");
 	ST_ASSERT(bb && MF_ISREG(bb) && bb->size > 100000);
@@ -381,10 +405,14 @@ SELFTEST(memory_archive)
 	ST_EQ(archive_lookup("/nope", 5, true, &f), -ENOENT);
 	ST_EQ(archive_lookup("/etc/hello.txt/x", 16, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/etc/hello.txt/", 15, true, &f), -ENOTDIR);
+	ST_EQ(archive_lookup("/etc/hello.txt/.", 16, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/bin/sh/", 8, true, &f), -ENOTDIR);
 	ST_EQ(archive_lookup("/etc/", 5, true, &f), 0);
 	ST_EQ(archive_lookup("", 0, true, &f), -ENOENT);
 	ST_EQ(archive_lookup("/bin\0/sh", 8, true, &f), -EINVAL);
+	/* A later archive's file replaces an earlier one's. */
+	ST_EQ(archive_lookup("/etc/over.txt", 13, true, &f), 0);
+	ST_ASSERT(f->size == 5 && !memcmp(f->data, "late\n", 5));
 	/* The corrupt and truncated modules added nothing. */
 	ST_ASSERT(!st_file("/TRAILER!!!"));
 	return 0;
@@ -398,6 +426,7 @@ SELFTEST(memory_open_pread)
 	u8 *buf;
 	ssize_t n;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(bb);
 	buf = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
 	ST_ASSERT(buf);
@@ -443,6 +472,7 @@ SELFTEST(memory_open_pread)
 	ST_EQ(st_open("/etc/new", 0101, NULL), -EROFS);		/* O_CREAT */
 	ST_EQ(st_open("/etc/hello.txt", 0300, NULL), -EEXIST);	/* O_EXCL */
 	ST_EQ(st_open("/etc", 02, NULL), -EISDIR);
+	ST_EQ(st_open("/etc", 0100, NULL), -EISDIR);		/* O_CREAT */
 	ST_EQ(st_open("/etc/missing", 0, NULL), -ENOENT);
 	ST_EQ(st_open("/etc/hello.txt", 0200000, NULL), -ENOTDIR);
 	ST_EQ(st_open("/bin/sh", 0400000, NULL), -ELOOP);	/* O_NOFOLLOW */
@@ -455,6 +485,7 @@ SELFTEST(memory_stat)
 	const struct mfile *bb = st_file("/bin/busybox");
 	struct mp_stat st;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(bb);
 	ST_EQ(st_stat("/bin/sh", 0, &st), 0);
 	ST_EQ(st.size, bb->size);
@@ -493,6 +524,7 @@ SELFTEST(memory_exec_tiny)
 {
 	static const char *const argv[] = { "tiny", "a1", "arg two", NULL };
 	static const char *const envp[] = { "HOME=/", "X=1", NULL };
+	/* binutils' -z separate-code: a page each from 0x400000. */
 	static const struct mp_vma want[] = {
 		{ 0x400000, 0x401000, MP_PROT_READ, MP_VMA_FILE },
 		{ 0x401000, 0x402000, MP_PROT_READ | MP_PROT_EXEC, MP_VMA_FILE },
@@ -513,6 +545,7 @@ SELFTEST(memory_exec_tiny)
 	u32 prot;
 	s64 a;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(tiny);
 	ST_OK(st_bufs_get(&s));
 	n = st_exec(101, "/bin/tiny", argv, envp, s.rep);
@@ -613,6 +646,7 @@ SELFTEST(memory_exec_pie)
 	u64 words[48];
 	unsigned int i;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(f);
 	eh = (const void *)f->data;
 	ST_EQ(eh->e_type, ET_DYN);
@@ -646,6 +680,7 @@ SELFTEST(memory_exec_busybox)
 	unsigned int i, text = 0;
 	ssize_t n;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(f);
 	eh = (const void *)f->data;
 	ST_OK(st_bufs_get(&s));
@@ -679,6 +714,7 @@ SELFTEST(memory_exec_errors)
 	struct st_bufs s;
 	struct mp_exec_req *r;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_stats(&before));
 	ST_EQ(st_exec_simple(104, "/bin/dyn", s.rep), -ENOEXEC);
@@ -696,7 +732,8 @@ SELFTEST(memory_exec_errors)
 	r->tgid = 104;
 	r->argc = 2;
 	r->strings_len = 14;
-	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096), 0 + sizeof(*s.rep) + 6 * sizeof(struct mp_vma));
+	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096),
+	      sizeof(*s.rep) + 6 * sizeof(struct mp_vma));
 	ST_EQ(st_exit(104), 0);
 	r->argc = 3;
 	ST_EQ(mcall(MEMOP_EXEC, r, sizeof(*r) + 14, s.rep, 4096), -EINVAL);
@@ -731,6 +768,7 @@ SELFTEST(memory_exec_replace)
 	struct mp_stats_reply before, mid, after;
 	struct st_bufs s;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_stats(&before));
 	ST_OK(st_exec_simple(105, "/bin/tiny", s.rep));
@@ -760,6 +798,7 @@ SELFTEST(memory_miss_writeback)
 	struct mp_stats_reply a0, a1;
 	struct st_bufs s;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(106, "/bin/tiny", s.rep));
 	ST_OK(st_stats(&a0));
@@ -788,12 +827,16 @@ SELFTEST(memory_miss_writeback)
 SELFTEST(memory_piggyback)
 {
 	size_t len = sizeof(struct mp_miss_req) + sizeof(struct mp_wb_hdr) + PG;
-	struct mp_miss_req *r = kzalloc(len, GFP_KERNEL);
-	struct mp_wb_hdr *wb = (void *)(r + 1);
-	struct mp_miss_reply *rep = kmalloc(sizeof(*rep) + PG, GFP_KERNEL);
+	struct mp_miss_req *r;
+	struct mp_wb_hdr *wb;
+	struct mp_miss_reply *rep;
 	struct st_bufs s;
 
+	ST_NEED_ARCHIVE();
+	r = kzalloc(len, GFP_KERNEL);
+	rep = kmalloc(sizeof(*rep) + PG, GFP_KERNEL);
 	ST_ASSERT(r && rep);
+	wb = (void *)(r + 1);
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(107, "/bin/tiny", s.rep));
 	r->tgid = 107;
@@ -834,6 +877,7 @@ SELFTEST(memory_mmap)
 	struct mp_vma v;
 	s64 a1, a2, a3;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(108, "/bin/tiny", s.rep));
 	a1 = st_mmap(108, 0, 3 * PG, RW, MAP_ANON_PRIV, 0, 0, &v);
@@ -861,8 +905,11 @@ SELFTEST(memory_mmap)
 	ST_EQ(st_miss(108, a1, true, NULL, NULL), -EFAULT);
 	ST_EQ(st_miss(108, a1 + PG, true, NULL, NULL), 0);
 	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
-	ST_EQ(st_mmap(108, a1, PG, RW, MAP_ANON_PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0, 0, NULL), -EEXIST);
-	ST_EQ(st_mmap(108, 0x30000000, PG, RW, MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), 0x30000000);
+	ST_EQ(st_mmap(108, a1, PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED | MAP_FIXED_NOREPLACE, 0, 0,
+		      NULL), -EEXIST);
+	ST_EQ(st_mmap(108, 0x30000000, PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED_NOREPLACE, 0, 0, NULL), 0x30000000);
 	/* Linux's errors. */
 	ST_EQ(st_mmap(108, a1 + 1, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -EINVAL);
 	ST_EQ(st_mmap(108, 0, 0, RW, MAP_ANON_PRIV, 0, 0, NULL), -EINVAL);
@@ -872,7 +919,9 @@ SELFTEST(memory_mmap)
 	ST_EQ(st_mmap(108, 0, PG, RW, MAP_ANON_PRIV, 0, 100, NULL), -EINVAL);
 	ST_EQ(st_mmap(108, 0x1000, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -EPERM);
 	ST_EQ(st_mmap(108, MM_TASK_SIZE - PG, 2 * PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), -ENOMEM);
-	ST_EQ(st_mmap(108, 0, PG, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, 0, 0, NULL), -EOPNOTSUPP);
+	ST_EQ(st_mmap(108, 0, PG, RW,
+		      MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x8000000, 0, 0,
+		      NULL), -EOPNOTSUPP);
 	ST_EQ(st_mmap(108, 0, PG, RW, MAP_PRIVATE, 12345, 0, NULL), -EBADF);
 	ST_EQ(st_mmap(999, 0, PG, RW, MAP_ANON_PRIV, 0, 0, NULL), -ESRCH);
 	ST_EQ(st_exit(108), 0);
@@ -887,6 +936,7 @@ SELFTEST(memory_mmap_file)
 	struct mp_vma v;
 	s64 h, hh, hd, a;
 
+	ST_NEED_ARCHIVE();
 	ST_ASSERT(bb);
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(109, "/bin/tiny", s.rep));
@@ -943,6 +993,7 @@ SELFTEST(memory_munmap)
 	s64 a;
 	int i;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(110, "/bin/tiny", s.rep));
 	a = st_mmap(110, 0, 4 * PG, RW, MAP_ANON_PRIV, 0, 0, NULL);
@@ -985,6 +1036,7 @@ SELFTEST(memory_mprotect)
 	u32 prot;
 	s64 a;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(111, "/bin/tiny", s.rep));
 	a = st_mmap(111, 0x40000000, 3 * PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL);
@@ -1021,6 +1073,7 @@ SELFTEST(memory_brk)
 	struct st_bufs s;
 	u64 b0;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(112, "/bin/tiny", s.rep));
 	b0 = s.rep->brk;
@@ -1065,6 +1118,7 @@ SELFTEST(memory_mremap)
 	struct mp_vma v;
 	s64 a;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(113, "/bin/tiny", s.rep));
 	ST_EQ(st_mmap(113, base, 2 * PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), base);
@@ -1121,6 +1175,7 @@ SELFTEST(memory_madvise)
 	struct st_bufs s;
 	s64 a, h;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	ST_OK(st_exec_simple(114, "/bin/tiny", s.rep));
 	a = st_mmap(114, 0, 2 * PG, RW, MAP_ANON_PRIV, 0, 0, NULL);
@@ -1169,6 +1224,7 @@ SELFTEST(memory_malformed)
 	u16 op;
 	int ret;
 
+	ST_NEED_ARCHIVE();
 	req = kzalloc(8192, GFP_KERNEL);
 	rep = kmalloc(65536, GFP_KERNEL);
 	ST_ASSERT(req && rep);
@@ -1294,6 +1350,7 @@ SELFTEST(memory_exit_frees)
 	struct mp_stats_reply s0, s1, s2;
 	struct st_bufs s;
 
+	ST_NEED_ARCHIVE();
 	ST_OK(st_bufs_get(&s));
 	/* Once to warm the slab caches up, then measured. */
 	ST_OK(st_workload(120, s.a, s.b, s.rep));
@@ -1314,6 +1371,142 @@ SELFTEST(memory_exit_frees)
 	ST_ASSERT(s2.free_pages < s0.free_pages);
 	ST_EQ(s2.nr_processes, s0.nr_processes + 1);
 	ST_EQ(st_exit(122), 0);
+	st_bufs_put(&s);
+	return 0;
+}
+
+/* ---------------------------------------------------------- concurrency -- */
+
+#define ST_CONC_THREADS	4
+#define ST_CONC_ROUNDS	150
+#define ST_CONC_BASE	0x10000000ULL
+
+struct st_conc {
+	u32 tgid;
+	unsigned int id;
+	int result;
+};
+
+/* Write back and read back pages of its own, as a pcache under load would. */
+static int st_conc_pages(struct st_conc *c)
+{
+	u8 *a = kmalloc(PG, GFP_KERNEL), *b = kmalloc(PG, GFP_KERNEL);
+	unsigned int i;
+	int ret = 0;
+
+	if (!a || !b)
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < ST_CONC_ROUNDS; i++) {
+		u64 addr = ST_CONC_BASE + ((i % 16) * ST_CONC_THREADS + c->id) * PG;
+
+		ret = st_wb_check(c->tgid, addr, c->id * 100000 + i, a, b);
+	}
+	kfree(a);
+	kfree(b);
+	return ret;
+}
+
+/* Meanwhile, change the address space elsewhere. */
+static int st_conc_churn(struct st_conc *c)
+{
+	unsigned int i;
+	s64 m;
+	int ret = 0;
+
+	for (i = 0; !ret && i < ST_CONC_ROUNDS; i++) {
+		m = st_mmap(c->tgid, 0, (1 + i % 7) * PG, RW, MAP_ANON_PRIV, 0, 0, NULL);
+		if (m < 0)
+			return m;
+		ret = st_range(MEMOP_MPROTECT, c->tgid, m, PG, MP_PROT_READ);
+		if (!ret)
+			ret = st_range(MEMOP_MUNMAP, c->tgid, m, (1 + i % 7) * PG, 0);
+		if (!ret && st_brk(c->tgid, 0x406000 + (i % 9) * PG) !=
+		    (s64)(0x406000 + (i % 9) * PG))
+			ret = -ENOMEM;
+	}
+	return ret;
+}
+
+static int st_conc_fn(void *arg)
+{
+	struct st_conc *c = arg;
+
+	c->result = c->id < ST_CONC_THREADS ? st_conc_pages(c) : st_conc_churn(c);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/* Misses until the process is gone: every answer is data or -ESRCH. */
+static int st_race_fn(void *arg)
+{
+	struct st_conc *c = arg;
+	int ret;
+
+	do {
+		ret = st_miss(c->tgid, ST_CONC_BASE, false, NULL, NULL);
+	} while (ret >= 0 && !kthread_should_stop());
+	c->result = ret == -ESRCH || ret >= 0 ? 0 : ret;
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+static int st_run_threads(struct st_conc *c, unsigned int n,
+			  int (*fn)(void *), u32 exit_tgid)
+{
+	struct task_struct *t[ST_CONC_THREADS + 1];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		t[i] = kthread_run(fn, &c[i], "memtest/%u", i);
+		if (IS_ERR(t[i]))
+			return PTR_ERR(t[i]);
+	}
+	if (exit_tgid) {
+		msleep(20);
+		st_exit(exit_tgid);
+	}
+	for (i = 0; i < n; i++)
+		kthread_stop(t[i]);
+	return 0;
+}
+
+SELFTEST(memory_concurrent)
+{
+	struct st_conc c[ST_CONC_THREADS + 1];
+	struct mp_stats_reply s0, s1;
+	struct st_bufs s;
+	unsigned int i;
+
+	ST_NEED_ARCHIVE();
+	ST_OK(st_bufs_get(&s));
+	ST_OK(st_stats(&s0));
+	ST_OK(st_exec_simple(130, "/bin/tiny", s.rep));
+	ST_EQ(st_mmap(130, ST_CONC_BASE, 16 * ST_CONC_THREADS * PG, RW,
+		      MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), ST_CONC_BASE);
+	for (i = 0; i <= ST_CONC_THREADS; i++)
+		c[i] = (struct st_conc){ .tgid = 130, .id = i };
+	ST_OK(st_run_threads(c, ST_CONC_THREADS + 1, st_conc_fn, 0));
+	for (i = 0; i <= ST_CONC_THREADS; i++)
+		if (c[i].result)
+			return selftest_fail("thread %u: %d", i, c[i].result);
+	ST_EQ(st_exit(130), 0);
+
+	/* An exit while misses are in flight. */
+	ST_OK(st_exec_simple(131, "/bin/tiny", s.rep));
+	ST_EQ(st_mmap(131, ST_CONC_BASE, PG, RW, MAP_ANON_PRIV | MAP_FIXED, 0, 0, NULL), ST_CONC_BASE);
+	ST_OK(st_wb_check(131, ST_CONC_BASE, 1, s.a, s.b));
+	for (i = 0; i < ST_CONC_THREADS; i++)
+		c[i] = (struct st_conc){ .tgid = 131, .id = i };
+	ST_OK(st_run_threads(c, ST_CONC_THREADS, st_race_fn, 131));
+	for (i = 0; i < ST_CONC_THREADS; i++)
+		if (c[i].result)
+			return selftest_fail("racing thread %u: %d", i, c[i].result);
+	ST_EQ(st_exit(131), -ESRCH);
+	ST_OK(st_stats(&s1));
+	ST_EQ(s1.nr_processes, s0.nr_processes);
+	ST_EQ(s1.nr_backing_pages, s0.nr_backing_pages);
 	st_bufs_put(&s);
 	return 0;
 }

@@ -4,7 +4,7 @@
 
 PCACHE_TESTS="pcache_geometry pcache_fill pcache_writeback pcache_lru_promote
 pcache_permissions pcache_zap_flush_exit pcache_writeback_failure pcache_smp
-pcache_stats"
+pcache_smp_ranges pcache_stats"
 
 test_pcache_selftests() {
 	local log=$LOGDIR/pcache-smp2.log t n=0
@@ -18,6 +18,8 @@ test_pcache_selftests() {
 	done
 	expect_log "$log" "selftest: summary: $n passed, 0 failed" || return 1
 	expect_log "$log" 'selftest: pcache_writeback: 128 pages over 32 lines: [0-9]+ evictions, 64 write-backs' || return 1
+	expect_log "$log" 'selftest: pcache_smp: [0-9]+ faults on 2 CPUs' || return 1
+	expect_log "$log" 'selftest: pcache_smp_ranges: [0-9]+ zaps and flushes during' || return 1
 	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1
 }
 

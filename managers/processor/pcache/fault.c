@@ -444,7 +444,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	spin_lock(&mm->pt_lock);
 	ret = 0;
 	pte = NULL;
-	if (f->pm->seq != f->seq)
+	if (pcache_mm_changed(f->pm, f->seq, f->addr))
 		ret = PCACHE_RETRY;	/* a range op ran meanwhile */
 	else if (!(pte = mm_pte(mm, f->addr, true)))
 		ret = -ENOMEM;
@@ -510,7 +510,7 @@ static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 	/* The VMA allows the access: the PTE is older than an mprotect. */
 	spin_lock(&f->mm->pt_lock);
 	pte = mm_pte(f->mm, f->addr, false);
-	if (f->pm->seq == f->seq && pte && *pte == v)
+	if (!pcache_mm_changed(f->pm, f->seq, f->addr) && pte && *pte == v)
 		WRITE_ONCE(*pte, want | (v & (_PAGE_ACCESSED | _PAGE_DIRTY)));
 	spin_unlock(&f->mm->pt_lock);
 	spin_unlock(&set->lock);

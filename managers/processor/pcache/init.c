@@ -18,11 +18,12 @@
 
 #include "internal.h"
 
-static unsigned long long pcache_size = (unsigned long long)CONFIG_PCACHE_SIZE_MB << 20;
+static unsigned long long pcache_size = CONFIG_PCACHE_SIZE_MB * SZ_1M;
 static unsigned int pcache_ways = CONFIG_PCACHE_WAYS;
 static enum pcache_policy pcache_policy = PCACHE_POLICY_LRU;
 static phys_addr_t pcache_region_base;
 static unsigned long long pcache_region_size;
+static phys_addr_t pcache_meta_base;
 
 bool pcache_stats_at_exit;
 
@@ -105,20 +106,36 @@ static int parse_pcache_policy(char *val)
 }
 __setup("pcache.policy", parse_pcache_policy);
 
+/* Bytes of metadata for a cache of nr_lines lines and ways ways. */
+static unsigned long pcache_meta_bytes(unsigned long nr_lines,
+				       unsigned int ways)
+{
+	return nr_lines / ways * sizeof(struct pcache_set) +
+	       nr_lines * sizeof(struct pcache_meta);
+}
+
 /*
- * Take the region from memblock (mm_init(), before mem_init()).  A size
- * that does not fit is halved until it does: a processor with a smaller
- * cache still runs programs.
+ * Take the region and its metadata from memblock (mm_init(), before
+ * mem_init()): no vmalloc space, and no allocation that can fail later.
+ * A size that does not fit is halved until it does: a processor with a
+ * smaller cache still runs programs.
  */
 void pcache_reserve(void)
 {
 	unsigned long long size = ALIGN(pcache_size, PAGE_SIZE);
-	phys_addr_t base = 0;
+	phys_addr_t base = 0, meta = 0;
+	unsigned long bytes;
 
 	while (size >= (unsigned long long)pcache_ways * PAGE_SIZE) {
-		base = memblock_alloc_try(size, PMD_SIZE);
-		if (base)
-			break;
+		/* Metadata for a size also covers every smaller size. */
+		bytes = pcache_meta_bytes(size >> PAGE_SHIFT, pcache_ways);
+		if (!meta)
+			meta = memblock_alloc_try(PAGE_ALIGN(bytes), PAGE_SIZE);
+		if (meta) {
+			base = memblock_alloc_try(size, PMD_SIZE);
+			if (base)
+				break;
+		}
 		size = ALIGN(size / 2, PAGE_SIZE);
 	}
 	if (!base) {
@@ -130,32 +147,28 @@ void pcache_reserve(void)
 			pcache_size >> 10, size >> 10);
 	pcache_region_base = base;
 	pcache_region_size = size;
+	pcache_meta_base = meta;
 }
 
 /*
- * Build the metadata of a cache of nr_lines lines at base.  Line i is in
- * set i % nr_sets; the nr_lines % nr_sets first sets have one more way,
- * so every line of the region is used.
+ * Build the metadata of a cache of nr_lines lines at base in sets and
+ * meta (zeroed).  Line i is in set i % nr_sets; the nr_lines % nr_sets
+ * first sets have one more way, so every line of the region is used.
  */
-int pcache_setup(struct pcache *pc, phys_addr_t base, unsigned long nr_lines,
-		 unsigned int ways)
+static void __pcache_setup(struct pcache *pc, phys_addr_t base,
+			   unsigned long nr_lines, unsigned int ways,
+			   struct pcache_set *sets, struct pcache_meta *meta)
 {
 	unsigned long i;
 
-	if (!ways || nr_lines < ways)
-		return -EINVAL;
 	memset(pc, 0, sizeof(*pc));
 	pc->base = base;
 	pc->nr_lines = nr_lines;
 	pc->nr_sets = nr_lines / ways;
 	pc->ways = nr_lines / pc->nr_sets;
 	pc->policy = pcache_policy;
-	pc->sets = vzalloc(pc->nr_sets * sizeof(*pc->sets));
-	pc->meta = vzalloc(nr_lines * sizeof(*pc->meta));
-	if (!pc->sets || !pc->meta) {
-		pcache_teardown(pc);
-		return -ENOMEM;
-	}
+	pc->sets = sets;
+	pc->meta = meta;
 	for (i = 0; i < pc->nr_sets; i++) {
 		spin_lock_init(&pc->sets[i].lock);
 		INIT_LIST_HEAD(&pc->sets[i].lru);
@@ -170,6 +183,25 @@ int pcache_setup(struct pcache *pc, phys_addr_t base, unsigned long nr_lines,
 		set->nr_ways++;
 	}
 	atomic_long_set(&pc->nr_used, 0);
+}
+
+/* A cache with vmalloc'ed metadata (the self-tests' small ones). */
+int pcache_setup(struct pcache *pc, phys_addr_t base, unsigned long nr_lines,
+		 unsigned int ways)
+{
+	struct pcache_set *sets;
+	struct pcache_meta *meta;
+
+	if (!ways || nr_lines < ways)
+		return -EINVAL;
+	sets = vzalloc(nr_lines / ways * sizeof(*sets));
+	meta = vzalloc(nr_lines * sizeof(*meta));
+	if (!sets || !meta) {
+		vfree(sets);
+		vfree(meta);
+		return -ENOMEM;
+	}
+	__pcache_setup(pc, base, nr_lines, ways, sets, meta);
 	return 0;
 }
 
@@ -184,17 +216,15 @@ void pcache_teardown(struct pcache *pc)
 int pcache_init(void)
 {
 	unsigned long nr_lines = pcache_region_size >> PAGE_SHIFT;
+	unsigned long nr_sets = nr_lines / pcache_ways;
+	struct pcache_set *sets = __va(pcache_meta_base);
 	char extra[32];
-	int ret;
 
 	if (!pcache_region_base)
 		return -ENOMEM;
-	ret = pcache_setup(&pcache_main, pcache_region_base, nr_lines,
-			   pcache_ways);
-	if (ret) {
-		pr_err("no metadata for %lu lines: %d\n", nr_lines, ret);
-		return ret;
-	}
+	memset(sets, 0, pcache_meta_bytes(nr_lines, pcache_ways));
+	__pcache_setup(&pcache_main, pcache_region_base, nr_lines, pcache_ways,
+		       sets, (struct pcache_meta *)(sets + nr_sets));
 	pcache = &pcache_main;
 	extra[0] = 0;
 	if (nr_lines % pcache->nr_sets)

@@ -88,11 +88,36 @@ struct pcache {
  * What the pcache keeps per address space (mm->pcache_priv), allocated
  * at the first fault, freed by pcache_exit_mm().
  */
+#define PCACHE_MM_OPS	8
+
 struct pcache_mm {
 	u64 seq;			/* bumped by range ops, under pt_lock */
+	/* The ranges of the last range ops: op seq is at seq % PCACHE_MM_OPS. */
+	struct {
+		unsigned long start, end;
+	} ops[PCACHE_MM_OPS];
 	atomic_t busy;			/* its lines locked by fills or evictions */
 	atomic_long_t nr_lines;		/* lines mapped in it */
 };
+
+/*
+ * Did a range op cover addr since the fault saw seq (pt_lock held)?  A
+ * fault that began before the op must not map what the op removed or
+ * changed; faults elsewhere in the mm go on.
+ */
+static inline bool pcache_mm_changed(struct pcache_mm *pm, u64 seq,
+				     unsigned long addr)
+{
+	u64 s;
+
+	if (pm->seq - seq >= PCACHE_MM_OPS)
+		return pm->seq != seq;
+	for (s = seq + 1; s <= pm->seq; s++)
+		if (addr >= pm->ops[s % PCACHE_MM_OPS].start &&
+		    addr < pm->ops[s % PCACHE_MM_OPS].end)
+			return true;
+	return false;
+}
 
 extern struct pcache *pcache;
 extern struct wait_queue_head pcache_wq;

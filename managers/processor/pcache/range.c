@@ -4,8 +4,9 @@
  * lines by walking its page tables over the range (a PTE gives the line
  * by its physical address), skipping absent tables; no per-mm list of
  * lines is kept.  Lines being filled are not in a PTE yet: the range op
- * bumps the mm's seq first, so such a fill notices and drops its line,
- * and the op waits for the mm's busy lines before it returns.
+ * first records its range under a new seq, so such a fill in the range
+ * notices and drops its line, and the op waits for the mm's busy lines
+ * before it returns.
  */
 #define pr_fmt(fmt) "pcache: " fmt
 
@@ -136,7 +137,7 @@ static int range_line(struct pcache *pc, struct mm_struct *mm,
 		break;
 	}
 	pcache_unlock_line(pc, m);
-	return op == RANGE_FLUSH ? ret : 0;
+	return ret;
 }
 
 static int range_walk(struct mm_struct *mm, unsigned long start,
@@ -152,6 +153,8 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 	end = min(PAGE_ALIGN(end), TASK_SIZE);
 	spin_lock(&mm->pt_lock);
 	pm->seq++;
+	pm->ops[pm->seq % PCACHE_MM_OPS].start = addr;
+	pm->ops[pm->seq % PCACHE_MM_OPS].end = end;
 	spin_unlock(&mm->pt_lock);
 
 	while (addr < end) {

@@ -156,6 +156,7 @@ static inline int fit_register_handler(u16 opcode, fit_handler_t fn,
 }
 static inline void fit_unregister_handler(u16 opcode) { }
 static inline u32 fit_self_id(void) { return 0; }
+static inline bool fit_node_up(u32 node) { return false; }
 #endif
 
 #endif /* _TESSERA_FIT_H */

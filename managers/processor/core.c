@@ -6,6 +6,7 @@
  */
 #include <tessera/kernel.h>
 #include <tessera/bug.h>
+#include <tessera/delay.h>
 #include <tessera/errno.h>
 #include <tessera/fabric.h>
 #include <tessera/fit.h>
@@ -20,6 +21,7 @@
 #include "process.h"
 
 #define INIT_MAX_ARGS	64
+#define INIT_CONNECT_MS	30000
 
 static char init_line[1024] = CONFIG_PROCESSOR_INIT;
 
@@ -136,6 +138,15 @@ static int processor_init_thread(void *arg)
 	char *line = init_line, *cmd;
 	char *argv[INIT_MAX_ARGS];
 	int argc, ret, status = 0, code;
+	unsigned int waited;
+
+	/* The transport connects to the memory node in the background. */
+	for (waited = 0; !fit_node_up(mnode) && waited < INIT_CONNECT_MS;
+	     waited += 20)
+		msleep(20);
+	if (!fit_node_up(mnode))
+		pr_err("processor: memory node %u not reachable after %u ms\n",
+		       mnode, INIT_CONNECT_MS);
 
 	while ((cmd = next_command(&line))) {
 		argc = split_args(cmd, argv, INIT_MAX_ARGS);

@@ -133,3 +133,37 @@ test_proc_local_memstress_tiny_pcache() {
 		expect_log "$log" 'nr_pcache_fill_from_memory [1-9]' || return 1
 	done
 }
+
+# --------------------------------------------------------------------------
+# 1P-1M clusters over the verbs transport (cluster() is tests/50-fabric.sh's).
+
+# A killed program sets the status (32 + SIGSEGV); the next one runs; the
+# memory node frees both address spaces.
+test_proc_cluster_segv_next() {
+	local d=$LOGDIR/proc-cl-segv
+	build processor && build memory || return 1
+	cluster proc-cl-segv 43 1P-1M --init /musl/bin/segv --init /bin/hello || return 1
+	expect_log "$d/P0.log" 'segv\[1\]: segfault at 0x[0-9a-f]+ ip 0x[0-9a-f]+ error 4' || return 1
+	expect_log "$d/P0.log" 'processor: /musl/bin/segv\[1\] killed by SIGSEGV' || return 1
+	tr -d '\r' < "$d/P0.log" | sed -n '/segv\[1\]: segfault at/,$p' | grep -q '^hello, world$' ||
+		fail "no 'hello, world' after the segfault in $d/P0.log" || return 1
+	expect_log "$d/P0.log" 'processor: /bin/hello\[2\] exited with status 0' || return 1
+	expect_log "$d/M0.log" 'process [0-9]+:1 exited' || return 1
+	expect_log "$d/M0.log" 'process [0-9]+:2 exited' || return 1
+	expect_no_log "$d/P0.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
+}
+
+# The memory node dies under a running program: the process is killed
+# with a clear line, the processor does not crash, the next program cannot
+# start, and the status is 32 + SIGKILL.
+test_proc_cluster_memory_dies() {
+	local d=$LOGDIR/proc-cl-mdies
+	build processor && build memory || return 1
+	cluster proc-cl-mdies 41 1P-1M --kill M0@5 --cmdline P="pcache=8M pcache.ways=8" \
+		--init "/bin/memstress 32" --init /bin/hello || return 1
+	expect_log "$d/P0.log" 'memstress\[1\]: page fault at 0x[0-9a-f]+ ip 0x[0-9a-f]+ error [0-9a-f]+ could not be served \(-112\)' || return 1
+	expect_log "$d/P0.log" 'processor: /bin/memstress\[1\] killed by SIGKILL' || return 1
+	expect_log "$d/P0.log" 'processor: cannot run /bin/hello: error -112' || return 1
+	expect_log "$d/P0.log" 'processor: init done, powering off with status 41' || return 1
+	expect_no_log "$d/P0.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
+}

@@ -41,7 +41,8 @@ static void usage(FILE *f)
 		"         and format it; no VM may be using it\n"
 		"inject   write one message of KIND into the request ring of QP\n"
 		"         (SRC, NODE, Q) (defaults: SRC the lowest other node that\n"
-		"         is up, else 0 or 1; Q 0). KIND: ok, bad-length,\n"
+		"         is up, else 0 or 1; Q 0). KIND (or KIND,KIND,... written\n"
+		"         at once): ok, bad-length,\n"
 		"         bad-opcode, truncated (malformed verbs messages), or\n"
 		"         fit-truncated, fit-bad-length, fit-unknown-opcode (a SEND\n"
 		"         of the FIT verbs transport carrying a malformed FIT message;\n"
@@ -609,26 +610,68 @@ static unsigned int default_src(struct region *r, unsigned int dst)
 	return dst ? 0 : 1;
 }
 
+#define MAX_KINDS	8
+
+/* Write msg (n elements) at *head, after a PAD if it would wrap. */
+static void ring_put(unsigned char *ring, unsigned int nr, unsigned int *head,
+		     unsigned int tail, const struct shmf_msg *msg,
+		     unsigned int n, unsigned int src, const char *what)
+{
+	unsigned int pos = *head & (nr - 1), ring_free = nr - (*head - tail);
+
+	/* A message never wraps: pad to the end of the ring first. */
+	if (pos + n > nr) {
+		struct shmf_msg pad = {
+			.magic = SHMF_MSG_MAGIC, .opcode = SHMF_OP_PAD,
+			.hdr_len = SHMF_MSG_HDR_SIZE, .nr_elems = nr - pos,
+			.src_node = src,
+		};
+
+		if (ring_free < nr - pos + n)
+			die("inject: request ring of qp %s is full", what);
+		memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, &pad,
+		       sizeof(pad));
+		*head += nr - pos;
+		ring_free -= nr - pos;
+		pos = 0;
+	}
+	if (ring_free < n)
+		die("inject: request ring of qp %s is full", what);
+	memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, msg,
+	       (unsigned long)n * SHMF_ELEM_SIZE);
+	*head += n;
+}
+
 static int cmd_inject(struct region *r, int argc, char **argv)
 {
 	long dst, src = -1, q = 0;
 	unsigned long epoch = 0;
-	char *end;
-	unsigned int n, pos, head, tail, nr, index, ring_free;
+	char *end, *list, *k, what[72];
+	unsigned int n, head, tail, nr, index, nr_kinds = 0;
+	int kinds[MAX_KINDS];
 	struct shmf_msg msg[2];
 	struct shmf_qp *p;
 	unsigned char *ring;
-	int kind, i;
+	unsigned long long psn;
+	int i;
 
 	if (argc < 2)
 		die("inject: needs NODE and KIND");
 	dst = parse_uint(argv[0], SHMF_MAX_NODES);
 	if (dst < 0)
 		die("inject: NODE must be 0-%u: %s", SHMF_MAX_NODES - 1, argv[0]);
-	kind = parse_kind(argv[1]);
-	if (kind < 0)
-		die("inject: KIND must be ok, bad-length, bad-opcode, truncated, fit-truncated, fit-bad-length or fit-unknown-opcode: %s",
-		    argv[1]);
+	list = argv[1];
+	for (k = strtok(list, ","); k; k = strtok(NULL, ",")) {
+		if (nr_kinds == MAX_KINDS)
+			die("inject: at most %d kinds at once", MAX_KINDS);
+		kinds[nr_kinds] = parse_kind(k);
+		if (kinds[nr_kinds] < 0)
+			die("inject: KIND must be ok, bad-length, bad-opcode, truncated, fit-truncated, fit-bad-length or fit-unknown-opcode: %s",
+			    k);
+		nr_kinds++;
+	}
+	if (!nr_kinds)
+		die("inject: needs a KIND");
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--from") && i + 1 < argc) {
 			src = parse_uint(argv[++i], SHMF_MAX_NODES);
@@ -648,49 +691,34 @@ static int cmd_inject(struct region *r, int argc, char **argv)
 			die("inject: unexpected argument '%s'", argv[i]);
 		}
 	}
+	for (i = 0; i < (int)nr_kinds; i++)
+		if (kinds[i] == KIND_FIT_UNKNOWN_OP && !epoch)
+			die("inject: fit-unknown-opcode needs --epoch (the sender's FIT epoch)");
 	if (!region_usable(r, 1))
 		return 1;
 	if (src < 0)
 		src = default_src(r, dst);
-	if (kind == KIND_FIT_UNKNOWN_OP && !epoch)
-		die("inject: fit-unknown-opcode needs --epoch (the sender's FIT epoch)");
 
+	snprintf(what, sizeof(what), "%ld->%ld/%ld", src, dst, q);
 	index = SHMF_QP_INDEX(src, dst, q);
 	p = qp(r, index);
 	nr = p->req.nr_elems;
 	ring = r->base + p->req.offset;
-	n = build_message(kind, src, SHMF_WORD_GEN(load64(&node(r, src)->word)),
-			  load64(&p->req_msgs), dst, epoch, msg);
 	head = load32(&p->req_head);
 	tail = load32(&p->req_tail);
-	pos = head & (nr - 1);
-	/* A message never wraps: pad to the end of the ring first. */
-	ring_free = nr - (head - tail);
-	if (pos + n > nr) {
-		struct shmf_msg pad = {
-			.magic = SHMF_MSG_MAGIC, .opcode = SHMF_OP_PAD,
-			.hdr_len = SHMF_MSG_HDR_SIZE, .nr_elems = nr - pos,
-			.src_node = src,
-		};
-
-		if (ring_free < nr - pos + n)
-			die("inject: request ring of qp %ld->%ld/%ld is full",
-			    src, dst, q);
-		memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, &pad,
-		       sizeof(pad));
-		head += nr - pos;
-		ring_free -= nr - pos;
-		pos = 0;
+	psn = load64(&p->req_msgs);
+	/* Every message first, then one head update: one pass reads them all. */
+	for (i = 0; i < (int)nr_kinds; i++) {
+		n = build_message(kinds[i], src,
+				  SHMF_WORD_GEN(load64(&node(r, src)->word)),
+				  psn + i, dst, epoch, msg);
+		ring_put(ring, nr, &head, tail, msg, n, src, what);
+		printf("injected a %s message (%u element%s) into qp %s: req %u/%u used\n",
+		       kind_names[kinds[i]], n, n == 1 ? "" : "s", what,
+		       head - tail, nr);
 	}
-	if (ring_free < n)
-		die("inject: request ring of qp %ld->%ld/%ld is full", src, dst, q);
-	memcpy(ring + (unsigned long)pos * SHMF_ELEM_SIZE, msg,
-	       (unsigned long)n * SHMF_ELEM_SIZE);
-	__atomic_store_n(&p->req_msgs, p->req_msgs + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&p->req_head, head + n, __ATOMIC_RELEASE);
-	printf("injected a %s message (%u element%s) into qp %ld->%ld/%ld: req %u/%u used\n",
-	       kind_names[kind], n, n == 1 ? "" : "s", src, dst, q,
-	       head + n - tail, nr);
+	__atomic_store_n(&p->req_msgs, psn + nr_kinds, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->req_head, head, __ATOMIC_RELEASE);
 	return 0;
 }
 

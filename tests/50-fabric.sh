@@ -160,7 +160,8 @@ test_fabric_tool_status() {
 	expect_log "$st" 'region .*: 64M, layout v1, ready, formatted by the host' || return 1
 	expect_log "$st" '^ +0 up +1 processor +1 +511M +#[0-9]+ silent >= 100ms +1@1 ' || return 1
 	expect_log "$st" '^ +1 up +1 memory +1 +511M +#[0-9]+ silent' || return 1
-	expect_log "$st" 'ring occupancy: 0 elements queued in 0 of 1024 QPs' || return 1
+	# FIT's verbs transport leaves up to 2 QPs per direction connected.
+	expect_log "$st" 'ring occupancy: 0 elements queued in [0-4] of 1024 QPs' || return 1
 }
 
 # fabric-tool inject: a malformed message lands in a receive ring; status
@@ -180,12 +181,12 @@ test_fabric_tool_inject() {
 	local rc=$?
 	rm -f "$shm"
 	[ $rc = 0 ] || fail "fabric-tool failed: see $st" || return 1
-	expect_log "$st" 'ring occupancy: 0 elements queued in 0 of 1024 QPs' || return 1
+	expect_log "$st" 'ring occupancy: 0 elements queued in [0-4] of 1024 QPs' || return 1
 	expect_log "$st" 'injected a bad-opcode message \(2 elements\) into qp 0->1/0: req 2/128 used' || return 1
 	expect_log "$st" 'injected a bad-length message \(2 elements\) into qp 0->1/1: req 4/128 used' || return 1
 	expect_log "$st" 'qp 0->1/0 qpn 0x104 reset req 2/128 used \(head 2 tail 0\)' || return 1
 	expect_log "$st" 'qp 0->1/1 qpn 0x105 reset req 4/128 used' || return 1
-	expect_log "$st" 'ring occupancy: 6 elements queued in 2 of 1024 QPs' || return 1
+	expect_log "$st" 'ring occupancy: 6 elements queued in [2-6] of 1024 QPs' || return 1
 }
 
 # A cluster rebooted on the region its previous run left: each node finds

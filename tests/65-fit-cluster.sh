@@ -25,16 +25,21 @@ fit_cluster_clean() {
 	done
 }
 
-# 1P-1M: echoes of every size to the memory node.
+# 1P-1M: echoes of every size to the memory node; the connection breaks
+# under held calls, which fail, and comes back.
 test_fit_cluster_1p1m() {
 	local d=$LOGDIR/fit-cluster-1p1m
 	build_cluster_images || return 1
-	fit_cluster fit-cluster-1p1m 0 1P-1M --cmdline P="selftest=fit_cluster_echo" || return 1
+	fit_cluster fit-cluster-1p1m 0 1P-1M \
+		--cmdline P="selftest=fit_cluster_echo,fit_cluster_reconnect" || return 1
 	expect_log "$d/P0.log" 'fit: verbs: shm0: 2 QPs per peer \(connections 2-3\), 64 credits' || return 1
 	expect_log "$d/P0.log" 'fit: node 1 up via verbs, 64 credits' || return 1
 	expect_log "$d/M0.log" 'fit: node 0 up via verbs, 64 credits' || return 1
 	expect_log "$d/P0.log" 'selftest: fit_cluster_echo: node 1: 12 sizes from 1 to 1048576 bytes, every reply checked' || return 1
-	expect_log "$d/P0.log" 'selftest: summary: 1 passed, 0 failed' || return 1
+	expect_log "$d/P0.log" 'fit_cluster_reconnect: held calls failed [0-9]+ ms after the break' || return 1
+	expect_log "$d/P0.log" 'fit_cluster_reconnect: node 1 reachable again after [0-9]+ ms' || return 1
+	expect_log "$d/M0.log" 'fit: verbs: node 0: connection closed \(connection lost\)' || return 1
+	expect_log "$d/P0.log" 'selftest: summary: 2 passed, 0 failed' || return 1
 	fit_cluster_clean "$d/P0.log" "$d/M0.log"
 }
 
@@ -80,7 +85,7 @@ test_fit_cluster_death() {
 # and counts each, and the next call works.
 test_fit_cluster_malformed() {
 	local shm=/dev/shm/tessera-test-fit-inject.$$ d=$LOGDIR/fit-cluster-malformed
-	local out=$LOGDIR/fit-cluster-malformed.txt cpid rc=0 k epoch conn line
+	local out=$LOGDIR/fit-cluster-malformed.txt cpid rc=0 epoch conn line
 	build_cluster_images || return 1
 	rm -rf "$d" "$shm"
 	: > "$out"
@@ -92,10 +97,10 @@ test_fit_cluster_malformed() {
 		line=$(grep -a 'fit_cluster_malformed: ready for messages' "$d/P0.log" | tr -d '\r')
 		conn=$(sed -nE 's/.* in connection ([0-9]+),.*/\1/p' <<< "$line")
 		epoch=$(sed -nE 's/.* epoch (0x[0-9a-f]+)$/\1/p' <<< "$line")
-		for k in fit-truncated fit-bad-length fit-unknown-opcode; do
-			"$FABRIC_TOOL" "$shm" inject 1 $k --from 0 --qp "$conn" \
-				--epoch "$epoch" >> "$out" 2>&1 || rc=1
-		done
+		# All three at once: M's first pass reads them all, before its
+		# acknowledgements break the connection.
+		"$FABRIC_TOOL" "$shm" inject 1 fit-truncated,fit-bad-length,fit-unknown-opcode \
+			--from 0 --qp "$conn" --epoch "$epoch" >> "$out" 2>&1 || rc=1
 	else
 		rc=1
 	fi
@@ -106,6 +111,7 @@ test_fit_cluster_malformed() {
 	expect_log "$d/M0.log" 'fit: dropped a message from node 0: bad_length' || return 1
 	expect_log "$d/M0.log" 'fit: dropped a message from node 0: unknown_opcode' || return 1
 	expect_log "$d/P0.log" 'fit_cluster_malformed: node 1 dropped 3 messages \(truncated 1, bad_length 1, unknown_opcode 1\); the next call works' || return 1
+	expect_log "$d/P0.log" 'fit: verbs: 1 peers connected, staging 0/576 units in use; dropped: none' || return 1
 	expect_log "$d/P0.log" 'selftest: fit_cluster_malformed \.\.\. ok' || return 1
 	expect_no_log "$d/M0.log" 'WARNING|BUG|Oops|restarted' || return 1
 }

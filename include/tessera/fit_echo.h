@@ -16,7 +16,7 @@ enum {
 	FIT_ECHO_OP_SEQ_COUNT,		/* -> struct fit_echo_seq_count */
 	FIT_ECHO_OP_STATS,		/* -> struct fit_stats of the server */
 	FIT_ECHO_OP_HOLD,		/* no reply until FIT_ECHO_OP_RELEASE */
-	FIT_ECHO_OP_RELEASE,		/* answer the held calls (0) */
+	FIT_ECHO_OP_RELEASE,		/* answer the held calls (0); -> u32 how many */
 };
 
 /* Sequence numbers per calling node that the server records. */

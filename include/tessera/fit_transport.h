@@ -44,6 +44,8 @@ struct fit_transport {
 	 * check is made in addition, by the core.
 	 */
 	bool (*peer_alive)(struct fit_transport *tp, u32 node);
+	/* Optional: print the transport's own state (fit_dump_stats()). */
+	void (*dump)(struct fit_transport *tp);
 	void *priv;
 
 	/* Core-private. */

@@ -1216,6 +1216,7 @@ static size_t fit_dump_line(char *buf, size_t size, size_t pos,
 void fit_dump_stats(void)
 {
 	static const char *const states[] = { "none", "up", "down" };
+	struct fit_transport *tp;
 	char line[256];
 	size_t pos = 0;
 	unsigned int i;
@@ -1249,6 +1250,9 @@ void fit_dump_stats(void)
 			p->rx_received - p->rx_done,
 			atomic_read(&p->inflight));
 	}
+	list_for_each_entry(tp, &fit_transports, list)
+		if (tp->dump)
+			tp->dump(tp);
 }
 
 /* ---------------------------------------------------------------- init --- */

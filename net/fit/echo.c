@@ -148,7 +148,7 @@ static int echo_release(u32 node, const void *req, size_t len, void *reply,
 	unsigned long flags;
 	unsigned int i, n;
 
-	if (len)
+	if (len || max < sizeof(u32))
 		return -EBADMSG;
 	spin_lock_irqsave(&echo.lock, flags);
 	n = echo.nr_held;
@@ -157,7 +157,8 @@ static int echo_release(u32 node, const void *req, size_t len, void *reply,
 	spin_unlock_irqrestore(&echo.lock, flags);
 	for (i = 0; i < n; i++)
 		fit_reply_deferred(held[i], NULL, 0);
-	return n;
+	memcpy(reply, &n, sizeof(u32));
+	return sizeof(u32);
 }
 
 static const struct {

@@ -55,6 +55,8 @@ static inline void fit_bench_run(void) { }
 
 #ifdef CONFIG_FIT_VERBS
 int fit_verbs_init(void);
+/* Tests: the connection to node breaks, as if its QP failed. */
+void fit_verbs_break(u32 node);
 /* The verbs connection index of a peer's QP number qp (tests). */
 u32 fit_verbs_conn_index(unsigned int qp);
 #else

@@ -262,6 +262,22 @@ static int fc_hold_fn(void *arg)
 	return 0;
 }
 
+/* n threads, each with a call held by node. */
+static int fc_start_holders(struct fc_holder *h, unsigned int n, u32 node)
+{
+	struct task_struct *t;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		h[i].node = node;
+		init_completion(&h[i].done);
+		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
+		if (IS_ERR(t))
+			return PTR_ERR(t);
+	}
+	return 0;
+}
+
 /*
  * The lowest memory node is killed (scripts/cluster --kill): calls held
  * there and the next ping fail with -EHOSTDOWN within 10 s of its last
@@ -269,7 +285,7 @@ static int fc_hold_fn(void *arg)
  */
 SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 {
-	struct fc_holder h[5];
+	static struct fc_holder h[5];	/* outlives a failed test */
 	u32 peers[FIT_MAX_NODES], victim = FABRIC_NO_NODE;
 	u64 last_ok = 0, failed_at, t0, latest = 0;
 	unsigned int n, i;
@@ -281,14 +297,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 		if (fc_role(peers[i]) == SHMF_ROLE_MEMORY)
 			victim = peers[i];
 	ST_ASSERT(victim != FABRIC_NO_NODE);
-	for (i = 0; i < ARRAY_SIZE(h); i++) {
-		struct task_struct *t;
-
-		h[i].node = victim;
-		init_completion(&h[i].done);
-		t = kthread_run(fc_hold_fn, &h[i], "fc-hold/%u", i);
-		ST_ASSERT(!IS_ERR(t));
-	}
+	ST_EQ(fc_start_holders(h, ARRAY_SIZE(h), victim), 0);
 	pr_info("fit_cluster_death: %zu calls held by node %u, pinging it\n",
 		ARRAY_SIZE(h), victim);
 	/* Ping until it stops answering. */
@@ -336,6 +345,48 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_death)
 			       buf, sizeof(buf), 5000), sizeof(buf));
 		pr_info("fit_cluster_death: node %u still answers\n", peers[i]);
 	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- reconnect --- */
+
+/*
+ * The connection to a node breaks (as when a QP fails): calls held there
+ * fail with -EHOSTDOWN at once, the transport connects again, calls work.
+ */
+SELFTEST_EXPLICIT_ONLY(fit_cluster_reconnect)
+{
+	static struct fc_holder h[3];	/* outlives a failed test */
+	u32 peers[FIT_MAX_NODES], target;
+	unsigned int i;
+	u8 buf[64];
+	u64 t0;
+
+	ST_ASSERT(fc_peers(peers) > 0);
+	target = peers[0];
+	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
+		       sizeof(buf), 5000), sizeof(buf));
+	ST_EQ(fc_start_holders(h, ARRAY_SIZE(h), target), 0);
+	msleep(200);		/* the calls reach the node */
+	t0 = ktime_get_ns();
+	fit_verbs_break(target);
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		if (!wait_for_completion_timeout(&h[i].done,
+						 msecs_to_jiffies(5000)))
+			return selftest_fail("held call %u still waiting", i);
+		ST_EQ(h[i].ret, -EHOSTDOWN);
+	}
+	pr_info("fit_cluster_reconnect: held calls failed %llu ms after the break\n",
+		fc_ms_since(t0));
+	ST_ASSERT(fc_wait_up(target, 5000));
+	pr_info("fit_cluster_reconnect: node %u reachable again after %llu ms\n",
+		target, fc_ms_since(t0));
+	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
+		       sizeof(buf), 5000), sizeof(buf));
+	/* Their replies go nowhere: the connection they came on is gone. */
+	ST_EQ(fit_call(target, FIT_ECHO_OP_RELEASE, NULL, 0, &i, sizeof(i),
+		       5000), sizeof(i));
+	ST_EQ(i, ARRAY_SIZE(h));
 	return 0;
 }
 
@@ -404,6 +455,7 @@ SELFTEST_EXPLICIT_ONLY(fit_cluster_malformed)
 	ST_ASSERT(fc_wait_up(target, 10000));
 	ST_EQ(fit_call(target, FIT_ECHO_OP_ECHO, buf, sizeof(buf), buf,
 		       sizeof(buf), 5000), sizeof(buf));
+	fit_dump_stats();
 	pr_info("fit_cluster_malformed: node %u dropped 3 messages (truncated 1, bad_length 1, unknown_opcode 1); the next call works\n",
 		target);
 	return 0;

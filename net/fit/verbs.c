@@ -191,14 +191,16 @@ static int fitv_stage_setup(void)
 		goto out;
 	buf = ib_alloc_remote_buf(fitv.dev, size);
 	if (!buf) {
-		pr_err("no room for a %zu KiB staging area\n", size >> 10);
+		pr_err_ratelimited("no room for a %zu KiB staging area\n",
+				   size >> 10);
 		ret = -ENOMEM;
 		goto out;
 	}
 	mr = ib_reg_mr(fitv.pd, buf, size, IB_ACCESS_REMOTE_READ);
 	if (IS_ERR(mr)) {
 		ib_free_remote_buf(fitv.dev, buf);
-		pr_err("cannot register the staging area: %ld\n", PTR_ERR(mr));
+		pr_err_ratelimited("cannot register the staging area: %ld\n",
+				   PTR_ERR(mr));
 		ret = PTR_ERR(mr);
 		goto out;
 	}
@@ -839,7 +841,7 @@ static void fitv_connect(struct fitv_peer *p, u32 gen)
 	}
 	for (i = 0; i < FITV_NR_QPS && !ret; i++)
 		ret = fitv_qp_create(p, i);
-	p->state = FITV_CONNECTING;
+	WRITE_ONCE(p->state, FITV_CONNECTING);
 	if (ret) {
 		/* -EHOSTUNREACH: it is leaving; try again at the next scan. */
 		if (ret != -EHOSTUNREACH)
@@ -957,6 +959,35 @@ static int fitv_thread(void *unused)
 	return 0;
 }
 
+static void fitv_dump(struct fit_transport *tp)
+{
+	unsigned int i, up = 0, staged = 0;
+	char line[256];
+	size_t pos = 0;
+	u64 n;
+
+	for (i = 0; i < FIT_MAX_NODES; i++)
+		up += READ_ONCE(fitv.peers[i].state) == FITV_UP;
+	for (i = 0; i < FITV_STAGE_UNITS; i++)
+		staged += READ_ONCE(fitv.stage_used[i]);
+	for (i = 0; i < FD_NR; i++) {
+		n = atomic64_read(&fitv.drops[i]);
+		if (n && pos < sizeof(line))
+			pos += snprintf(line + pos, sizeof(line) - pos, "%s%s %llu",
+					pos ? ", " : " ", fitv_drop_names[i], n);
+	}
+	pr_info("%u peers connected, staging %u/%u units in use; dropped:%s\n",
+		up, staged, (unsigned int)FITV_STAGE_UNITS, pos ? line : " none");
+}
+
+void fit_verbs_break(u32 node)
+{
+	if (node < FIT_MAX_NODES) {
+		WRITE_ONCE(fitv.peers[node].broken, true);
+		fitv_kick();
+	}
+}
+
 u32 fit_verbs_conn_index(unsigned int qp)
 {
 	return fitv.conn_base + qp;
@@ -1002,6 +1033,7 @@ int fit_verbs_init(void)
 	fitv.tp.max_payload = FIT_MAX_PAYLOAD;
 	fitv.tp.send = fitv_send;
 	fitv.tp.peer_alive = fitv_peer_alive;
+	fitv.tp.dump = fitv_dump;
 	ret = fit_transport_register(&fitv.tp);
 	if (ret)
 		return ret;

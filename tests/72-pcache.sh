@@ -4,7 +4,7 @@
 
 PCACHE_TESTS="pcache_geometry pcache_fill pcache_writeback pcache_lru_promote
 pcache_permissions pcache_zap_flush_exit pcache_writeback_failure pcache_smp
-pcache_smp_ranges pcache_stats"
+pcache_smp_ranges pcache_range_race pcache_stats"
 
 test_pcache_selftests() {
 	local log=$LOGDIR/pcache-smp2.log t n=0
@@ -38,4 +38,14 @@ test_pcache_params() {
 		--timeout 120 || return 1
 	expect_log "$LOGDIR/pcache-params-8m.log" 'pcache: 8 MiB at 0x[0-9a-f]+: 2048 lines, 256 sets x 8 ways, policy random' || return 1
 	expect_log "$LOGDIR/pcache-params-8m.log" 'selftest: pcache_writeback \.\.\. ok' || return 1
+	# More than the RAM: halved until it fits; a bad way count is refused.
+	log=$LOGDIR/pcache-params-big.log
+	boot pcache-params-big 0 --kernel out/processor/tessera.elf \
+		--cmdline "pcache=3G pcache.ways=0 pcache.stats=1 selftest=pcache_geometry" \
+		--timeout 120 || return 1
+	expect_log "$log" 'Malformed kernel command line parameter: pcache.ways=0' || return 1
+	expect_log "$log" 'pcache: 3145728 KiB do not fit, reserved 393216 KiB' || return 1
+	expect_log "$log" 'pcache: 384 MiB at 0x[0-9a-f]+: 98304 lines, 1536 sets x 64 ways, policy lru' || return 1
+	expect_no_log "$log" '(Unknown|Malformed).*pcache\.stats' || return 1
+	expect_log "$log" 'selftest: pcache_geometry \.\.\. ok' || return 1
 }

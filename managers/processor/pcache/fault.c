@@ -23,6 +23,9 @@
 /* Dirty victims whose write-back fails before the fault gives up. */
 #define PCACHE_EVICT_TRIES	3
 
+/* Fills dropped for racing range ops before a fault excludes them. */
+#define PCACHE_DISCARDS_MAX	2
+
 /* do_fault(): a race was lost or a busy line waited for; look again. */
 #define PCACHE_RETRY		1
 
@@ -315,6 +318,8 @@ struct pcache_fault {
 	struct mp_miss_reply *reply;	/* + a page */
 	int wb_failures;
 	bool wb_failed;			/* in this attempt */
+	int discards;			/* fills dropped for a racing range op */
+	bool serialized;		/* mm->lock held across the attempt */
 };
 
 /*
@@ -453,9 +458,11 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	if (ret) {
 		spin_unlock(&mm->pt_lock);
 		spin_unlock(&set->lock);
-		pcache_free_line_locked(pc, m);
+		/* Not busy before the wake-up the range op waits for. */
 		atomic_dec(&f->pm->busy);
+		pcache_free_line_locked(pc, m);
 		pcache_count(NR_PCACHE_FILL_DISCARD);
+		f->discards++;
 		return ret;
 	}
 	m->rmap0.mm = mm;
@@ -528,22 +535,21 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 	bool victim = false;
 	u64 *pte, v;
 
-	mutex_lock(&mm->lock);
+	/* Held by the caller (serialized) or just for the VMA lookup. */
+	if (!f->serialized)
+		mutex_lock(&mm->lock);
 	vma = find_vma(mm, f->addr);
-	if (!vma || !vma_allows(vma, f->error_code)) {
-		mutex_unlock(&mm->lock);
-		return -EFAULT;
+	f->pm = vma && vma_allows(vma, f->error_code) ? pcache_mm_get(mm) : NULL;
+	if (f->pm) {
+		f->prot = vma->prot;
+		spin_lock(&mm->pt_lock);
+		f->seq = f->pm->seq;
+		spin_unlock(&mm->pt_lock);
 	}
-	f->prot = vma->prot;
-	f->pm = pcache_mm_get(mm);
-	if (!f->pm) {
+	if (!f->serialized)
 		mutex_unlock(&mm->lock);
-		return -ENOMEM;
-	}
-	spin_lock(&mm->pt_lock);
-	f->seq = f->pm->seq;
-	spin_unlock(&mm->pt_lock);
-	mutex_unlock(&mm->lock);
+	if (!f->pm)
+		return vma && vma_allows(vma, f->error_code) ? -ENOMEM : -EFAULT;
 
 	spin_lock(&set->lock);
 	spin_lock(&mm->pt_lock);
@@ -611,8 +617,19 @@ int pcache_handle_fault(struct mm_struct *mm, unsigned long address,
 	ret = -ENOMEM;
 	if (f.req && f.reply) {
 		do {
+			/*
+			 * Range ops hold mm->lock: a fault that keeps losing
+			 * its fill to them holds it too, and so gets through.
+			 */
+			f.serialized = f.discards >= PCACHE_DISCARDS_MAX;
 			f.wb_failed = false;
+			if (f.serialized) {
+				pcache_count(NR_PGFAULT_SERIALIZED);
+				mutex_lock(&mm->lock);
+			}
 			ret = do_fault(pc, &f);
+			if (f.serialized)
+				mutex_unlock(&mm->lock);
 			/*
 			 * A failed write-back leaves the victim dirty and
 			 * mapped: try another victim, a few times.

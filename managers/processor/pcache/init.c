@@ -36,6 +36,7 @@ atomic64_t pcache_counters[NR_PCACHE_COUNTERS];
 static const char * const pcache_counter_names[NR_PCACHE_COUNTERS] = {
 	[NR_PGFAULT]			= "nr_pgfault",
 	[NR_PGFAULT_SPURIOUS]		= "nr_pgfault_spurious",
+	[NR_PGFAULT_SERIALIZED]		= "nr_pgfault_serialized",
 	[NR_PCACHE_FILL_FROM_MEMORY]	= "nr_pcache_fill_from_memory",
 	[NR_PCACHE_FILL_ZEROFILL]	= "nr_pcache_fill_zerofill",
 	[NR_PCACHE_FILL_WAIT]		= "nr_pcache_fill_wait",

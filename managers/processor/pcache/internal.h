@@ -100,6 +100,15 @@ struct pcache_mm {
 	atomic_long_t nr_lines;		/* lines mapped in it */
 };
 
+/* A range op on [start, end) begins (pt_lock held). */
+static inline void pcache_mm_note_range(struct pcache_mm *pm,
+					unsigned long start, unsigned long end)
+{
+	pm->seq++;
+	pm->ops[pm->seq % PCACHE_MM_OPS].start = start;
+	pm->ops[pm->seq % PCACHE_MM_OPS].end = end;
+}
+
 /*
  * Did a range op cover addr since the fault saw seq (pt_lock held)?  A
  * fault that began before the op must not map what the op removed or
@@ -126,6 +135,7 @@ extern struct wait_queue_head pcache_wq;
 enum pcache_counter {
 	NR_PGFAULT,
 	NR_PGFAULT_SPURIOUS,
+	NR_PGFAULT_SERIALIZED,
 	NR_PCACHE_FILL_FROM_MEMORY,
 	NR_PCACHE_FILL_ZEROFILL,
 	NR_PCACHE_FILL_WAIT,

@@ -152,9 +152,7 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 		return 0;
 	end = min(PAGE_ALIGN(end), TASK_SIZE);
 	spin_lock(&mm->pt_lock);
-	pm->seq++;
-	pm->ops[pm->seq % PCACHE_MM_OPS].start = addr;
-	pm->ops[pm->seq % PCACHE_MM_OPS].end = end;
+	pcache_mm_note_range(pm, addr, end);
 	spin_unlock(&mm->pt_lock);
 
 	while (addr < end) {

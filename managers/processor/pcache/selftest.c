@@ -10,7 +10,6 @@
 #define pr_fmt(fmt) "selftest: " fmt
 
 #include <tessera/kernel.h>
-#include <tessera/delay.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
 #include <tessera/gfp.h>
@@ -46,6 +45,9 @@ static unsigned int st_nr_pages;
 static DEFINE_SPINLOCK(st_lock);
 static int st_wb_err;		/* write-backs (plain or piggybacked) fail */
 static int st_miss_err;		/* every miss fails */
+/* While a miss is served, a range op on this range of this mm "runs". */
+static struct mm_struct *st_race_mm;
+static unsigned long st_race_start, st_race_end;
 
 static struct st_page *st_lookup(u32 tgid, u64 addr)
 {
@@ -108,6 +110,7 @@ static void st_store_clear(void)
 	st_nr_pages = 0;
 	st_wb_err = 0;
 	st_miss_err = 0;
+	st_race_mm = NULL;
 }
 
 static int h_miss(u32 node, const void *req, size_t len, void *reply,
@@ -133,6 +136,14 @@ static int h_miss(u32 node, const void *req, size_t len, void *reply,
 			return ret;
 	} else if (len != sizeof(*r)) {
 		return -EINVAL;
+	}
+	/* Like munmap: under mm->lock, so not while a fault holds it. */
+	if (READ_ONCE(st_race_mm) && mutex_trylock(&st_race_mm->lock)) {
+		spin_lock(&st_race_mm->pt_lock);
+		pcache_mm_note_range(st_race_mm->pcache_priv, st_race_start,
+				     st_race_end);
+		spin_unlock(&st_race_mm->pt_lock);
+		mutex_unlock(&st_race_mm->lock);
 	}
 	out->prot = MP_PROT_READ | MP_PROT_WRITE;
 	spin_lock(&st_lock);
@@ -746,6 +757,43 @@ SELFTEST(pcache_writeback_failure)
 	return ST_RUN(&st_env, 5, 4, st_failure);
 }
 
+static int st_serialize(struct st_env *e)
+{
+	unsigned long a = ST_BASE + PAGE_SIZE;
+
+	st_add_vma(e, ST_BASE, 8, MP_PROT_READ | MP_PROT_WRITE);
+	ST_EQ(pcache_handle_fault(e->mm, ST_BASE, ST_USER_FAULT), 0);
+
+	/* A range op elsewhere in the mm does not disturb the fill. */
+	st_race_start = ST_BASE + 4 * PAGE_SIZE;
+	st_race_end = ST_BASE + 8 * PAGE_SIZE;
+	WRITE_ONCE(st_race_mm, e->mm);
+	ST_EQ(pcache_handle_fault(e->mm, a, ST_USER_FAULT), 0);
+	ST_EQ(st_delta(e, NR_PCACHE_FILL_DISCARD), 0);
+	ST_ASSERT(st_line(e, a));
+
+	/*
+	 * One covering the page makes the fill drop its line, twice; then
+	 * the fault holds mm->lock, the op cannot run, the fill goes in.
+	 */
+	a += PAGE_SIZE;
+	st_race_start = ST_BASE;
+	ST_EQ(pcache_handle_fault(e->mm, a, ST_USER_FAULT), 0);
+	WRITE_ONCE(st_race_mm, NULL);
+	ST_EQ(st_delta(e, NR_PCACHE_FILL_DISCARD), 2);
+	ST_EQ(st_delta(e, NR_PGFAULT_SERIALIZED), 1);
+	ST_ASSERT(st_line(e, a));
+	ST_ASSERT(!mutex_is_locked(&e->mm->lock));
+	ST_EQ(st_check_page(e, a, 0), 1);
+	return st_check_consistent(e);
+}
+
+/* A fill that races with a range op on its page is dropped and retried. */
+SELFTEST(pcache_range_race)
+{
+	return ST_RUN(&st_env, 5, 4, st_serialize);
+}
+
 #define ST_SMP_SHARED	96
 #define ST_SMP_PRIVATE	48
 #define ST_SMP_ROUNDS	3
@@ -808,7 +856,7 @@ static int st_smp_fn(void *arg, unsigned int cpu)
 			atomic_inc(&st_smp_arrived);
 			n += num_online_cpus();
 			while (atomic_read(&st_smp_arrived) < n)
-				msleep(1);
+				yield();
 			/* Every third page is written, the same by both. */
 			a = ST_BASE + i * PAGE_SIZE;
 			if (i % 3)
@@ -900,39 +948,57 @@ SELFTEST(pcache_smp)
 #define ST_RACE_ROUNDS	40
 
 static int st_race_done;
+static atomic_t st_race_progress, st_race_ops;
+
+#define ST_RACE_OPS	4	/* range ops per write */
+
+/* Wait, yielding, until *v reaches n or the other CPU is done. */
+static void st_race_wait(atomic_t *v, int n)
+{
+	while (atomic_read(v) < n && !READ_ONCE(st_race_done))
+		yield();
+}
 
 /*
  * CPU 0 writes pages (faulting them in, evicting); CPU 1 zaps and
- * flushes the same range under mm->lock, as munmap and mremap do.
+ * flushes the same range under mm->lock, as munmap and mremap do,
+ * ST_RACE_OPS times per write, one write behind: CPU 0's fills lose
+ * their races over and over, and its faults take mm->lock to get by.
  */
 static int st_race_fn(void *arg, unsigned int cpu)
 {
 	struct st_env *e = arg;
 	unsigned long end = ST_BASE + ST_RACE_PAGES * PAGE_SIZE;
-	int r, i, ret = 0, ops = 0;
+	int r, i, w = 0, ret = 0, ops = 0;
 
 	if (cpu == 0) {
-		for (r = 0; r < ST_RACE_ROUNDS && !ret; r++)
-			for (i = 0; i < ST_RACE_PAGES && !ret; i++)
+		for (r = 0; r < ST_RACE_ROUNDS && !ret; r++) {
+			for (i = 0; i < ST_RACE_PAGES && !ret; i++, w++) {
+				st_race_wait(&st_race_ops, (w - 1) * ST_RACE_OPS);
 				ret = st_smp_write(e, ST_BASE + i * PAGE_SIZE,
 						   st_smp_seed(i, r));
+				atomic_inc(&st_race_progress);
+			}
+		}
 		WRITE_ONCE(st_race_done, 1);
 		return ret ? selftest_fail("cpu 0: write: %d", ret) : 0;
 	}
-	while (!READ_ONCE(st_race_done) || !ops) {
+	while (!READ_ONCE(st_race_done)) {
+		st_race_wait(&st_race_progress, ops / ST_RACE_OPS + 1);
 		mutex_lock(&e->mm->lock);
 		if (ops++ % 2)
 			pcache_zap_range(e->mm, ST_BASE + PAGE_SIZE, end);
 		else
 			ret = pcache_flush_range(e->mm, ST_BASE, end);
 		mutex_unlock(&e->mm->lock);
+		atomic_inc(&st_race_ops);
 		if (ret)
 			return selftest_fail("cpu 1: flush: %d", ret);
-		cond_resched();
 	}
-	pr_info("pcache_smp_ranges: %d zaps and flushes during %d writes: %llu faults, %llu fills dropped\n",
+	pr_info("pcache_smp_ranges: %d zaps and flushes during %d writes: %llu faults, %llu fills dropped, %llu attempts under mm->lock\n",
 		ops, ST_RACE_ROUNDS * ST_RACE_PAGES, st_delta(e, NR_PGFAULT),
-		st_delta(e, NR_PCACHE_FILL_DISCARD));
+		st_delta(e, NR_PCACHE_FILL_DISCARD),
+		st_delta(e, NR_PGFAULT_SERIALIZED));
 	return 0;
 }
 
@@ -947,6 +1013,8 @@ static int st_smp_ranges(struct st_env *e)
 	}
 	st_add_vma(e, ST_BASE, ST_RACE_PAGES, MP_PROT_READ | MP_PROT_WRITE);
 	st_race_done = 0;
+	atomic_set(&st_race_progress, 0);
+	atomic_set(&st_race_ops, 0);
 	ret = selftest_run_on_each_cpu(st_race_fn, e);
 	if (ret)
 		return ret;

@@ -13,6 +13,7 @@ proc_user_checks() {
 	# exec'd from the fake memory node: argv[1], then a file it served.
 	expect_log "$log" '^argv-one' || return 1
 	expect_log "$log" '^hello from M' || return 1
+	expect_log "$log" '^pcache_lines [1-9][0-9]*' || return 1
 	expect_log "$log" 'exec\[[0-9]+\]: segfault at 0x10001000 ip 0x[0-9a-f]+ error 4' || return 1
 	expect_log "$log" 'down\[[0-9]+\]: memory node [0-9]+ unreachable \(-112\), killed' || return 1
 	expect_log "$log" 'processor: /test/down\[[0-9]+\] killed by SIGKILL' || return 1

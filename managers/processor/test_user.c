@@ -242,8 +242,8 @@ SELFTEST(user_faults)
  * The whole path over FIT's loopback transport: this node plays the
  * memory node with a fake that knows one program and one file.  exec,
  * page faults through the pcache (code, stack, zero-filled data),
- * uaccess faulting pages in, open/read/fstat, brk, mmap and munmap, and
- * a segfault on the unmapped range at the end.
+ * uaccess faulting pages in, open/read/fstat, brk, mmap and munmap,
+ * /proc/pcache, and a segfault on the unmapped range at the end.
  */
 #define FAKE_STACK_PAGE	0x7ff000UL
 #define FAKE_SP		(FAKE_STACK_PAGE + 0x800)
@@ -332,6 +332,31 @@ asm(".pushsection .rodata\n"
     "	movl $11, %edi\n"
     "	cmpl $0020000, %eax\n"
     "	jne 8f\n"
+    "	movl $2, %eax\n"			/* open("/proc/pcache", O_RDONLY) */
+    "	leaq 7f(%rip), %rdi\n"
+    "	xorl %esi, %esi\n"
+    "	syscall\n"
+    "	movl $14, %edi\n"
+    "	cmpq $4, %rax\n"
+    "	jne 8f\n"
+    "	xorl %eax, %eax\n"			/* read(4, data + 0x200, 64) */
+    "	movl $4, %edi\n"
+    "	movl $0x600200, %esi\n"
+    "	movl $64, %edx\n"
+    "	syscall\n"
+    "	movl $15, %edi\n"
+    "	cmpq $64, %rax\n"
+    "	jne 8f\n"
+    "	movq %rax, %rdx\n"			/* write(1, it, 64) */
+    "	movl $1, %eax\n"
+    "	movl $1, %edi\n"
+    "	movl $0x600200, %esi\n"
+    "	syscall\n"
+    "	movl $1, %eax\n"			/* and a newline */
+    "	movl $1, %edi\n"
+    "	leaq 6f(%rip), %rsi\n"
+    "	movl $1, %edx\n"
+    "	syscall\n"
     "	movl $11, %eax\n"			/* munmap(it, 8192) */
     "	movq %r12, %rdi\n"
     "	movl $8192, %esi\n"
@@ -343,6 +368,8 @@ asm(".pushsection .rodata\n"
     "	movl $13, %edi\n"
     "8:	movl $231, %eax\n"
     "	syscall\n"
+    "6:	.ascii \"\\n\"\n"
+    "7:	.asciz \"/proc/pcache\"\n"
     "9:	.asciz \"/etc/motd\"\n"
     "user_prog_exec_end:\n"
     ".globl user_prog_down, user_prog_down_end\n"

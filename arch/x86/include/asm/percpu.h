@@ -35,6 +35,7 @@
 #include <tessera/cpumask.h>
 
 struct task_struct;
+struct mm_struct;
 
 struct percpu {
 	struct percpu *self;
@@ -44,6 +45,7 @@ struct percpu {
 	int preempt_count;
 	int need_resched;
 	unsigned long user_sp;
+	struct mm_struct *loaded_mm;	/* user page tables in CR3, or NULL */
 } __aligned(64);
 
 extern struct percpu percpu_areas[NR_CPUS];

@@ -154,6 +154,21 @@ int printk(const char *fmt, ...)
 	return r;
 }
 
+/*
+ * Bytes of a user program's output: to the consoles as they are, not
+ * into the log and without a timestamp; between kernel lines, never
+ * inside one.
+ */
+void console_write_raw(const char *s, size_t len)
+{
+	unsigned long flags = local_irq_save();
+
+	spin_lock(&logbuf_lock);
+	console_emit(s, len);
+	spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+}
+
 /* Replay the log to a new console, honouring the console log level. */
 static void replay_log(struct console *con)
 {

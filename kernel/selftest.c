@@ -41,6 +41,11 @@ static int parse_selftest(char *val)
 }
 __setup("selftest", parse_selftest);
 
+bool selftest_requested(void)
+{
+	return selftest_pattern[0];
+}
+
 int selftest_fail(const char *fmt, ...)
 {
 	va_list ap;

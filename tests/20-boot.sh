@@ -65,9 +65,9 @@ test_boot_params() {
 	local log=$LOGDIR/boot-params.log
 	build processor || return 1
 	boot boot-params 0 --kernel out/processor/tessera.elf \
-		--cmdline 'selftest=params_* frobnicate=7 init="/bin/echo a  b" loglevel=bogus' || return 1
-	expect_log "$log" 'Command line: selftest=params_\* frobnicate=7 init="/bin/echo a  b" loglevel=bogus' || return 1
-	expect_log "$log" 'Unknown kernel command line parameters "frobnicate=7 init=/bin/echo a  b", ignored' || return 1
+		--cmdline 'selftest=params_* frobnicate=7 greeting="/bin/echo a  b" loglevel=bogus' || return 1
+	expect_log "$log" 'Command line: selftest=params_\* frobnicate=7 greeting="/bin/echo a  b" loglevel=bogus' || return 1
+	expect_log "$log" 'Unknown kernel command line parameters "frobnicate=7 greeting=/bin/echo a  b", ignored' || return 1
 	expect_log "$log" 'Malformed kernel command line parameter: loglevel=bogus' || return 1
 	expect_log "$log" 'selftest: running 2 of [0-9]+ tests' || return 1
 	expect_log "$log" 'selftest: params_next_arg \.\.\. ok' || return 1

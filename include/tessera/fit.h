@@ -27,12 +27,7 @@
  * sleep), never in interrupt context.
  */
 #include <tessera/types.h>
-
-#ifdef CONFIG_FIT
-
-#define FIT_MAX_NODES		CONFIG_FIT_MAX_NODES
-#define FIT_MAX_PAYLOAD		CONFIG_FIT_MAX_PAYLOAD
-#define FIT_NR_SLOTS		CONFIG_FIT_NR_SLOTS
+#include <tessera/errno.h>
 
 /*
  * A handler: the request (len bytes from node) and a reply buffer of
@@ -46,6 +41,12 @@
  */
 typedef int (*fit_handler_t)(u32 node, const void *req, size_t len,
 			     void *reply, size_t max, void *priv);
+
+#ifdef CONFIG_FIT
+
+#define FIT_MAX_NODES		CONFIG_FIT_MAX_NODES
+#define FIT_MAX_PAYLOAD		CONFIG_FIT_MAX_PAYLOAD
+#define FIT_NR_SLOTS		CONFIG_FIT_NR_SLOTS
 
 /* What a handler returns once it called fit_defer_reply(). */
 #define FIT_DEFERRED		(-(1 << 30))
@@ -140,7 +141,22 @@ void fit_dump_stats(void);
 void fit_init(void);
 
 #else /* !CONFIG_FIT */
+/* No RPC: every remote call fails as if no transport reached the node. */
 static inline void fit_init(void) { }
+static inline ssize_t fit_call(u32 node, u16 opcode, const void *req,
+			       size_t len, void *reply, size_t max,
+			       unsigned int timeout_ms)
+{
+	return -EHOSTUNREACH;
+}
+static inline int fit_register_handler(u16 opcode, fit_handler_t fn,
+				       void *priv)
+{
+	return -ENODEV;
+}
+static inline void fit_unregister_handler(u16 opcode) { }
+static inline u32 fit_self_id(void) { return 0; }
+static inline bool fit_node_up(u32 node) { return false; }
 #endif
 
 #endif /* _TESSERA_FIT_H */

@@ -48,6 +48,10 @@ struct console {
 
 /* Registering the first console replays everything logged so far. */
 void register_console(struct console *con);
+/* Raw bytes to every console (a user program's stdout and stderr). */
+void console_write_raw(const char *s, size_t len);
+/* A byte the console UART received, or -1 if none is waiting. */
+int serial_console_getc(void);
 
 extern int console_loglevel;
 /* Set while an oops or panic prints: printk then ignores its lock. */

@@ -76,12 +76,23 @@ struct sched_rt_entity {
 	unsigned int time_slice;	/* SCHED_RR: ticks left */
 };
 
-/* Callee-saved state of a task that is not running (switch_to.S). */
+struct fpu_state;
+
+/*
+ * State of a task that is not running: its kernel stack pointer (the
+ * callee-saved registers are on that stack, switch_to.S), and for a task
+ * with a user part the user state the kernel itself never touches.
+ */
 struct thread_struct {
 	unsigned long sp;		/* kernel stack pointer */
+	unsigned long fsbase;		/* user FS and GS bases (arch_prctl) */
+	unsigned long gsbase;
+	struct fpu_state *fpu;		/* x87/SSE registers; NULL: kernel only */
 };
 
 struct sched_class;
+struct mm_struct;
+struct process;
 
 struct task_struct {
 	struct thread_struct thread;
@@ -112,6 +123,10 @@ struct task_struct {
 	spinlock_t pi_lock;		/* serializes wake-ups of this task */
 	struct list_head tasks;		/* on the list of all tasks */
 	struct timer_list sleep_timer;	/* schedule_timeout() */
+
+	/* User processes (managers/processor): NULL for kernel threads. */
+	struct mm_struct *mm;
+	struct process *proc;
 
 	/* Kernel threads (kernel/kthread.c). */
 	int (*threadfn)(void *data);

@@ -74,8 +74,11 @@ int selftest_fail(const char *fmt, ...) __printf(1, 2);
 #ifdef CONFIG_SELFTEST
 /* Run the self-tests selected on the command line, if any; does not return then. */
 void selftest_run_requested(void);
+/* Did the command line ask for self-tests (they then own the run)? */
+bool selftest_requested(void);
 #else
 static inline void selftest_run_requested(void) { }
+static inline bool selftest_requested(void) { return false; }
 #endif
 
 #endif /* _TESSERA_SELFTEST_H */

@@ -323,6 +323,7 @@ static void context_switch(struct rq *rq, struct task_struct *prev,
 	this_cpu_write(current_task, next);
 	this_cpu_write(top_of_stack, task_stack_top(next));
 	load_sp0(task_stack_top(next));	/* the stack for entries from user mode */
+	switch_user_state(prev, next);
 	prev = __switch_to_asm(&prev->thread.sp, next->thread.sp, prev);
 	/* Now running as next, on its stack: prev is who ran before. */
 	finish_task_switch(prev);
@@ -436,7 +437,8 @@ static void preempt_schedule_irq(void)
  */
 void irqentry_exit_cond_resched(struct pt_regs *regs)
 {
-	if (user_mode(regs) || !(regs->rflags & X86_EFLAGS_IF))
+	/* User mode is always preemptible. */
+	if (!user_mode(regs) && !(regs->rflags & X86_EFLAGS_IF))
 		return;
 	if (!preempt_count() && need_resched())
 		preempt_schedule_irq();

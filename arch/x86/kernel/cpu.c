@@ -16,6 +16,13 @@
 
 struct cpuinfo_x86 boot_cpu_data;
 
+#ifdef CONFIG_COMP_PROCESSOR
+void entry_SYSCALL_64(void);
+#else
+/* Only the processor manager runs user programs; never called. */
+#define entry_SYSCALL_64	NULL
+#endif
+
 struct tss {
 	u32 reserved0;
 	u64 rsp[3];
@@ -45,6 +52,35 @@ static void gdt_set_tss(u64 *gdt, struct tss *tss)
 			     (0x89ULL << 40) | (((limit >> 16) & 0xf) << 48) |
 			     (((base >> 24) & 0xff) << 56);
 	gdt[GDT_ENTRY_TSS + 1] = base >> 32;
+}
+
+/*
+ * User programs use x87 and SSE: fxsave/fxrstor and SSE instructions
+ * allowed (OSFXSR), SIMD exceptions as #XF (OSXMMEXCPT), no emulation.
+ * The kernel itself is built without them and never touches that state.
+ */
+static void fpu_init_cpu(void)
+{
+	write_cr0((read_cr0() & ~(X86_CR0_EM | X86_CR0_TS)) | X86_CR0_MP);
+	write_cr4(read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+}
+
+/*
+ * syscall: CS and SS from STAR[47:32] (__KERNEL_CS, __KERNEL_DS); sysret
+ * to 64-bit mode: CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8, hence
+ * Linux's order __USER32_CS, __USER_DS, __USER_CS.  The mask keeps
+ * interrupts off until the entry is on the kernel stack, and AC clear so
+ * that SMAP holds whatever flags user mode had.
+ */
+static void syscall_init_cpu(void)
+{
+	BUILD_BUG_ON(__USER32_CS + 8 != __USER_DS || __USER32_CS + 16 != __USER_CS);
+	BUILD_BUG_ON(__KERNEL_CS + 8 != __KERNEL_DS);
+	wrmsr(MSR_STAR, ((u64)__USER32_CS << 48) | ((u64)__KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (unsigned long)entry_SYSCALL_64);
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF |
+	      X86_EFLAGS_IOPL | X86_EFLAGS_AC | X86_EFLAGS_NT);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 
 void cpu_gdt_init_cpu(unsigned int cpu)
@@ -83,6 +119,10 @@ void cpu_gdt_init_cpu(unsigned int cpu)
 		     : : "m"(desc), "i"(__KERNEL_CS), "i"(__KERNEL_DS),
 		       "r"(GDT_ENTRY_TSS_SEL)
 		     : "rax", "memory");
+
+	fpu_init_cpu();
+	if (IS_ENABLED(CONFIG_COMP_PROCESSOR))
+		syscall_init_cpu();
 }
 
 void cpu_gdt_init(void)

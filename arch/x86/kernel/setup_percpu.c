@@ -17,6 +17,7 @@ BUILD_BUG_ON(offsetof(struct percpu, top_of_stack) != PERCPU_top_of_stack);
 BUILD_BUG_ON(offsetof(struct percpu, cpu_number) != PERCPU_cpu_number);
 BUILD_BUG_ON(offsetof(struct percpu, preempt_count) != PERCPU_preempt_count);
 BUILD_BUG_ON(offsetof(struct percpu, need_resched) != PERCPU_need_resched);
+BUILD_BUG_ON(offsetof(struct percpu, user_sp) != PERCPU_user_sp);
 
 /*
  * Run on cpu itself, first thing: until its GS base is set, nothing that

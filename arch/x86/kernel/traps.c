@@ -8,10 +8,13 @@
 #include <tessera/bug.h>
 #include <tessera/interrupt.h>
 #include <tessera/hardirq.h>
+#include <tessera/process.h>
 #include <tessera/selftest.h>
+#include <tessera/user_mm.h>
 #include <asm/expected_fault.h>
 #include <asm/extable.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
@@ -186,9 +189,18 @@ static void do_page_fault(struct pt_regs *regs)
 {
 	unsigned long address = read_cr2();
 
+	if (user_mode(regs)) {
+		local_irq_enable();
+		user_page_fault(regs, address);
+		return;
+	}
 	if (handle_expected_fault(regs, address))
 		return;
-	if (!user_mode(regs) && fixup_exception(regs))
+	/* uaccess on a user page that is not in the pcache yet. */
+	if (address < TASK_SIZE && search_exception_tables(regs->rip) &&
+	    uaccess_page_fault(regs, address))
+		return;
+	if (fixup_exception(regs))
 		return;
 	page_fault_oops(regs, address);
 }
@@ -197,15 +209,28 @@ void do_trap(struct pt_regs *regs)
 {
 	unsigned long vec = regs->vector;
 
+	/*
+	 * An exception keeps EFLAGS.AC: a fault inside a user access
+	 * (stac) must not run its handler, nor whatever that schedules,
+	 * with SMAP open.  iret restores the interrupted code's AC.
+	 */
+	if (mmu_cr4_features & X86_CR4_SMAP)
+		asm volatile("clac" ::: "memory");
+
 	if (vec >= FIRST_EXTERNAL_VECTOR) {
 		do_IRQ(regs);
 		irqentry_exit_cond_resched(regs);
-		return;
+		goto out;
+	}
+	if (vec == X86_TRAP_PF) {
+		do_page_fault(regs);
+		goto out;
+	}
+	if (user_mode(regs) && vec != X86_TRAP_NMI && vec != X86_TRAP_MC) {
+		local_irq_enable();
+		user_fatal_trap(regs, exception_names[vec] ?: "reserved exception");
 	}
 	switch (vec) {
-	case X86_TRAP_PF:
-		do_page_fault(regs);
-		return;
 	case X86_TRAP_BP:
 		nr_breakpoints++;
 		return;
@@ -218,6 +243,11 @@ void do_trap(struct pt_regs *regs)
 	pr_alert("traps: %s%s\n", exception_names[vec] ?: "reserved exception",
 		 vec == X86_TRAP_GP && regs->error_code ? " (segment selector)" : "");
 	die(exception_names[vec] ?: "exception", regs, regs->error_code);
+out:
+	if (user_mode(regs)) {
+		local_irq_disable();
+		exit_to_user_mode(regs);
+	}
 }
 
 #ifdef CONFIG_SELFTEST

@@ -32,11 +32,6 @@
 #define X86_FEATURE_SMEP	(1U << 7)	/* CPUID.(7,0):EBX */
 #define X86_FEATURE_SMAP	(1U << 20)	/* CPUID.(7,0):EBX */
 
-static inline void write_cr0(unsigned long v)
-{
-	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
 /* Physical ranges of the image whose direct-map alias is read-only too. */
 struct pa_range {
 	phys_addr_t start, end;

@@ -7,8 +7,12 @@
 #include <tessera/kernel.h>
 #include <tessera/gfp.h>
 #include <tessera/mm.h>
+#include <tessera/preempt.h>
+#include <tessera/smp.h>
 #include <tessera/string.h>
 #include <tessera/user_mm.h>
+#include <asm/barrier.h>
+#include <asm/percpu.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 
@@ -79,18 +83,45 @@ u64 *mm_pte(struct mm_struct *mm, unsigned long addr, bool alloc)
 	return t ? &t[pte_index(addr)] : NULL;
 }
 
+struct user_flush {
+	unsigned long start, end;
+};
+
+static void do_flush_user_range(void *arg)
+{
+	struct user_flush *r = arg;
+
+	local_flush_tlb_kernel_range(r->start, r->end);
+}
+
+/*
+ * Only CPUs with mm's page tables loaded can hold its entries: user pages
+ * are not global, and loading CR3 drops the entries of the tables left.
+ * So the shootdown goes to the CPUs whose loaded_mm is mm, not to all
+ * (an IPI to an idle vCPU is slow).  The barrier pairs with switch_mm():
+ * it sets loaded_mm before CR3 (serializing), so either this side sees
+ * the CPU in loaded_mm or that CPU's TLB fills see the new PTEs.
+ */
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start,
 			unsigned long end)
 {
-	/*
-	 * invlpg works on any address: the kernel-range shootdown reaches
-	 * every CPU that may have mm loaded (user pages are not global, so
-	 * a CPU that switched away from mm holds none of them).
-	 */
-	flush_tlb_kernel_range(start, end);
+	struct user_flush r = { start, end };
+	unsigned int cpu, self;
+
+	smp_mb();
+	preempt_disable();
+	self = smp_processor_id();
+	local_flush_tlb_kernel_range(start, end);
+	for_each_online_cpu(cpu)
+		if (cpu != self && READ_ONCE(per_cpu(cpu, loaded_mm)) == mm)
+			smp_call_function_single(cpu, do_flush_user_range, &r,
+						 true);
+	preempt_enable();
 }
 
+/* Call with preemption disabled (the CPU's loaded_mm must stay true). */
 void switch_mm(struct mm_struct *mm)
 {
+	this_cpu_write(loaded_mm, mm);
 	write_cr3(__pa(mm ? mm->pgd : swapper_pg_dir));
 }

@@ -16,6 +16,7 @@
 #define NR_PORTS	4
 
 #define UART_TX		0	/* transmit holding (DLAB=0) */
+#define UART_RX		0	/* receive buffer (DLAB=0) */
 #define UART_DLL	0	/* divisor latch low (DLAB=1) */
 #define UART_IER	1
 #define UART_DLM	1
@@ -27,6 +28,7 @@
 
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
+#define LSR_DR		0x01
 #define LSR_THRE	0x20
 #define MCR_DTR_RTS_OUT2 0x0b
 #define FCR_ENABLE_CLEAR 0x07
@@ -91,6 +93,21 @@ static void uart_write(struct console *con, const char *s, size_t len)
 			uart_putc(u->base, '\r');
 		uart_putc(u->base, s[i]);
 	}
+}
+
+/* Input is polled too, from the first console port. */
+int serial_console_getc(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_PORTS; i++) {
+		if (!uarts[i].con.write)
+			continue;
+		if (!(inb(uarts[i].base + UART_LSR) & LSR_DR))
+			return -1;
+		return inb(uarts[i].base + UART_RX);
+	}
+	return -1;
 }
 
 static bool uart_present(u16 base)

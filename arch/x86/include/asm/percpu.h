@@ -19,6 +19,7 @@
  *	24	cpu_number	smp_processor_id()
  *	28	preempt_count	see include/tessera/preempt.h
  *	32	need_resched	set when this CPU should call schedule()
+ *	40	user_sp		user stack pointer, saved by the syscall entry
  */
 #define PERCPU_self		0
 #define PERCPU_current_task	8
@@ -26,6 +27,7 @@
 #define PERCPU_cpu_number	24
 #define PERCPU_preempt_count	28
 #define PERCPU_need_resched	32
+#define PERCPU_user_sp		40
 
 #ifndef __ASSEMBLY__
 #include <tessera/types.h>
@@ -33,6 +35,7 @@
 #include <tessera/cpumask.h>
 
 struct task_struct;
+struct mm_struct;
 
 struct percpu {
 	struct percpu *self;
@@ -41,6 +44,8 @@ struct percpu {
 	unsigned int cpu_number;
 	int preempt_count;
 	int need_resched;
+	unsigned long user_sp;
+	struct mm_struct *loaded_mm;	/* user page tables in CR3, or NULL */
 } __aligned(64);
 
 extern struct percpu percpu_areas[NR_CPUS];

@@ -3,19 +3,36 @@
 #define _ASM_X86_PROCESSOR_H
 
 #define X86_CR0_PE	(1UL << 0)
+#define X86_CR0_MP	(1UL << 1)
+#define X86_CR0_EM	(1UL << 2)
+#define X86_CR0_TS	(1UL << 3)
 #define X86_CR0_WP	(1UL << 16)
 #define X86_CR0_PG	(1UL << 31)
 #define X86_CR4_PAE	(1UL << 5)
 #define X86_CR4_PGE	(1UL << 7)
+#define X86_CR4_OSFXSR	(1UL << 9)
+#define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_SMEP	(1UL << 20)
 #define X86_CR4_SMAP	(1UL << 21)
 
+#define X86_EFLAGS_CF	(1UL << 0)
+#define X86_EFLAGS_FIXED (1UL << 1)	/* always set */
+#define X86_EFLAGS_TF	(1UL << 8)
 #define X86_EFLAGS_IF	(1UL << 9)
+#define X86_EFLAGS_DF	(1UL << 10)
+#define X86_EFLAGS_IOPL	(3UL << 12)
+#define X86_EFLAGS_NT	(1UL << 14)
+#define X86_EFLAGS_RF	(1UL << 16)
+#define X86_EFLAGS_VM	(1UL << 17)
+#define X86_EFLAGS_AC	(1UL << 18)
 
 #define MSR_EFER	0xc0000080
 #define EFER_SCE	(1UL << 0)
 #define EFER_LME	(1UL << 8)
 #define EFER_NXE	(1UL << 11)
+#define MSR_STAR	0xc0000081	/* syscall/sysret segment bases */
+#define MSR_LSTAR	0xc0000082	/* 64-bit syscall entry point */
+#define MSR_SYSCALL_MASK 0xc0000084	/* RFLAGS bits cleared by syscall */
 #define MSR_FS_BASE	0xc0000100
 #define MSR_GS_BASE	0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
@@ -73,6 +90,11 @@ DEFINE_READ_CR(4)
 static inline void write_cr3(unsigned long v)
 {
 	asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void write_cr0(unsigned long v)
+{
+	asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
 }
 
 static inline void write_cr4(unsigned long v)

@@ -7,6 +7,7 @@
 #define PTREGS_VECTOR	120
 #define PTREGS_ERROR	128
 #define PTREGS_RIP	136
+#define PTREGS_RSP	160
 #define PTREGS_SIZE	176
 
 #ifndef __ASSEMBLY__

@@ -3,6 +3,8 @@
 #define _ASM_X86_SWITCH_TO_H
 
 #include <tessera/compiler.h>
+#include <asm/ptrace.h>
+#include <asm/stacktrace.h>
 
 struct task_struct;
 
@@ -27,5 +29,19 @@ void copy_thread(struct task_struct *p, int (*fn)(void *), void *arg);
 
 /* Kernel stack for entries from user mode (TSS.rsp0), arch/x86/kernel/cpu.c. */
 void load_sp0(unsigned long sp0);
+
+/*
+ * The registers of an entry from user mode, at the top of every task's
+ * kernel stack (where TSS.rsp0 and the syscall entry put them).
+ */
+#define task_pt_regs(p) \
+	((struct pt_regs *)(task_stack_top(p) - sizeof(struct pt_regs)))
+
+/* Switch FPU state, FS/GS bases and page tables (context_switch()). */
+void switch_user_state(struct task_struct *prev, struct task_struct *next);
+/* User FPU state in its reset values (for thread.fpu; kfree() it). */
+struct fpu_state *fpu_alloc(void);
+/* Enter user mode with regs (entry_64.S); the kernel stack is reset. */
+void start_user_thread(struct pt_regs *regs) __noreturn;
 
 #endif /* _ASM_X86_SWITCH_TO_H */

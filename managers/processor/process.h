@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _PROCESSOR_PROCESS_H
+#define _PROCESSOR_PROCESS_H
+
+/*
+ * Processes of the processor manager: one task with a user address
+ * space whose home is a memory node (Documentation/processor.md).
+ */
+#include <tessera/types.h>
+#include <tessera/completion.h>
+#include <tessera/mutex.h>
+#include <tessera/sched.h>
+#include <tessera/user_mm.h>
+#include <tessera/memproto.h>
+#include <asm/ptrace.h>
+
+#define NR_OPEN_FILES	64
+#define RLIM_NLIMITS	16
+
+/* Signals that end a process (Linux numbers). */
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGSEGV		11
+
+enum file_type {
+	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
+	FILE_NULL,		/* /dev/null */
+	FILE_MEMORY,		/* a file of the memory node's archive */
+	FILE_BUFFER,		/* text made at open (/proc/pcache) */
+};
+
+struct file {
+	enum file_type type;
+	refcount_t count;
+	u32 flags;		/* O_* given to open */
+	u64 pos;
+	u64 handle;		/* FILE_MEMORY: the memory node's handle */
+	struct mp_stat st;	/* FILE_MEMORY: from the open reply */
+	char *buf;		/* FILE_BUFFER contents */
+	size_t len;
+};
+
+struct rlimit64 {
+	u64 rlim_cur;
+	u64 rlim_max;
+};
+
+struct process {
+	struct mm_struct *mm;
+	struct task_struct *task;
+	pid_t tgid;
+	u32 mnode;		/* the memory node: home of its address space */
+	char comm[TASK_COMM_LEN];
+	char *path;		/* of the program (/proc/self/exe) */
+	struct mutex files_lock;
+	struct file *files[NR_OPEN_FILES];
+	struct rlimit64 rlim[RLIM_NLIMITS];
+	unsigned long clear_child_tid;
+	unsigned long robust_list, robust_len;
+	bool local;		/* self-test: pages mapped by hand, no M */
+	int kill_signal;	/* killed: exits before returning to user mode */
+	int exit_status;	/* exit_group() status */
+	int exit_signal;	/* or the signal that killed it */
+	struct completion exited;
+	/* Where user mode starts. */
+	unsigned long entry, sp;
+};
+
+static inline struct process *current_proc(void)
+{
+	return current->proc;
+}
+
+/* process.c */
+struct process *process_alloc(const char *path);
+void process_free(struct process *p);
+int process_start(struct process *p);
+void process_exit(int status, int sig) __noreturn;
+int mm_call(u16 op, const void *req, size_t len, void *reply, size_t max);
+int process_run(u32 mnode, const char *path, char *const argv[], int argc,
+		char *const envp[], int envc);
+
+/* files.c */
+int files_init(struct process *p);
+void files_release(struct process *p);
+struct file *fget(int fd);
+void fput(struct file *f);
+void console_user_write(const char *buf, size_t len);
+
+/* mmap.c */
+int vma_mirror(struct mm_struct *mm, const struct mp_vma *v);
+void vma_punch(struct mm_struct *mm, unsigned long start, unsigned long end);
+void vma_free_all(struct mm_struct *mm);
+struct mm_struct *mm_alloc(void);
+void mm_release(struct mm_struct *mm);
+
+/* syscall.c */
+const char *syscall_name(unsigned long nr);
+
+#endif /* _PROCESSOR_PROCESS_H */

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The small system calls: identity, limits, time, randomness, the thread
+ * area, and the end of a process.
+ */
+#include <tessera/kernel.h>
+#include <tessera/errno.h>
+#include <tessera/jiffies.h>
+#include <tessera/sched.h>
+#include <tessera/spinlock.h>
+#include <tessera/string.h>
+#include <tessera/timekeeping.h>
+#include <tessera/version.h>
+#include <asm/processor.h>
+#include <asm/uaccess.h>
+#include "process.h"
+#include "syscall.h"
+
+#define ARCH_SET_GS	0x1001
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+#define ARCH_GET_GS	0x1004
+
+#define CLOCK_REALTIME			0
+#define CLOCK_MONOTONIC			1
+#define CLOCK_PROCESS_CPUTIME_ID	2
+#define CLOCK_THREAD_CPUTIME_ID		3
+#define CLOCK_MONOTONIC_RAW		4
+#define CLOCK_REALTIME_COARSE		5
+#define CLOCK_MONOTONIC_COARSE		6
+#define CLOCK_BOOTTIME			7
+#define TIMER_ABSTIME			1
+
+#define GRND_NONBLOCK	0x1
+#define GRND_RANDOM	0x2
+#define GRND_INSECURE	0x4
+
+struct timespec {
+	s64 tv_sec;
+	s64 tv_nsec;
+};
+
+struct timeval {
+	s64 tv_sec;
+	s64 tv_usec;
+};
+
+struct utsname {
+	char sysname[65];
+	char nodename[65];
+	char release[65];
+	char version[65];
+	char machine[65];
+	char domainname[65];
+};
+
+SYSCALL_DEFINE(exit)
+{
+	/* One thread per process: the last thread's exit ends it. */
+	process_exit(a0, 0);
+}
+
+SYSCALL_DEFINE(exit_group)
+{
+	process_exit(a0, 0);
+}
+
+SYSCALL_DEFINE(getpid)
+{
+	return current_proc()->tgid;
+}
+
+SYSCALL_DEFINE(gettid)
+{
+	return current_proc()->tgid;	/* the only thread is the leader */
+}
+
+SYSCALL_DEFINE(getppid)
+{
+	return 0;	/* started by the kernel, like init */
+}
+
+/* Everything runs as root. */
+SYSCALL_DEFINE(getuid) { return 0; }
+SYSCALL_DEFINE(geteuid) { return 0; }
+SYSCALL_DEFINE(getgid) { return 0; }
+SYSCALL_DEFINE(getegid) { return 0; }
+
+SYSCALL_DEFINE(sched_yield)
+{
+	yield();
+	return 0;
+}
+
+SYSCALL_DEFINE(uname)
+{
+	struct utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strscpy(u.sysname, "Linux", sizeof(u.sysname));
+	strscpy(u.nodename, "tessera", sizeof(u.nodename));
+	strscpy(u.release, "6.1.0-tessera", sizeof(u.release));
+	strscpy(u.version, tessera_version, sizeof(u.version));
+	strscpy(u.machine, "x86_64", sizeof(u.machine));
+	strscpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user((void __user *)a0, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE(arch_prctl)
+{
+	struct thread_struct *t = &current->thread;
+	unsigned long v;
+
+	switch (a0) {
+	case ARCH_SET_FS:
+	case ARCH_SET_GS:
+		if (a1 >= TASK_SIZE)
+			return -EPERM;
+		preempt_disable();
+		if (a0 == ARCH_SET_FS) {
+			t->fsbase = a1;
+			wrmsr(MSR_FS_BASE, a1);
+		} else {
+			t->gsbase = a1;
+			wrmsr(MSR_KERNEL_GS_BASE, a1);	/* user GS while in the kernel */
+		}
+		preempt_enable();
+		return 0;
+	case ARCH_GET_FS:
+	case ARCH_GET_GS:
+		v = a0 == ARCH_GET_FS ? t->fsbase : t->gsbase;
+		return put_user(v, (unsigned long __user *)a1);
+	}
+	return -EINVAL;
+}
+
+SYSCALL_DEFINE(set_tid_address)
+{
+	current_proc()->clear_child_tid = a0;
+	return current_proc()->tgid;
+}
+
+SYSCALL_DEFINE(set_robust_list)
+{
+	/* sizeof(struct robust_list_head) */
+	if (a1 != 24)
+		return -EINVAL;
+	current_proc()->robust_list = a0;
+	current_proc()->robust_len = a1;
+	return 0;
+}
+
+static long do_prlimit(unsigned long pid, unsigned int res,
+		       const struct rlimit64 __user *new,
+		       struct rlimit64 __user *old)
+{
+	struct process *p = current_proc();
+	struct rlimit64 r;
+
+	if (pid && pid != p->tgid)
+		return -ESRCH;
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new) {
+		if (copy_from_user(&r, new, sizeof(r)))
+			return -EFAULT;
+		if (r.rlim_cur > r.rlim_max)
+			return -EINVAL;
+		/* Root may raise limits, but not above what is real. */
+		if (res == 7 && r.rlim_max > NR_OPEN_FILES)	/* RLIMIT_NOFILE */
+			return -EPERM;
+	}
+	if (old && copy_to_user(old, &p->rlim[res], sizeof(*old)))
+		return -EFAULT;
+	if (new)
+		p->rlim[res] = r;
+	return 0;
+}
+
+SYSCALL_DEFINE(prlimit64)
+{
+	return do_prlimit(a0, a1, (const struct rlimit64 __user *)a2,
+			  (struct rlimit64 __user *)a3);
+}
+
+SYSCALL_DEFINE(getrlimit)
+{
+	return do_prlimit(0, a0, NULL, (struct rlimit64 __user *)a1);
+}
+
+SYSCALL_DEFINE(setrlimit)
+{
+	return do_prlimit(0, a0, (const struct rlimit64 __user *)a1, NULL);
+}
+
+/* ------------------------------------------------------------- time --- */
+
+static int clock_read(unsigned long clk, struct timespec *ts)
+{
+	u64 ns;
+
+	switch (clk) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		ns = ktime_get_real_ns();
+		break;
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		ns = ktime_get_ns();
+		break;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		ns = task_sched_runtime(current);
+		break;
+	default:
+		return -EINVAL;
+	}
+	ts->tv_sec = ns / NSEC_PER_SEC;
+	ts->tv_nsec = ns % NSEC_PER_SEC;
+	return 0;
+}
+
+SYSCALL_DEFINE(clock_gettime)
+{
+	struct timespec ts;
+	int ret = clock_read(a0, &ts);
+
+	if (ret)
+		return ret;
+	return copy_to_user((void __user *)a1, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE(clock_getres)
+{
+	struct timespec ts = { 0, 1 };
+	struct timespec now;
+
+	if (clock_read(a0, &now))
+		return -EINVAL;
+	if (a1 && copy_to_user((void __user *)a1, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(gettimeofday)
+{
+	struct timespec ts;
+	struct timeval tv;
+
+	if (a0) {
+		clock_read(CLOCK_REALTIME, &ts);
+		tv.tv_sec = ts.tv_sec;
+		tv.tv_usec = ts.tv_nsec / 1000;
+		if (copy_to_user((void __user *)a0, &tv, sizeof(tv)))
+			return -EFAULT;
+	}
+	/* The time zone is UTC: struct timezone is two zero ints. */
+	if (a1 && clear_user((void __user *)a1, 8))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE(time)
+{
+	s64 t = ktime_get_real_seconds();
+
+	if (a0 && put_user(t, (s64 __user *)a0))
+		return -EFAULT;
+	return t;
+}
+
+/* Sleep until clock clk reads deadline_ns (at tick granularity). */
+static void sleep_until(unsigned long clk, u64 deadline_ns)
+{
+	struct timespec now = { 0, 0 };
+	u64 now_ns, left;
+
+	for (;;) {
+		clock_read(clk, &now);
+		now_ns = now.tv_sec * NSEC_PER_SEC + now.tv_nsec;
+		if (now_ns >= deadline_ns)
+			return;
+		left = deadline_ns - now_ns;
+		/* Whole ticks, rounded up: never wake early. */
+		schedule_timeout_uninterruptible(
+			min(DIV_ROUND_UP(left, NSEC_PER_SEC / HZ),
+			    (u64)MAX_JIFFY_OFFSET));
+	}
+}
+
+static long do_nanosleep(unsigned long clk, int flags,
+			 const struct timespec __user *ureq)
+{
+	struct timespec req, now;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= NSEC_PER_SEC)
+		return -EINVAL;
+	if (clock_read(clk, &now) || clk == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (!(flags & TIMER_ABSTIME)) {
+		req.tv_sec += now.tv_sec;
+		req.tv_nsec += now.tv_nsec;
+	}
+	/* Nothing interrupts a sleep: there are no signals; rem untouched. */
+	sleep_until(clk, req.tv_sec * NSEC_PER_SEC + req.tv_nsec);
+	return 0;
+}
+
+SYSCALL_DEFINE(nanosleep)
+{
+	return do_nanosleep(CLOCK_MONOTONIC, 0, (const struct timespec __user *)a0);
+}
+
+SYSCALL_DEFINE(clock_nanosleep)
+{
+	if (a1 & ~TIMER_ABSTIME)
+		return -EINVAL;
+	return do_nanosleep(a0, a1, (const struct timespec __user *)a2);
+}
+
+/* ------------------------------------------------------- randomness --- */
+
+/*
+ * getrandom(): RDRAND when the CPU has it, else a xorshift generator
+ * stirred with the TSC at every call.  Good enough for stack canaries
+ * and hash seeds, not for keys.
+ */
+static DEFINE_SPINLOCK(rng_lock);
+static u64 rng_state;
+
+static bool rdrand64(u64 *v)
+{
+	u32 a, b, c, d;
+	bool ok;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (!(c & (1U << 30)))
+		return false;
+	asm volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
+	return ok;
+}
+
+static u64 random_u64(void)
+{
+	unsigned long flags;
+	u64 x, hw;
+
+	spin_lock_irqsave(&rng_lock, flags);
+	x = rng_state ^ rdtsc();
+	if (rdrand64(&hw))
+		x ^= hw;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	rng_state = x ?: 0x9e3779b97f4a7c15ULL;
+	spin_unlock_irqrestore(&rng_lock, flags);
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+SYSCALL_DEFINE(getrandom)
+{
+	char __user *buf = (char __user *)a0;
+	size_t len = a1, done = 0, n;
+	u64 r;
+
+	if (a2 & ~(unsigned long)(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if (len > 33554431)	/* Linux's cap: INT_MAX >> 6 */
+		len = 33554431;
+	while (done < len) {
+		r = random_u64();
+		n = min(len - done, sizeof(r));
+		if (copy_to_user(buf + done, &r, n))
+			return done ? done : -EFAULT;
+		done += n;
+		if (!(done & 4095))
+			cond_resched();
+	}
+	return done;
+}

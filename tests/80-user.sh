@@ -1,15 +1,13 @@
 # User programs on a 1P-1M cluster: every usr/ program, glibc (/bin) and
 # musl (/musl/bin) builds, run by P as init= from M's archive.
 #
-# PENDING: run-tests only sources tests/*.sh; move this file to tests/
-# when user mode, the pcache and the memory manager have landed.  What it
-# expects from the kernel side:
+# What it expects from the kernel side (Documentation/processor.md):
 #   - P runs each init="PROG ARGS" parameter in order (scripts/cluster
 #     --init, repeatable); the program's stdout/stderr is P's console.
-#   - When the last program has exited, P ends the run with that
-#     program's exit status through isa-debug-exit: exit(0) -> cluster
-#     status 0, exit(2) -> 2.  A program killed by a fault gives a
-#     nonzero status below 124.
+#   - When the last program has exited, P ends the run through
+#     isa-debug-exit with the first non-zero status of its programs:
+#     exit(0) -> cluster status 0, exit(2) -> 2.  A program killed by a
+#     fault gives a nonzero status below 124.
 #   - A fault kills only the process, with the line
 #       NAME[PID]: segfault at 0xADDR ip 0xADDR error N
 #     and P goes on with the next init=.
@@ -132,7 +130,7 @@ test_user_segv() {
 	local dir
 	user_images || return 1
 	for dir in /bin /musl/bin; do
-		user_cluster user-segv${dir//\//-} 0 --init "$dir/segv" --init "$dir/hello" || return 1
+		user_cluster user-segv${dir//\//-} nz --init "$dir/segv" --init "$dir/hello" || return 1
 		expect_log "$ulog" '^segv: touching the PROT_NONE page at 0x[0-9a-f]+' || return 1
 		expect_log "$ulog" 'segv\[[0-9]+\]: segfault at 0x[0-9a-f]+ ip 0x[0-9a-f]+ error [0-9]+' || return 1
 		expect_no_log "$ulog" 'NOT KILLED' || return 1

@@ -398,13 +398,20 @@ unmatched:
 
 static void fit_inflight_inc(struct fit_peer *p)
 {
-	int n = atomic_inc_return(&fit_inflight);
-	int max = atomic_read(&fit_max_inflight);
+	int n, max;
 
+	/* The peer's count first: the watchdog looks at it once woken. */
+	atomic_inc(&p->inflight);
+	n = atomic_inc_return(&fit_inflight);
+	max = atomic_read(&fit_max_inflight);
 	while (n > max && !atomic_try_cmpxchg(&fit_max_inflight, &max, n))
 		;
-	/* The watchdog sleeps while nothing is in flight. */
-	if (atomic_inc_return(&p->inflight) == 1 && n == 1)
+	/*
+	 * The watchdog sleeps while nothing is in flight: whoever takes the
+	 * total from 0 wakes it.  (Waking only on a peer's own 0 -> 1 could
+	 * miss it when two CPUs start calls to one peer at once.)
+	 */
+	if (n == 1)
 		wake_up(&fit_watch_wq);
 }
 

@@ -121,6 +121,9 @@ test_user_memstress_tiny_pcache() {
 		expect_log "$ulog" '^memstress: OK' || return 1
 		expect_log "$ulog" 'nr_pcache_eviction_succeed[^0-9]*[1-9]' || return 1
 		expect_log "$ulog" 'nr_pcache_fill_from_memory[^0-9]*[1-9]' || return 1
+		# M freed everything the process had.
+		expect_log "$LOGDIR/user-memstress-tiny${dir//\//-}/M0.log" \
+			'exited, [1-9][0-9]* pages freed; 0 processes, 0 backing pages left' || return 1
 		user_clean_logs user-memstress-tiny${dir//\//-} || return 1
 	done
 }

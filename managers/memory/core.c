@@ -112,8 +112,10 @@ static int h_exit(u32 node, const void *req, size_t len, void *reply,
 	pages = space_teardown(ms);
 	mutex_unlock(&ms->lock);
 	space_put(ms);
-	pr_info("process %u:%u exited, %lu pages freed\n", node, r->tgid,
-		pages);
+	/* The totals let a test see that nothing is left behind. */
+	pr_info("process %u:%u exited, %lu pages freed; %lu processes, %lu backing pages left\n",
+		node, r->tgid, pages, space_nr_processes(),
+		space_nr_backing_pages());
 	return 0;
 }
 

@@ -64,5 +64,7 @@ void switch_mm(struct mm_struct *mm);
 
 /* The VMA containing addr, or NULL (mm->lock held). */
 struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr);
+/* Insert vma, which overlaps no other, into mm's tree (mm->lock held). */
+void vma_link(struct mm_struct *mm, struct vm_area *vma);
 
 #endif /* _TESSERA_USER_MM_H */

@@ -88,7 +88,6 @@ static struct vm_area *vma_next(struct vm_area *v)
 static int vma_insert(struct mm_struct *mm, unsigned long start,
 		      unsigned long end, u32 prot, u32 flags)
 {
-	struct rb_node **link = &mm->vmas.rb_node, *parent = NULL;
 	struct vm_area *v = kmalloc(sizeof(*v), GFP_KERNEL);
 
 	if (!v)
@@ -97,15 +96,7 @@ static int vma_insert(struct mm_struct *mm, unsigned long start,
 	v->end = end;
 	v->prot = prot;
 	v->flags = flags;
-	while (*link) {
-		parent = *link;
-		if (start < rb_entry(parent, struct vm_area, rb)->start)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
-	}
-	rb_link_node(&v->rb, parent, link);
-	rb_insert_color(&v->rb, &mm->vmas);
+	vma_link(mm, v);
 	return 0;
 }
 

@@ -23,3 +23,18 @@ struct vm_area *find_vma(struct mm_struct *mm, unsigned long addr)
 	}
 	return NULL;
 }
+
+void vma_link(struct mm_struct *mm, struct vm_area *vma)
+{
+	struct rb_node **link = &mm->vmas.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		if (vma->start < rb_entry(parent, struct vm_area, rb)->start)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	rb_link_node(&vma->rb, parent, link);
+	rb_insert_color(&vma->rb, &mm->vmas);
+}

@@ -189,21 +189,12 @@ static void st_add_vma(struct st_env *e, unsigned long start,
 		       unsigned long npages, u32 prot)
 {
 	struct vm_area *vma = &e->vmas[e->nr_vmas++];
-	struct rb_node **link = &e->mm->vmas.rb_node, *parent = NULL;
 
 	vma->start = start;
 	vma->end = start + npages * PAGE_SIZE;
 	vma->prot = prot;
 	vma->flags = MP_VMA_ANON;
-	while (*link) {
-		parent = *link;
-		if (start < rb_entry(parent, struct vm_area, rb)->start)
-			link = &parent->rb_left;
-		else
-			link = &parent->rb_right;
-	}
-	rb_link_node(&vma->rb, parent, link);
-	rb_insert_color(&vma->rb, &e->mm->vmas);
+	vma_link(e->mm, vma);
 }
 
 /* A cache of 2^order lines with ways ways, and an empty test mm. */

@@ -52,8 +52,10 @@ typedef int (*fit_handler_t)(u32 node, const void *req, size_t len,
  * on FIT's "fit-notify" thread (it may sleep and make FIT calls to other
  * nodes), never where the core holds a lock, one event at a time and in
  * the order the events happened, each event passed to the notifiers in
- * the order they registered.  It must not register or unregister a
- * notifier.  Documentation/fit.md, "Peer notifiers".
+ * the order they registered.  FIT runs no handler for a message from
+ * the node before the events about it queued so far were delivered, so
+ * a callback must not wait for such a request.  It must not register or
+ * unregister a notifier.  Documentation/fit.md, "Peer notifiers".
  */
 enum fit_peer_event {
 	FIT_PEER_DOWN,

@@ -819,6 +819,8 @@ static void fit_handle(struct fit_worker *w, struct fit_rxd *d)
 	fit_handler_t fn;
 	long ret;
 
+	/* The notifiers hear of a restart before the new incarnation's calls. */
+	fit_notify_wait_node(d->node);
 	if (!fit_rxd_current(d)) {
 		/* The peer went away; its caller no longer waits. */
 		fit_drop(FIT_DROP_PEER_DOWN, d->node);

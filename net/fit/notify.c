@@ -31,6 +31,7 @@
 struct fit_peer_ev {
 	u32 node;
 	enum fit_peer_event ev;
+	u32 upto;		/* the node's events this one stands for */
 };
 
 static struct fit_peer_ev fit_ev_ring[FIT_NOTIFY_RING];
@@ -38,6 +39,8 @@ static unsigned int fit_ev_head, fit_ev_tail;	/* free-running */
 static bool fit_ev_lost[FIT_MAX_NODES];
 static bool fit_ev_any_lost;
 static u64 fit_ev_queued, fit_ev_done;		/* under fit_notify_lock */
+/* Per node, under fit_notify_lock: events queued, events delivered. */
+static u32 fit_node_queued[FIT_MAX_NODES], fit_node_done[FIT_MAX_NODES];
 static DEFINE_SPINLOCK(fit_notify_lock);
 static DECLARE_WAIT_QUEUE_HEAD(fit_notify_wq);
 static DECLARE_WAIT_QUEUE_HEAD(fit_notify_done_wq);
@@ -72,12 +75,15 @@ void fit_notify_peer(u32 node, enum fit_peer_event ev)
 
 	spin_lock_irqsave(&fit_notify_lock, flags);
 	fit_ev_queued++;
-	if (fit_ev_head - fit_ev_tail < FIT_NOTIFY_RING) {
+	fit_node_queued[node]++;
+	/* Once one is lost, the later ones follow it: the order holds. */
+	if (!fit_ev_any_lost && fit_ev_head - fit_ev_tail < FIT_NOTIFY_RING) {
 		struct fit_peer_ev *e = &fit_ev_ring[fit_ev_head++ %
 						     FIT_NOTIFY_RING];
 
 		e->node = node;
 		e->ev = ev;
+		e->upto = fit_node_queued[node];
 	} else {
 		/* Either event means the old state is gone: say DOWN later. */
 		fit_ev_lost[node] = true;
@@ -113,6 +119,7 @@ static bool fit_notify_next(struct fit_peer_ev *out, unsigned int *n)
 			fit_ev_lost[node] = false;
 			out->node = node;
 			out->ev = FIT_PEER_DOWN;
+			out->upto = fit_node_queued[node];
 		} else {
 			fit_ev_any_lost = false;
 			ret = false;
@@ -147,6 +154,7 @@ static int fit_notify_thread(void *unused)
 			fit_notify_deliver(&e);
 			spin_lock_irqsave(&fit_notify_lock, flags);
 			fit_ev_done += n;
+			fit_node_done[e.node] = e.upto;
 			/* Overflowed events are done once their DOWNs are. */
 			if (!fit_notify_pending())
 				fit_ev_done = fit_ev_queued;
@@ -179,6 +187,29 @@ void fit_flush_peer_notifiers(void)
 	seq = fit_ev_queued;
 	spin_unlock_irqrestore(&fit_notify_lock, flags);
 	wait_event(fit_notify_done_wq, fit_notify_reached(seq));
+}
+
+static bool fit_notify_node_settled(u32 node)
+{
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&fit_notify_lock, flags);
+	ret = fit_node_done[node] == fit_node_queued[node];
+	spin_unlock_irqrestore(&fit_notify_lock, flags);
+	return ret;
+}
+
+/*
+ * A worker, before it runs a handler for a message from node: the
+ * events about node that came before the message are delivered first,
+ * so that a notifier dropping the old incarnation's state never drops
+ * what the new one's requests built.
+ */
+void fit_notify_wait_node(u32 node)
+{
+	if (!fit_notify_node_settled(node))
+		wait_event(fit_notify_done_wq, fit_notify_node_settled(node));
 }
 
 bool fit_in_peer_notifier(void)

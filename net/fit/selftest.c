@@ -1038,7 +1038,8 @@ static void st_note(struct fit_peer_notifier *nb, u32 node,
 	bool ctx = preemptible() && fit_in_peer_notifier();
 
 	if (ctx) {
-		msleep(1);	/* may sleep: a lock held would show here */
+		/* May sleep (a lock held would show); slow, for the order. */
+		msleep(20);
 		ctx = preemptible();
 	}
 	if (i < ST_NOTE_MAX) {
@@ -1120,15 +1121,22 @@ SELFTEST(fit_peer_notifier)
 	}
 	if (st_notes_check(2, self, FIT_PEER_RESTART))
 		goto out;
-	/* Back to our own epoch: this reconnection is a DOWN of the old one. */
+	/*
+	 * Back to our own epoch: this reconnection is a DOWN of the old
+	 * one.  A request of the new connection waits for the notifiers.
+	 */
 	if (fit_loopback_revive())
-		goto out;
-	if (st_notes_check(3, self, FIT_PEER_DOWN))
 		goto out;
 	if (fit_call(self, OP_ECHO, "cd", 2, &out, sizeof(out), 2000) != 2) {
 		selftest_fail("no echo after the second revival");
 		goto out;
 	}
+	if (READ_ONCE(st_notes.n) != 3) {
+		selftest_fail("a request was served before the notifiers heard of the reconnection");
+		goto out;
+	}
+	if (st_notes_check(3, self, FIT_PEER_DOWN))
+		goto out;
 	fit_unregister_peer_notifier(&st_notes.nb);
 	fit_loopback_set_down();
 	fit_flush_peer_notifiers();

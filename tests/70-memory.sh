@@ -100,5 +100,7 @@ test_memory_no_archive() {
 	expect_log "$log" 'memory: archive: no module: no files to serve' || return 1
 	expect_log "$log" 'memory: serving 1 archive entries to processors \(memproto v1\)' || return 1
 	expect_log "$log" 'selftest: memory_exec_tiny: skipped: no test archive' || return 1
-	expect_log "$log" 'selftest: summary: 20 passed, 0 failed' || return 1
+	# shellcheck disable=SC2086  # one word per test
+	set -- $MEMORY_TESTS
+	expect_log "$log" "selftest: summary: $# passed, 0 failed" || return 1
 }

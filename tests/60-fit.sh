@@ -5,7 +5,7 @@
 FIT_TESTS="fit_echo_sizes fit_errors fit_stats_dump fit_oneway fit_concurrent_calls
 fit_outstanding_calls fit_callers_sleep fit_slots_exhausted
 fit_peer_restart fit_timeout_late_reply fit_malformed fit_peer_down
-fit_peer_silent fit_flow_control"
+fit_peer_silent fit_peer_notifier fit_flow_control"
 
 # fit_selftests LOG: every FIT self-test passed, and nothing else ran.
 fit_selftests_passed() {

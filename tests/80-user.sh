@@ -169,3 +169,27 @@ test_user_bench() {
 	done
 	expect_log "$ulog" '^bench: done' || return 1
 }
+
+# P0 dies under memstress (--kill: its VM is stopped with SIGTERM, so
+# scripts/cluster returns qemu-node's 143 as P0's status).  M hears it
+# from FIT (a peer-down notifier) and frees the process and its pages;
+# --linger keeps M running after P0 long enough to notice (the fabric
+# declares a node dead 3 s after its last heartbeat) and to be seen
+# still alive at the end.
+USER_KILL_AT=4
+test_user_processor_dies() {
+	local name=user-processor-dies m
+	user_images || return 1
+	user_cluster $name 143 --cmdline P="pcache=8M pcache.ways=8" \
+		--init "/bin/memstress 64" --kill P0@$USER_KILL_AT --linger 10 || return 1
+	m=$LOGDIR/$name/M0.log
+	expect_log "$ulog" '^memstress: 64 MiB' \
+		"memstress had not started when P0 was killed at $USER_KILL_AT s (see $ulog)" || return 1
+	expect_no_log "$ulog" '^memstress: (OK|FAIL)' \
+		"memstress ended before P0 was killed at $USER_KILL_AT s (see $ulog)" || return 1
+	expect_log "$LOGDIR/$name.cluster" "cluster: P0 +processor +killed at $USER_KILL_AT s" || return 1
+	expect_log "$m" 'fit: node [0-9]+ is down' || return 1
+	expect_log "$m" 'memory: node [0-9]+ is gone: 1 process, [1-9][0-9]* pages and [0-9]+ handles? freed; 0 processes, 0 backing pages left' \
+		"M0 did not free the dead processor's process (see $m)" || return 1
+	user_clean_logs $name || return 1
+}

@@ -28,6 +28,7 @@
  */
 #include <tessera/types.h>
 #include <tessera/errno.h>
+#include <tessera/list.h>
 
 /*
  * A handler: the request (len bytes from node) and a reply buffer of
@@ -41,6 +42,31 @@
  */
 typedef int (*fit_handler_t)(u32 node, const void *req, size_t len,
 			     void *reply, size_t max, void *priv);
+
+/*
+ * Peer notifiers: what a peer node's failure means to the layers above.
+ * FIT_PEER_DOWN: the node was declared down (its transport said so, or
+ * it missed its heartbeat); FIT_PEER_RESTART: a message came from a new
+ * incarnation of it (a new epoch).  Either way every state kept for the
+ * node's old incarnation is stale.  The callback runs in process context
+ * on FIT's "fit-notify" thread (it may sleep and make FIT calls to other
+ * nodes), never where the core holds a lock, one event at a time and in
+ * the order the events happened, each event passed to the notifiers in
+ * the order they registered.  FIT runs no handler for a message from
+ * the node before the events about it queued so far were delivered, so
+ * a callback must not wait for such a request.  It must not register or
+ * unregister a notifier.  Documentation/fit.md, "Peer notifiers".
+ */
+enum fit_peer_event {
+	FIT_PEER_DOWN,
+	FIT_PEER_RESTART,
+};
+
+struct fit_peer_notifier {
+	void (*fn)(struct fit_peer_notifier *n, u32 node,
+		   enum fit_peer_event ev);
+	struct list_head list;		/* FIT's */
+};
 
 #ifdef CONFIG_FIT
 
@@ -97,6 +123,17 @@ struct fit_deferred *fit_defer_reply(void);
 size_t fit_deferred_capacity(const struct fit_deferred *d);
 int fit_reply_deferred(struct fit_deferred *d, const void *reply,
 		       int len_or_err);
+
+/*
+ * Call n->fn for every peer event from now on; unregistering waits for
+ * a running callback to return.  Both sleep.
+ */
+void fit_register_peer_notifier(struct fit_peer_notifier *n);
+void fit_unregister_peer_notifier(struct fit_peer_notifier *n);
+/* Wait until the events that happened so far were delivered.  Sleeps. */
+void fit_flush_peer_notifiers(void);
+/* "down" or "restart", for log lines. */
+const char *fit_peer_event_name(enum fit_peer_event ev);
 
 /* This node's id as FIT knows it (the fabric's, or 0 without one). */
 u32 fit_self_id(void);
@@ -157,6 +194,9 @@ static inline int fit_register_handler(u16 opcode, fit_handler_t fn,
 static inline void fit_unregister_handler(u16 opcode) { }
 static inline u32 fit_self_id(void) { return 0; }
 static inline bool fit_node_up(u32 node) { return false; }
+static inline void fit_register_peer_notifier(struct fit_peer_notifier *n) { }
+static inline void fit_unregister_peer_notifier(struct fit_peer_notifier *n) { }
+static inline void fit_flush_peer_notifiers(void) { }
 #endif
 
 #endif /* _TESSERA_FIT_H */

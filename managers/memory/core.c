@@ -16,6 +16,7 @@
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/ratelimit.h>
+#include <tessera/sched.h>
 #include <tessera/string.h>
 
 #include "internal.h"
@@ -118,6 +119,44 @@ static int h_exit(u32 node, const void *req, size_t len, void *reply,
 		space_nr_backing_pages());
 	return 0;
 }
+
+unsigned int memory_forget_node(u32 node)
+{
+	unsigned long pages = 0;
+	unsigned int procs = 0, handles;
+	struct mspace *ms;
+
+	/*
+	 * Unpublished first: new requests for these processes fail with
+	 * -ESRCH.  A handler that took its reference before still holds
+	 * the space: it waits for the mutex and then finds it dead (as
+	 * when MEMOP_EXIT races with misses); the last reference frees it.
+	 */
+	while ((ms = space_unpublish_node(node))) {
+		mutex_lock(&ms->lock);
+		pages += space_teardown(ms);
+		mutex_unlock(&ms->lock);
+		space_put(ms);
+		procs++;
+		cond_resched();
+	}
+	handles = handle_close_all(node);
+	pr_info("node %u is gone: %u process%s, %lu pages and %u handle%s freed; %lu processes, %lu backing pages left\n",
+		node, procs, procs == 1 ? "" : "es", pages, handles,
+		handles == 1 ? "" : "s", space_nr_processes(),
+		space_nr_backing_pages());
+	return procs;
+}
+
+static void memory_peer_event(struct fit_peer_notifier *n, u32 node,
+			      enum fit_peer_event ev)
+{
+	memory_forget_node(node);
+}
+
+static struct fit_peer_notifier memory_peer_notifier = {
+	.fn = memory_peer_event,
+};
 
 static int do_writeback(u32 node, u16 op, const struct mp_wb_hdr *wb)
 {
@@ -434,6 +473,7 @@ void memory_manager_init(void)
 			return;
 		}
 	}
+	fit_register_peer_notifier(&memory_peer_notifier);
 	pr_info("serving %u archive entries to processors (memproto v%d)\n",
 		archive_nr_files(), MEMPROTO_VERSION);
 #else

@@ -105,6 +105,8 @@ struct mspace *space_get(u32 node, u32 tgid);
 void space_put(struct mspace *ms);
 /* Unpublish (node, tgid)'s space; NULL if there is none. */
 struct mspace *space_unpublish(u32 node, u32 tgid);
+/* Unpublish one space of node, any; NULL once there is none. */
+struct mspace *space_unpublish_node(u32 node);
 /* Free every page and VMA of ms; returns the pages freed. */
 unsigned long space_teardown(struct mspace *ms);
 unsigned long space_nr_processes(void);
@@ -127,6 +129,15 @@ u64 space_brk(struct mspace *ms, u64 brk);
 int space_mremap(struct mspace *ms, const struct mp_mremap_req *r,
 		 struct mp_addr_reply *out);
 void vma_to_wire(const struct mvma *v, struct mp_vma *w);
+
+/*
+ * Node is gone (FIT said it went down or restarted): tear down every
+ * address space and close every handle it had, as MEMOP_EXIT and
+ * MEMOP_CLOSE would, and log one line with what was freed and what is
+ * left.  Handlers still running for the node see the spaces dead.
+ * Sleeps.  Returns the number of processes torn down.
+ */
+unsigned int memory_forget_node(u32 node);
 
 /* ----------------------------------------------------------------- exec -- */
 

@@ -12,10 +12,12 @@
 #include <tessera/errno.h>
 #include <tessera/delay.h>
 #include <tessera/fit.h>
+#include <tessera/fit_loopback.h>
 #include <tessera/kthread.h>
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
+#include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
@@ -1371,6 +1373,99 @@ SELFTEST(memory_exit_frees)
 	ST_ASSERT(s2.free_pages < s0.free_pages);
 	ST_EQ(s2.nr_processes, s0.nr_processes + 1);
 	ST_EQ(st_exit(122), 0);
+	st_bufs_put(&s);
+	return 0;
+}
+
+/* -------------------------------------------------------- node failure -- */
+
+/* Misses on a process until it is gone; every answer is data or -ESRCH. */
+static int st_gone_fn(void *arg)
+{
+	int *result = arg;
+	int ret;
+
+	do {
+		ret = st_miss(141, 0x404000, false, NULL, NULL);
+	} while (ret >= 0 && !kthread_should_stop());
+	*result = ret == -ESRCH || ret >= 0 ? 0 : ret;
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+/*
+ * A processor node is gone: every process and handle of it goes, those
+ * of other nodes stay; a miss running meanwhile sees the process or
+ * -ESRCH.  Then the same through FIT: the loopback peer (this node)
+ * goes down and M's peer notifier forgets it.
+ */
+SELFTEST(memory_forget_node)
+{
+	u32 self = fit_self_id(), other = self + 1;
+	struct mp_stats_reply s0, s1;
+	struct mspace *ms, *foreign;
+	struct task_struct *t;
+	struct st_bufs s;
+	s64 h[3];
+	int i, miss_result = -1;
+	u8 page[64];
+
+	ST_NEED_ARCHIVE();
+	ST_OK(st_bufs_get(&s));
+	ST_OK(st_stats(&s0));
+	/* Another node's process, straight into the table. */
+	foreign = space_alloc(other, 140);
+	ST_ASSERT(foreign);
+	ST_ASSERT(!space_publish(foreign));
+
+	ST_OK(st_exec_simple(140, "/bin/tiny", s.rep));
+	ST_OK(st_exec_simple(141, "/bin/tiny", s.rep));
+	ST_OK(st_wb_check(140, 0x404000, 1, s.a, s.b));
+	ST_OK(st_wb_check(141, 0x404000, 2, s.a, s.b));
+	for (i = 0; i < 3; i++) {
+		h[i] = st_open("/etc/hello.txt", 0, NULL);
+		ST_OK(h[i]);
+	}
+	ST_OK(st_stats(&s1));
+	ST_EQ(s1.nr_processes, s0.nr_processes + 3);
+	ST_ASSERT(s1.nr_backing_pages >= s0.nr_backing_pages + 2);
+
+	t = kthread_run(st_gone_fn, &miss_result, "memgone");
+	ST_ASSERT(!IS_ERR(t));
+	msleep(20);
+	ST_EQ(memory_forget_node(self), 2);
+	kthread_stop(t);
+	ST_EQ(miss_result, 0);
+
+	ST_OK(st_stats(&s1));
+	ST_EQ(s1.nr_processes, s0.nr_processes + 1);
+	ST_EQ(s1.nr_backing_pages, s0.nr_backing_pages);
+	ST_EQ(st_exit(140), -ESRCH);
+	ST_EQ(st_miss(141, 0x404000, false, NULL, NULL), -ESRCH);
+	for (i = 0; i < 3; i++)
+		ST_EQ(st_pread(h[i], 0, 4, page, sizeof(page)), -EBADF);
+	/* The other node's process is untouched; nothing to do twice. */
+	ms = space_get(other, 140);
+	ST_ASSERT(ms == foreign);
+	space_put(ms);
+	ST_EQ(memory_forget_node(self), 0);
+
+	/* Through FIT: the peer goes down, M's notifier forgets it. */
+	ST_OK(st_exec_simple(142, "/bin/tiny", s.rep));
+	ST_OK(st_wb_check(142, 0x404000, 3, s.a, s.b));
+	ST_EQ(space_nr_processes(), s0.nr_processes + 2);
+	fit_loopback_set_down();
+	fit_flush_peer_notifiers();
+	ST_EQ(fit_loopback_revive(), 0);
+	ST_EQ(space_nr_processes(), s0.nr_processes + 1);
+	ST_EQ(st_exit(142), -ESRCH);
+
+	/* The other node's process goes when it does. */
+	ST_EQ(memory_forget_node(other), 1);
+	ST_OK(st_stats(&s1));
+	ST_EQ(s1.nr_processes, s0.nr_processes);
+	ST_EQ(s1.nr_backing_pages, s0.nr_backing_pages);
 	st_bufs_put(&s);
 	return 0;
 }

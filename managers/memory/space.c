@@ -147,6 +147,34 @@ struct mspace *space_unpublish(u32 node, u32 tgid)
 	return ms;
 }
 
+struct mspace *space_unpublish_node(u32 node)
+{
+	struct rb_node *n;
+	struct mspace *ms = NULL;
+	u64 key = space_key(node, 0);
+
+	spin_lock(&space_lock);
+	/* The first key at or above (node, 0). */
+	for (n = space_tree.rb_node; n; ) {
+		struct mspace *o = rb_entry(n, struct mspace, rb);
+
+		if (space_key(o->node, o->tgid) >= key) {
+			ms = o;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	if (ms && ms->node != node)
+		ms = NULL;
+	if (ms) {
+		rb_erase(&ms->rb, &space_tree);
+		space_count--;
+	}
+	spin_unlock(&space_lock);
+	return ms;
+}
+
 unsigned long space_nr_processes(void)
 {
 	return READ_ONCE(space_count);

@@ -75,7 +75,7 @@ static void fit_drop(enum fit_drop_reason r, u32 node)
 
 /* --------------------------------------------------------------- peers --- */
 
-enum { FIT_PEER_NONE, FIT_PEER_UP, FIT_PEER_DOWN };
+enum { FIT_PST_NONE, FIT_PST_UP, FIT_PST_DOWN };
 
 /*
  * What this node knows about another one (or itself).  Flow control:
@@ -86,7 +86,7 @@ enum { FIT_PEER_NONE, FIT_PEER_UP, FIT_PEER_DOWN };
  */
 struct fit_peer {
 	spinlock_t lock;
-	int state;			/* FIT_PEER_* */
+	int state;			/* FIT_PST_* */
 	struct fit_transport *tp;
 	u32 link;			/* +1 per up, down or restart */
 	u32 epoch;			/* the peer's; 0 until it sends one */
@@ -136,9 +136,9 @@ static int fit_route(u32 node, struct fit_transport **tpp)
 	struct fit_transport *tp;
 	int state = READ_ONCE(p->state);
 
-	if (state == FIT_PEER_NONE)
+	if (state == FIT_PST_NONE)
 		return -EHOSTUNREACH;
-	if (state != FIT_PEER_UP)
+	if (state != FIT_PST_UP)
 		return -EHOSTDOWN;
 	tp = READ_ONCE(p->tp);
 	if (READ_ONCE(p->alive_checked) != jiffies) {
@@ -162,7 +162,7 @@ size_t fit_max_payload(u32 node)
 	struct fit_transport *tp;
 
 	if (!fit_ready || node >= FIT_MAX_NODES ||
-	    READ_ONCE(fit_peers[node].state) != FIT_PEER_UP)
+	    READ_ONCE(fit_peers[node].state) != FIT_PST_UP)
 		return 0;
 	tp = READ_ONCE(fit_peers[node].tp);
 	return fit_route_max(tp);
@@ -171,7 +171,7 @@ size_t fit_max_payload(u32 node)
 bool fit_node_up(u32 node)
 {
 	return fit_ready && node < FIT_MAX_NODES &&
-	       READ_ONCE(fit_peers[node].state) == FIT_PEER_UP;
+	       READ_ONCE(fit_peers[node].state) == FIT_PST_UP;
 }
 
 u32 fit_self_id(void)
@@ -205,7 +205,7 @@ static bool fit_credit_ack_locked(struct fit_peer *p, u32 ack)
 
 static bool fit_credit_avail(struct fit_peer *p)
 {
-	return READ_ONCE(p->state) != FIT_PEER_UP ||
+	return READ_ONCE(p->state) != FIT_PST_UP ||
 	       READ_ONCE(p->tx_sent) - READ_ONCE(p->tx_acked) <
 	       READ_ONCE(p->credits);
 }
@@ -226,7 +226,7 @@ static int fit_credit_get(struct fit_peer *p, unsigned long deadline,
 	for (;;) {
 		ret = 1;
 		spin_lock_irqsave(&p->lock, flags);
-		if (p->state != FIT_PEER_UP) {
+		if (p->state != FIT_PST_UP) {
 			ret = -EHOSTDOWN;
 		} else if (p->tx_sent - p->tx_acked < p->credits) {
 			p->tx_sent++;
@@ -739,7 +739,7 @@ static u32 fit_rx_finished(struct fit_peer *p, struct fit_rxd *d, bool reply,
 	u32 ack = 0;
 
 	spin_lock_irqsave(&p->lock, flags);
-	*stale = d->link != p->link || p->state != FIT_PEER_UP;
+	*stale = d->link != p->link || p->state != FIT_PST_UP;
 	if (!*stale && d->counted)
 		p->rx_done++;
 	*credit_msg = !*stale && !reply &&
@@ -817,7 +817,7 @@ static bool fit_rxd_current(struct fit_rxd *d)
 	struct fit_peer *p = &fit_peers[d->node];
 
 	return READ_ONCE(p->link) == d->link &&
-	       READ_ONCE(p->state) == FIT_PEER_UP;
+	       READ_ONCE(p->state) == FIT_PST_UP;
 }
 
 static void fit_handle(struct fit_worker *w, struct fit_rxd *d)
@@ -826,6 +826,8 @@ static void fit_handle(struct fit_worker *w, struct fit_rxd *d)
 	fit_handler_t fn;
 	long ret;
 
+	/* The notifiers hear of a restart before the new incarnation's calls. */
+	fit_notify_wait_node(d->node);
 	if (!fit_rxd_current(d)) {
 		/* The peer went away; its caller no longer waits. */
 		fit_drop(FIT_DROP_PEER_DOWN, d->node);
@@ -938,6 +940,7 @@ static void fit_peer_restarted(u32 node, u32 old, u32 new)
 	unsigned int n = fit_fail_calls(node, -EHOSTDOWN);
 
 	fit_count(FC_PEER_RESTARTS);
+	fit_notify_peer(node, FIT_PEER_RESTART);
 	pr_warn("node %u restarted (epoch %#x -> %#x); %u calls to it failed\n",
 		node, old, new, n);
 }
@@ -1010,7 +1013,7 @@ void fit_rx(struct fit_transport *tp, u32 node, const void *buf, size_t len)
 	spin_lock_irqsave(&p->lock, flags);
 	if (p->tp != tp)
 		r = FIT_DROP_NO_ROUTE;
-	else if (p->state != FIT_PEER_UP)
+	else if (p->state != FIT_PST_UP)
 		r = FIT_DROP_PEER_DOWN;
 	if (r) {
 		spin_unlock_irqrestore(&p->lock, flags);
@@ -1083,7 +1086,7 @@ int fit_peer_up(struct fit_transport *tp, u32 node, unsigned int credits)
 		return -EINVAL;
 	p = &fit_peers[node];
 	spin_lock_irqsave(&p->lock, flags);
-	if (p->state == FIT_PEER_UP) {
+	if (p->state == FIT_PST_UP) {
 		ret = -EBUSY;
 	} else {
 		p->tp = tp;
@@ -1094,7 +1097,7 @@ int fit_peer_up(struct fit_transport *tp, u32 node, unsigned int credits)
 		p->link++;
 		p->alive_checked = jiffies - 1;
 		smp_wmb();
-		WRITE_ONCE(p->state, FIT_PEER_UP);
+		WRITE_ONCE(p->state, FIT_PST_UP);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (!ret)
@@ -1110,17 +1113,18 @@ static void __fit_peer_down(u32 node, const char *why)
 	unsigned int n;
 
 	spin_lock_irqsave(&p->lock, flags);
-	if (p->state != FIT_PEER_UP) {
+	if (p->state != FIT_PST_UP) {
 		spin_unlock_irqrestore(&p->lock, flags);
 		return;
 	}
-	WRITE_ONCE(p->state, FIT_PEER_DOWN);
+	WRITE_ONCE(p->state, FIT_PST_DOWN);
 	p->link++;
 	spin_unlock_irqrestore(&p->lock, flags);
 	smp_mb();
 	n = fit_fail_calls(node, -EHOSTDOWN);
 	wake_up_all(&p->credit_wq);
 	fit_count(FC_PEERS_DOWN);
+	fit_notify_peer(node, FIT_PEER_DOWN);
 	pr_warn("node %u is down (%s); %u calls in flight failed\n", node, why,
 		n);
 }
@@ -1140,7 +1144,7 @@ int fit_peer_info(u32 node, struct fit_peer_info *info)
 		return -EINVAL;
 	p = &fit_peers[node];
 	spin_lock_irqsave(&p->lock, flags);
-	info->up = p->state == FIT_PEER_UP;
+	info->up = p->state == FIT_PST_UP;
 	info->credits = p->credits;
 	info->tx_in_use = p->tx_sent - p->tx_acked;
 	info->rx_unfinished = p->rx_received - p->rx_done;
@@ -1167,7 +1171,7 @@ static int fit_watch_thread(void *unused)
 			struct fit_peer *p = &fit_peers[node];
 
 			if (!atomic_read(&p->inflight) ||
-			    READ_ONCE(p->state) != FIT_PEER_UP)
+			    READ_ONCE(p->state) != FIT_PST_UP)
 				continue;
 			WRITE_ONCE(p->alive_checked, jiffies);
 			if (!fit_node_alive(node, READ_ONCE(p->tp)))
@@ -1249,7 +1253,7 @@ void fit_dump_stats(void)
 	for (i = 0; i < FIT_MAX_NODES; i++) {
 		struct fit_peer *p = &fit_peers[i];
 
-		if (p->state == FIT_PEER_NONE)
+		if (p->state == FIT_PST_NONE)
 			continue;
 		pr_info("node %u: %s via %s, epoch %#x, credits %u/%u in use, %u unfinished here, %d calls in flight\n",
 			i, states[p->state], p->tp->name, p->epoch,
@@ -1307,7 +1311,9 @@ static int fit_start_threads(void)
 		wake_up_process(t);
 	}
 	t = kthread_run(fit_watch_thread, NULL, "fit-watch");
-	return IS_ERR(t) ? PTR_ERR(t) : 0;
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	return fit_notify_init();
 }
 
 void fit_init(void)

@@ -44,6 +44,14 @@ struct fit_peer_info {
 
 int fit_peer_info(u32 node, struct fit_peer_info *info);
 
+/* Peer notifiers (notify.c): queue an event, from any context. */
+void fit_notify_peer(u32 node, enum fit_peer_event ev);
+int fit_notify_init(void);
+/* Wait until the events about node queued so far were delivered. */
+void fit_notify_wait_node(u32 node);
+/* Is current FIT's notifier thread (tests)? */
+bool fit_in_peer_notifier(void);
+
 #ifdef CONFIG_FIT_LOOPBACK
 int fit_loopback_init(void);
 /* With fit_bench= on the command line: benchmark, then end the run. */

@@ -1018,6 +1018,139 @@ SELFTEST(fit_peer_silent)
 	return st_peer_failure(true);
 }
 
+/* ------------------------------------------------------- notifiers --- */
+
+#define ST_NOTE_MAX	8
+
+static struct st_notes {
+	struct fit_peer_notifier nb;
+	unsigned int n;			/* events seen, even past the array */
+	u32 node[ST_NOTE_MAX];
+	enum fit_peer_event ev[ST_NOTE_MAX];
+	bool process_ctx[ST_NOTE_MAX];	/* preemptible, on fit-notify, slept */
+} st_notes;
+
+static void st_note(struct fit_peer_notifier *nb, u32 node,
+		    enum fit_peer_event ev)
+{
+	struct st_notes *s = container_of(nb, struct st_notes, nb);
+	unsigned int i = s->n++;
+	bool ctx = preemptible() && fit_in_peer_notifier();
+
+	if (ctx) {
+		/* May sleep (a lock held would show); slow, for the order. */
+		msleep(20);
+		ctx = preemptible();
+	}
+	if (i < ST_NOTE_MAX) {
+		s->node[i] = node;
+		s->ev[i] = ev;
+		s->process_ctx[i] = ctx;
+	}
+}
+
+/* The notifier saw exactly want events so far, the last one (node, ev). */
+static int st_notes_check(unsigned int want, u32 node, enum fit_peer_event ev)
+{
+	unsigned int i = want - 1;
+
+	fit_flush_peer_notifiers();
+	if (READ_ONCE(st_notes.n) != want)
+		return selftest_fail("%u peer events, expected %u",
+				     st_notes.n, want);
+	if (st_notes.node[i] != node || st_notes.ev[i] != ev)
+		return selftest_fail("event %u: node %u %s, expected node %u %s",
+				     i, st_notes.node[i],
+				     fit_peer_event_name(st_notes.ev[i]), node,
+				     fit_peer_event_name(ev));
+	if (!st_notes.process_ctx[i])
+		return selftest_fail("event %u: not in FIT's notifier thread's process context",
+				     i);
+	return 0;
+}
+
+/*
+ * A peer going down and a peer restarting each reach a notifier once,
+ * in order, on the notifier thread (process context, may sleep); an
+ * unregistered notifier hears nothing more.
+ */
+SELFTEST(fit_peer_notifier)
+{
+	u8 msg[sizeof(struct fit_hdr)];
+	struct fit_hdr *h = (void *)msg;
+	u32 self = fit_self_id(), out;
+	struct fit_stats st0, st;
+	int ret = -1;
+
+	if (st_setup())
+		return -1;
+	fit_flush_peer_notifiers();
+	memset(&st_notes, 0, sizeof(st_notes));
+	st_notes.nb.fn = st_note;
+	fit_register_peer_notifier(&st_notes.nb);
+
+	/* Down: one event, and none for a down that changes nothing. */
+	fit_loopback_set_down();
+	fit_peer_down(self);
+	if (st_notes_check(1, self, FIT_PEER_DOWN))
+		goto out;
+	if (fit_loopback_revive())
+		goto out;
+	if (st_notes_check(1, self, FIT_PEER_DOWN))
+		goto out;
+	if (fit_call(self, OP_ECHO, "ab", 2, &out, sizeof(out), 2000) != 2) {
+		selftest_fail("no echo after the revival");
+		goto out;
+	}
+
+	/* A message from a new incarnation: one RESTART. */
+	st_mk_hdr(h, FIT_F_CREDIT, FIT_OPCODE_NONE, 0);
+	h->req_id = 0;
+	h->src_epoch = fit_epoch() ^ 0x3c3c3c3c;
+	fit_hdr_seal(h);
+	fit_get_stats(&st0);
+	if (fit_loopback_inject(msg, sizeof(msg))) {
+		selftest_fail("injecting the new epoch failed");
+		goto out;
+	}
+	/* Delivered by the loopback thread: wait until the core saw it. */
+	if (!st_wait((fit_get_stats(&st),
+		      st.peer_restarts > st0.peer_restarts), 2000)) {
+		selftest_fail("the new epoch was not noticed");
+		goto out;
+	}
+	if (st_notes_check(2, self, FIT_PEER_RESTART))
+		goto out;
+	/*
+	 * Back to our own epoch: this reconnection is a DOWN of the old
+	 * one.  A request of the new connection waits for the notifiers.
+	 */
+	if (fit_loopback_revive())
+		goto out;
+	if (fit_call(self, OP_ECHO, "cd", 2, &out, sizeof(out), 2000) != 2) {
+		selftest_fail("no echo after the second revival");
+		goto out;
+	}
+	if (READ_ONCE(st_notes.n) != 3) {
+		selftest_fail("a request was served before the notifiers heard of the reconnection");
+		goto out;
+	}
+	if (st_notes_check(3, self, FIT_PEER_DOWN))
+		goto out;
+	fit_unregister_peer_notifier(&st_notes.nb);
+	fit_loopback_set_down();
+	fit_flush_peer_notifiers();
+	if (fit_loopback_revive())
+		return selftest_fail("revival after the unregistration failed");
+	ST_EQ(READ_ONCE(st_notes.n), 3);
+	pr_info("fit_peer_notifier: down, restart, down delivered in order\n");
+	return 0;
+out:
+	fit_unregister_peer_notifier(&st_notes.nb);
+	fit_loopback_revive();
+	return ret;
+}
+
 /* ------------------------------------------------------ flow control --- */
 
 static atomic_t st_flood_sent;

@@ -59,8 +59,8 @@ static int kernel_init(void *unused)
 	manager_init();
 	selftest_run_requested();
 
-	pr_info("Boot complete in %llu ms; nothing to run yet, idling.\n",
-		local_clock() / 1000000);
+	/* The managers' own threads do the work from here on. */
+	pr_info("Boot complete in %llu ms.\n", local_clock() / 1000000);
 	return 0;
 }
 

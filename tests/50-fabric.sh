@@ -123,7 +123,7 @@ test_fabric_idle_cluster() {
 	build_cluster_images || return 1
 	rm -rf "$d"
 	"$srctree/scripts/cluster" --out "$d" --no-build --timeout 60 1P-1M-1S \
-		> "$LOGDIR/fabric-idle.cluster" 2>&1 &
+		--cmdline P="init=none" > "$LOGDIR/fabric-idle.cluster" 2>&1 &
 	cpid=$!
 	for i in $(seq 150); do
 		[ "$(grep -al 'Boot complete' "$d"/*.log 2>/dev/null | wc -l)" = 3 ] && break

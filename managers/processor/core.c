@@ -198,8 +198,8 @@ void processor_manager_init(void)
 		pr_info("processor: self-tests requested: not starting init\n");
 		return;
 	}
-	if (!init_line[0]) {
-		pr_info("processor: no init= (nor CONFIG_PROCESSOR_INIT): nothing to run\n");
+	if (!init_line[0] || !strcmp(init_line, "none")) {
+		pr_info("processor: init=none: nothing to run\n");
 		return;
 	}
 	pr_info("processor: memory node %u; init=%s\n", mnode, init_line);

@@ -41,14 +41,7 @@ static inline u32 shm_seg_max(void)
 static void shm_msg_init(struct shmf_msg *h, struct shm_qp *qp, u8 op,
 			 u8 flags, u32 nr_elems)
 {
-	memset(h, 0, sizeof(*h));
-	h->magic = SHMF_MSG_MAGIC;
-	h->opcode = op;
-	h->flags = flags;
-	h->hdr_len = SHMF_MSG_HDR_SIZE;
-	h->nr_elems = nr_elems;
-	h->src_node = shm.self;
-	h->src_gen = qp->self_gen;
+	shm_msg_fill(h, op, flags, nr_elems, qp->self_gen);
 }
 
 /*

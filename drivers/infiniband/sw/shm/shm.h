@@ -9,6 +9,7 @@
 #include <tessera/fabric.h>
 #include <tessera/pci.h>
 #include <tessera/shm_fabric.h>
+#include <tessera/string.h>
 
 #define PCI_VENDOR_ID_REDHAT_QUMRANET	0x1af4
 #define PCI_DEVICE_ID_IVSHMEM		0x1110
@@ -78,6 +79,20 @@ static inline bool shm_cas_word(u32 id, u64 old, u64 new)
 static inline void shm_count(u64 *counter)
 {
 	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/* A message header from this node, generation gen; the rest zero. */
+static inline void shm_msg_fill(struct shmf_msg *h, u8 op, u8 flags,
+				u32 nr_elems, u32 gen)
+{
+	memset(h, 0, sizeof(*h));
+	h->magic = SHMF_MSG_MAGIC;
+	h->opcode = op;
+	h->flags = flags;
+	h->hdr_len = SHMF_MSG_HDR_SIZE;
+	h->nr_elems = nr_elems;
+	h->src_node = shm.self;
+	h->src_gen = gen;
 }
 
 /* region.c */

@@ -1147,16 +1147,9 @@ SELFTEST(verbs_dereg_waits)
 static void vt_msg(struct shmf_msg *h, u8 op, u8 flags, u32 nr_elems,
 		   u32 length, u64 psn)
 {
-	memset(h, 0, sizeof(*h));
-	h->magic = SHMF_MSG_MAGIC;
-	h->opcode = op;
-	h->flags = flags;
-	h->hdr_len = SHMF_MSG_HDR_SIZE;
-	h->nr_elems = nr_elems;
+	shm_msg_fill(h, op, flags, nr_elems, shm.gen);
 	h->length = length;
 	h->psn = psn;
-	h->src_node = shm.self;
-	h->src_gen = shm.gen;
 }
 
 /*

@@ -76,6 +76,17 @@ static inline void *kzalloc(size_t size, gfp_t gfp)
 	return kmalloc(size, gfp | __GFP_ZERO);
 }
 
+/* A kmalloc()ed copy of the NUL-terminated string s. */
+static inline char *kstrdup(const char *s, gfp_t gfp)
+{
+	size_t len = __builtin_strlen(s) + 1;
+	char *d = kmalloc(len, gfp);
+
+	if (d)
+		__builtin_memcpy(d, s, len);
+	return d;
+}
+
 /* n * size bytes, or NULL if that overflows. */
 static inline void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 {

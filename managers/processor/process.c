@@ -45,6 +45,15 @@ struct process *process_alloc(const char *path)
 	p->mm->tgid = p->tgid;
 	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
+	INIT_LIST_HEAD(&p->children);
+	INIT_LIST_HEAD(&p->sibling);
+	INIT_LIST_HEAD(&p->list);
+	init_waitqueue_head(&p->child_wait);
+	p->pgid = p->sid = p->tgid;
+	p->umask = 022;
+	p->cwd = kstrdup("/", GFP_KERNEL);
+	if (!p->cwd)
+		goto fail;
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
 	p->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
@@ -64,6 +73,7 @@ void process_free(struct process *p)
 	files_release(p);
 	if (p->mm)
 		mm_release(p->mm);
+	kfree(p->cwd);
 	kfree(p->path);
 	kfree(p);
 }

@@ -12,18 +12,13 @@
 #include <tessera/sched.h>
 #include <tessera/user_mm.h>
 #include <tessera/memproto.h>
+#include <tessera/rwlock.h>
+#include <tessera/wait.h>
 #include <asm/ptrace.h>
+#include "signal.h"
 
 #define NR_OPEN_FILES	64
 #define RLIM_NLIMITS	16
-
-/* Signals that end a process (Linux numbers). */
-#define SIGILL		4
-#define SIGTRAP		5
-#define SIGBUS		7
-#define SIGFPE		8
-#define SIGKILL		9
-#define SIGSEGV		11
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
@@ -48,10 +43,36 @@ struct rlimit64 {
 	u64 rlim_max;
 };
 
+enum proc_state {
+	PROC_ALIVE,
+	PROC_ZOMBIE,		/* exited, waiting for its parent's wait4() */
+};
+
 struct process {
 	struct mm_struct *mm;
 	struct task_struct *task;
-	pid_t tgid;
+	pid_t tgid;		/* the process id */
+
+	/* Relations (exit.c), under tasklist_lock. */
+	struct process *parent;	/* NULL for the first process of init= */
+	struct list_head children;
+	struct list_head sibling;	/* in parent->children */
+	struct list_head list;		/* in the list of all processes */
+	pid_t pgid, sid;
+	enum proc_state state;
+	int wait_status;	/* a zombie's status word, as wait4() gives it */
+	/* Job control reports wait4() has not consumed yet (signal.c sets them). */
+	int stop_report;	/* stopped by this signal (WUNTRACED) */
+	bool cont_report;	/* continued (WCONTINUED) */
+	struct wait_queue_head child_wait;	/* a child changed state */
+
+	/* File system context (files.c). */
+	char *cwd;		/* absolute, normalised, kmalloc'd */
+	u32 umask;
+
+	/* Signals (signal.c). */
+	struct sigstate sig;
+
 	u32 mnode;		/* the memory node: home of its address space */
 	char comm[TASK_COMM_LEN];
 	char *path;		/* of the program (/proc/self/exe) */
@@ -73,6 +94,15 @@ static inline struct process *current_proc(void)
 {
 	return current->proc;
 }
+
+/* exit.c: the process table */
+extern rwlock_t tasklist_lock;
+extern struct list_head process_list;
+#define for_each_process(p) list_for_each_entry(p, &process_list, list)
+/* The live or zombie process pid, or NULL (tasklist_lock held). */
+struct process *find_process(pid_t pid);
+/* Tell p's parent that p stopped, continued or died (wait4, SIGCHLD). */
+void notify_parent(struct process *p, int why_code, int status);
 
 /* process.c */
 struct process *process_alloc(const char *path);

@@ -25,18 +25,44 @@ enum file_type {
 	FILE_NULL,		/* /dev/null */
 	FILE_MEMORY,		/* a file of the memory node's archive */
 	FILE_BUFFER,		/* text made at open (/proc/pcache) */
+	FILE_OPS,		/* everything through f_op (pipes, tty, ...) */
+};
+
+struct file;
+struct poll_table;
+
+/*
+ * What a kind of open file does (FILE_OPS).  read and write may sleep
+ * interruptibly and then return -ERESTARTSYS (or -EINTR) when
+ * signal_pending_current(); with O_NONBLOCK in f->flags they return
+ * -EAGAIN instead of sleeping.  poll returns the POLL* events ready now
+ * and, with a poll table, registers the queues that will be woken when
+ * that changes (poll_wait()).
+ */
+struct file_operations {
+	long (*read)(struct file *f, char __user *buf, size_t count);
+	long (*write)(struct file *f, const char __user *buf, size_t count);
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	void (*release)(struct file *f);
 };
 
 struct file {
 	enum file_type type;
 	refcount_t count;
-	u32 flags;		/* O_* given to open */
+	u32 flags;		/* O_* given to open, O_NONBLOCK/O_APPEND by fcntl */
 	u64 pos;
 	u64 handle;		/* FILE_MEMORY: the memory node's handle */
 	struct mp_stat st;	/* FILE_MEMORY: from the open reply */
 	char *buf;		/* FILE_BUFFER contents */
 	size_t len;
+	const struct file_operations *f_op;	/* FILE_OPS */
+	void *private_data;	/* FILE_OPS: the kind's own */
 };
+
+/* poll.c: add wq to the queues a poll()/select() sleeps on (pt may be NULL). */
+void poll_wait(struct file *f, struct wait_queue_head *wq,
+	       struct poll_table *pt);
 
 struct rlimit64 {
 	u64 rlim_cur;
@@ -108,6 +134,10 @@ void notify_parent(struct process *p, int why_code, int status);
 struct process *process_alloc(const char *path);
 void process_free(struct process *p);
 int process_start(struct process *p);
+/*
+ * End the current process: exit status, or killed by sig (0: none;
+ * sig | WCOREFLAG for a core-dumping signal).
+ */
 void process_exit(int status, int sig) __noreturn;
 int mm_call(u16 op, const void *req, size_t len, void *reply, size_t max);
 int process_run(u32 mnode, const char *path, char *const argv[], int argc,

@@ -15,6 +15,7 @@
 #include <tessera/rwlock.h>
 #include <tessera/wait.h>
 #include <asm/ptrace.h>
+#include <asm/uaccess.h>
 #include "signal.h"
 
 #define NR_OPEN_FILES	64

@@ -613,6 +613,7 @@ static void stat_file(struct file *f, struct kstat *st)
 		stat_from_mp(st, &f->st);
 		return;
 	case FILE_BUFFER:
+	case FILE_OPS:
 		st->st_mode = S_IFREG | 0444;
 		st->st_blksize = 1024;
 		break;

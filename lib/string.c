@@ -203,6 +203,14 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+/* Like strchr(), but the terminating NUL when c is not found. */
+char *strchrnul(const char *s, int c)
+{
+	while (*s && *s != (char)c)
+		s++;
+	return (char *)s;
+}
+
 char *strchr(const char *s, int c)
 {
 	for (;; s++) {

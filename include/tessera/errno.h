@@ -58,6 +58,15 @@
 #define EALREADY	114
 #define ECANCELED	125
 
+/*
+ * Never seen by user programs: a system call interrupted by a signal,
+ * restarted or turned into -EINTR on the way out (managers/processor).
+ */
+#define ERESTARTSYS		512
+#define ERESTARTNOINTR		513
+#define ERESTARTNOHAND		514
+#define ERESTART_RESTARTBLOCK	516
+
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 

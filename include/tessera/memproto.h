@@ -50,6 +50,7 @@ enum memproto_op {
 	MEMOP_PREAD,		/* bytes of an open file */
 	MEMOP_STAT,		/* by path, like newfstatat */
 	MEMOP_STATS,		/* M's free-memory counters */
+	MEMOP_FORK,		/* a copy-on-write copy of an address space */
 	MEMOP_LAST,
 };
 
@@ -219,6 +220,17 @@ struct mp_pread_req {
 } __packed;
 
 /* MEMOP_STAT request is a struct mp_open_req and path; reply mp_stat. */
+
+/*
+ * MEMOP_FORK: make (node, child) a copy of (node, parent): the same VMAs,
+ * and every backing page shared until either space writes it (M copies
+ * the page at that write-back).  The processor writes back the parent's
+ * dirty lines first.  The reply is empty; -EEXIST if child exists.
+ */
+struct mp_fork_req {
+	u32 parent;
+	u32 child;
+} __packed;
 
 /* MEMOP_STATS: no request payload; the reply. */
 struct mp_stats_reply {

@@ -3,6 +3,7 @@
 #define _TESSERA_MM_H
 
 #include <tessera/kernel.h>
+#include <tessera/atomic.h>
 #include <tessera/gfp.h>
 #include <tessera/list.h>
 #include <tessera/mmzone.h>
@@ -35,7 +36,8 @@ struct page {
 	unsigned int inuse;		/* PG_slab: objects allocated */
 	unsigned int objects;		/* PG_slab: objects in the slab */
 	int _refcount;			/* 1 while allocated, 0 when free */
-	int _mapcount;			/* for later: user mappings */
+	atomic_t _mapcount;		/* memory manager: other backing pages
+					 * sharing this frame (fork's COW) */
 	unsigned long index;		/* for later: offset in a mapping */
 };
 

@@ -53,6 +53,12 @@ int pcache_flush_range(struct mm_struct *mm, unsigned long start,
 void pcache_protect_range(struct mm_struct *mm, unsigned long start,
 			  unsigned long end, u32 prot);
 
+/*
+ * Write back every dirty line of mm and keep the lines cached (fork:
+ * the memory node then holds what the child must see).  0 or the errno
+ * of a failed write-back (that line stays dirty).
+ */
+int pcache_clean_mm(struct mm_struct *mm);
 /* The process is gone: drop all its lines (no write-back). */
 void pcache_exit_mm(struct mm_struct *mm);
 

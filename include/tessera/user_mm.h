@@ -36,7 +36,7 @@ struct mm_struct {
 	spinlock_t pt_lock;	/* page-table pages and PTEs */
 	struct rb_root vmas;	/* struct vm_area by start */
 	refcount_t users;
-	u32 tgid;		/* the process on its memory node */
+	u32 space_id;		/* names the address space on its memory node */
 	u32 mnode;		/* FIT node id of the memory node */
 	unsigned long start_brk, brk;
 	unsigned long nr_ptes;	/* present user PTEs (for checks) */

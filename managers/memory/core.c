@@ -47,6 +47,7 @@ static const char *const op_names[] = {
 	[MEMOP_PREAD - MEMOP_EXEC] = "pread",
 	[MEMOP_STAT - MEMOP_EXEC] = "stat",
 	[MEMOP_STATS - MEMOP_EXEC] = "stats",
+	[MEMOP_FORK - MEMOP_EXEC] = "fork",
 };
 
 /* A malformed request: one rate-limited line for all of them. */
@@ -438,6 +439,46 @@ static int h_stats(u32 node, const void *req, size_t len, void *reply,
 	return sizeof(*rep);
 }
 
+static int h_fork(u32 node, const void *req, size_t len, void *reply,
+		  size_t max, void *priv)
+{
+	const struct mp_fork_req *r = req;
+	struct mspace *parent, *child, *old;
+	int ret;
+
+	CHECK_LEN(node, MEMOP_FORK, len, sizeof(*r));
+	if (r->child == r->parent)
+		return bad_req(node, MEMOP_FORK, "child is its parent", -EINVAL);
+	old = space_get(node, r->child);
+	if (old) {
+		space_put(old);
+		return bad_req(node, MEMOP_FORK, "child exists", -EEXIST);
+	}
+	child = space_alloc(node, r->child);
+	if (!child)
+		return -ENOMEM;
+	parent = lock_space(node, MEMOP_FORK, r->parent);
+	if (!parent) {
+		space_put(child);
+		return -ESRCH;
+	}
+	ret = space_fork(parent, child);
+	unlock_space(parent);
+	if (ret) {
+		space_teardown(child);
+		space_put(child);
+		return ret;
+	}
+	old = space_publish(child);
+	if (WARN_ON(old)) {	/* the processor raced its own ids */
+		mutex_lock(&old->lock);
+		space_teardown(old);
+		mutex_unlock(&old->lock);
+		space_put(old);
+	}
+	return 0;
+}
+
 static const fit_handler_t handlers[] = {
 	[MEMOP_EXEC - MEMOP_EXEC] = h_exec,
 	[MEMOP_EXIT - MEMOP_EXEC] = h_exit,
@@ -454,6 +495,7 @@ static const fit_handler_t handlers[] = {
 	[MEMOP_PREAD - MEMOP_EXEC] = h_pread,
 	[MEMOP_STAT - MEMOP_EXEC] = h_stat,
 	[MEMOP_STATS - MEMOP_EXEC] = h_stats,
+	[MEMOP_FORK - MEMOP_EXEC] = h_fork,
 };
 
 void memory_manager_init(void)

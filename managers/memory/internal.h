@@ -121,6 +121,7 @@ int space_write(struct mspace *ms, u64 addr, const void *buf, size_t len);
 int space_miss(struct mspace *ms, u64 addr, bool write, void *page,
 	       u32 *prot);
 int space_writeback(struct mspace *ms, u64 addr, const void *page);
+int space_fork(struct mspace *parent, struct mspace *child);
 int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 	       struct mp_addr_reply *out);
 int space_mprotect(struct mspace *ms, u64 addr, u64 len, u32 prot);

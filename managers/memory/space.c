@@ -5,6 +5,12 @@
  * allocated when first written (a write-back, or exec's stack); a page
  * M never saw reads as zero, or as the file's bytes in a file VMA.
  *
+ * After MEMOP_FORK two spaces share backing frames: a frame's page
+ * counts its other sharers (struct page _mapcount, atomic: the sharers
+ * are locked separately), and a space copies a shared frame before it
+ * writes it, so neither sees the other's writes.  backing_pages counts
+ * frames, not struct mpage.
+ *
  * Locking: space_lock protects the process table and the counters; each
  * space's mutex protects its trees and fields.  A handler takes a
  * reference under space_lock, then the mutex; never the other order.
@@ -187,6 +193,50 @@ unsigned long space_nr_backing_pages(void)
 
 /* --------------------------------------------------------------- pages -- */
 
+/* The other backing pages that share data's frame (fork). */
+static atomic_t *frame_sharers(void *data)
+{
+	return &virt_to_page(data)->_mapcount;
+}
+
+static void backing_pages_add(long n)
+{
+	spin_lock(&space_lock);
+	backing_pages += n;
+	spin_unlock(&space_lock);
+}
+
+/* Drop one user of a frame; the last one frees it. */
+static void frame_put(void *data)
+{
+	if (atomic_dec_return(frame_sharers(data)) < 0) {
+		free_page((unsigned long)data);
+		backing_pages_add(-1);
+	}
+}
+
+/*
+ * Before pg is written: a frame it shares becomes its own copy.  Two
+ * sharers breaking at once both copy; the decrement that finds no other
+ * user frees the old frame.  0 or -ENOMEM.
+ */
+static int page_unshare(struct mpage *pg)
+{
+	unsigned long data;
+
+	if (!atomic_read(frame_sharers(pg->data)))
+		return 0;
+	data = __get_free_page(GFP_KERNEL | __GFP_NOWARN);
+	if (!data)
+		return -ENOMEM;
+	memcpy((void *)data, pg->data, PAGE_SIZE);
+	atomic_set(frame_sharers((void *)data), 0);
+	backing_pages_add(1);
+	frame_put(pg->data);
+	pg->data = (void *)data;
+	return 0;
+}
+
 static struct mpage *page_find(struct mspace *ms, u64 addr)
 {
 	struct rb_node *n = ms->pages.rb_node;
@@ -251,6 +301,7 @@ static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 	}
 	pg->addr = addr;
 	pg->data = (void *)data;
+	atomic_set(frame_sharers(pg->data), 0);
 	if (v->file && addr < v->fend) {
 		u64 off = v->off + (addr - v->start);
 		u64 n = min(v->fend - addr, (u64)PAGE_SIZE);
@@ -261,21 +312,25 @@ static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 	}
 	page_insert(ms, pg);
 	ms->nr_pages++;
-	spin_lock(&space_lock);
-	backing_pages++;
-	spin_unlock(&space_lock);
+	backing_pages_add(1);
 	return pg;
+}
+
+/* The backing page of addr, allocated if needed and not shared. */
+static struct mpage *page_get_private(struct mspace *ms, struct mvma *v,
+				      u64 addr)
+{
+	struct mpage *pg = page_get(ms, v, addr);
+
+	return pg && !page_unshare(pg) ? pg : NULL;
 }
 
 static void page_free(struct mspace *ms, struct mpage *pg)
 {
 	rb_erase(&pg->rb, &ms->pages);
-	free_page((unsigned long)pg->data);
+	frame_put(pg->data);
 	kfree(pg);
 	ms->nr_pages--;
-	spin_lock(&space_lock);
-	backing_pages--;
-	spin_unlock(&space_lock);
 }
 
 static unsigned long pages_free_range(struct mspace *ms, u64 start, u64 end)
@@ -356,6 +411,15 @@ static void vma_insert(struct mspace *ms, struct mvma *nv)
 	rb_link_node(&nv->rb, parent, link);
 	rb_insert_color(&nv->rb, &ms->vmas);
 	ms->nr_vmas++;
+}
+
+static struct mvma *kmemdup_mvma(const struct mvma *v)
+{
+	struct mvma *nv = kmalloc(sizeof(*nv), GFP_KERNEL);
+
+	if (nv)
+		*nv = *v;
+	return nv;
 }
 
 static void vma_remove(struct mspace *ms, struct mvma *v)
@@ -481,7 +545,7 @@ int space_write(struct mspace *ms, u64 addr, const void *buf, size_t len)
 
 		if (!v)
 			return -EFAULT;
-		pg = page_get(ms, v, base);
+		pg = page_get_private(ms, v, base);
 		if (!pg)
 			return -ENOMEM;
 		memcpy(pg->data + (addr - base), buf, n);
@@ -536,13 +600,45 @@ int space_writeback(struct mspace *ms, u64 addr, const void *page)
 
 	if (!v)
 		return -EFAULT;
-	pg = page_find(ms, addr);
-	if (!pg) {
-		pg = page_get(ms, v, addr);
+	pg = page_get_private(ms, v, addr);
+	if (!pg)
+		return -ENOMEM;
+	memcpy(pg->data, page, PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * child (new, unpublished) becomes a copy of parent (locked): its VMAs,
+ * and its pages sharing parent's frames.  0 or -ENOMEM (child is then
+ * torn down by the caller).
+ */
+int space_fork(struct mspace *parent, struct mspace *child)
+{
+	struct rb_node *n;
+
+	for (n = rb_first(&parent->vmas); n; n = rb_next(n)) {
+		struct mvma *v = kmemdup_mvma(rb_entry(n, struct mvma, rb));
+
+		if (!v)
+			return -ENOMEM;
+		vma_insert(child, v);
+	}
+	for (n = rb_first(&parent->pages); n; n = rb_next(n)) {
+		struct mpage *pp = rb_entry(n, struct mpage, rb);
+		struct mpage *pg = kmalloc(sizeof(*pg), GFP_KERNEL);
+
 		if (!pg)
 			return -ENOMEM;
+		pg->addr = pp->addr;
+		pg->data = pp->data;
+		atomic_inc(frame_sharers(pg->data));
+		page_insert(child, pg);
+		child->nr_pages++;
 	}
-	memcpy(pg->data, page, PAGE_SIZE);
+	child->start_brk = parent->start_brk;
+	child->brk = parent->brk;
+	child->mmap_base = parent->mmap_base;
+	strscpy(child->path, parent->path, sizeof(child->path));
 	return 0;
 }
 

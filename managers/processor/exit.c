@@ -1,15 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The process table, exit, zombies and wait4()/waitid().
+ * The process table, the end of a process, zombies and their reaping
+ * (wait4, waitid), and process groups and sessions.
+ * Documentation/processor.md, "Processes".
+ *
+ * tasklist_lock (an rwlock) guards the table, every process's parent,
+ * children, pgid, sid, state and reports.  A process is freed by whoever
+ * reaps it: its parent's wait, the init= thread for a process of init=,
+ * or its own exit when nobody will (its parent ignores SIGCHLD, or it
+ * has none).
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
+#include <tessera/fit.h>
 #include <tessera/list.h>
+#include <tessera/pcache.h>
+#include <tessera/printk.h>
 #include <tessera/rwlock.h>
+#include <tessera/sched.h>
+#include <tessera/slab.h>
+#include <uapi/linux/wait.h>
+#include <uapi/asm/siginfo.h>
+#include <asm/switch_to.h>
 #include "process.h"
+#include "syscall.h"
 
 DEFINE_RWLOCK(tasklist_lock);
 LIST_HEAD(process_list);
+static unsigned int nr_processes;
+/* The running process of init=: orphans become its children. */
+static struct process *init_proc;
 
 struct process *find_process(pid_t pid)
 {
@@ -21,8 +41,505 @@ struct process *find_process(pid_t pid)
 	return NULL;
 }
 
-void notify_parent(struct process *p, int why_code, int status)
+unsigned int process_count(void)
 {
-	if (p->parent)
-		wake_up_all(&p->parent->child_wait);
+	return READ_ONCE(nr_processes);
+}
+
+int process_link(struct process *p, struct process *parent)
+{
+	write_lock(&tasklist_lock);
+	p->parent = parent;
+	if (parent) {
+		p->pgid = parent->pgid;
+		p->sid = parent->sid;
+		list_add_tail(&p->sibling, &parent->children);
+	} else if (!init_proc) {
+		init_proc = p;
+	}
+	list_add_tail(&p->list, &process_list);
+	nr_processes++;
+	write_unlock(&tasklist_lock);
+	return 0;
+}
+
+/* Off the table (tasklist_lock held for writing); the caller frees it. */
+static void __process_unlink(struct process *p)
+{
+	if (list_empty(&p->list))
+		return;
+	list_del_init(&p->list);
+	list_del_init(&p->sibling);
+	nr_processes--;
+	if (init_proc == p)
+		init_proc = NULL;
+}
+
+void process_unlink(struct process *p)
+{
+	write_lock(&tasklist_lock);
+	__process_unlink(p);
+	write_unlock(&tasklist_lock);
+}
+
+/*
+ * The signals code sends SIGCHLD; this default, for a tree without it,
+ * only says whether the parent reaps.
+ */
+bool __weak do_notify_parent(struct process *child, int why, int status)
+{
+	return false;
+}
+
+/* A child of parent changed state: wake its waits (tasklist_lock held). */
+static void wake_parent(struct process *parent)
+{
+	parent->child_events++;
+	wake_up_all(&parent->child_wait);
+}
+
+void notify_parent(struct process *p, int why, int status)
+{
+	read_lock(&tasklist_lock);
+	if (p->parent) {
+		do_notify_parent(p, why, status);
+		wake_parent(p->parent);
+	}
+	read_unlock(&tasklist_lock);
+}
+
+/*
+ * p is dead: its children go to init (or to nobody when init itself
+ * died), and the zombies among them that nobody will reap are returned
+ * on *reap.  tasklist_lock held for writing.
+ */
+static void forget_children(struct process *p, struct list_head *reap)
+{
+	struct process *c, *tmp;
+	struct process *reaper = init_proc != p ? init_proc : NULL;
+
+	list_for_each_entry_safe(c, tmp, &p->children, sibling) {
+		list_del_init(&c->sibling);
+		c->parent = reaper;
+		if (reaper) {
+			list_add_tail(&c->sibling, &reaper->children);
+			if (c->state == PROC_ZOMBIE)
+				wake_parent(reaper);
+		} else if (c->state == PROC_ZOMBIE) {
+			__process_unlink(c);
+			list_add_tail(&c->sibling, reap);
+		}
+	}
+}
+
+static const char *signal_name(int sig)
+{
+	static const char *const names[] = {
+		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
+		[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP",
+		[SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
+		[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",
+		[SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",
+		[SIGTERM] = "SIGTERM", [SIGXCPU] = "SIGXCPU",
+		[SIGXFSZ] = "SIGXFSZ", [SIGSYS] = "SIGSYS",
+	};
+
+	if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
+		return names[sig];
+	return "a signal";
+}
+
+/* The address space and FPU state go: pcache lines, M's space, tables. */
+static void exit_mm(struct process *p)
+{
+	struct mm_struct *mm = current->mm;
+	struct mp_exit_req req = { .tgid = mm->space_id };
+	struct fpu_state *fpu;
+	int ret;
+
+	/* Off the user page tables and FPU state before they are freed. */
+	preempt_disable();
+	current->mm = NULL;
+	switch_mm(NULL);
+	fpu = current->thread.fpu;
+	current->thread.fpu = NULL;
+	preempt_enable();
+	kfree(fpu);
+
+	if (!p->local) {
+		pcache_exit_mm(mm);
+		ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+		if (ret < 0)
+			pr_warn("processor: %s[%d]: memory node %u did not free the address space (%d)\n",
+				p->comm, p->tgid, p->mnode, ret);
+	}
+	mm_release(mm);
+	p->mm = NULL;
+}
+
+/*
+ * The end of the current process.  Its files and memory go at once; it
+ * stays a zombie with its status until reaped.  Its children go to init.
+ */
+void process_exit(int status, int sig)
+{
+	struct process *p = current_proc();
+	struct process *c, *tmp;
+	bool self_reap = false;
+	int why, code;
+	LIST_HEAD(reap);
+
+	if (p->clear_child_tid && current->mm)
+		put_user(0, (int __user *)p->clear_child_tid);
+	files_release(p);
+	if (current->mm)
+		exit_mm(p);
+
+	p->exit_status = status & 0xff;
+	p->exit_signal = sig & 0x7f;
+	if (sig) {
+		p->wait_status = sig & 0xff;
+		why = sig & WCOREFLAG ? CLD_DUMPED : CLD_KILLED;
+		code = sig & 0x7f;
+		pr_info("processor: %s[%d] killed by %s%s\n", p->path, p->tgid,
+			signal_name(code), sig & WCOREFLAG ? " (core dumped)" : "");
+	} else {
+		p->wait_status = W_EXITCODE(status, 0);
+		why = CLD_EXITED;
+		code = status & 0xff;
+		if (!p->parent)
+			pr_info("processor: %s[%d] exited with status %d\n",
+				p->path, p->tgid, p->exit_status);
+	}
+	if (!p->local && !p->parent && pcache_stats_at_exit)
+		pcache_print_stats();
+
+	write_lock(&tasklist_lock);
+	if (p->vfork_done) {
+		complete(p->vfork_done);
+		p->vfork_done = NULL;
+	}
+	forget_children(p, &reap);
+	p->state = PROC_ZOMBIE;
+	p->task = NULL;
+	current->proc = NULL;
+	if (p->parent) {
+		self_reap = do_notify_parent(p, why, code);
+		if (self_reap)
+			__process_unlink(p);
+		else
+			wake_parent(p->parent);
+	}
+	write_unlock(&tasklist_lock);
+
+	list_for_each_entry_safe(c, tmp, &reap, sibling)
+		process_free(c);
+	if (self_reap)
+		process_free(p);
+	else if (!p->parent)
+		complete(&p->exited);	/* process_run() reaps it */
+	do_exit(0);
+}
+
+/* ------------------------------------------------------------ wait --- */
+
+struct wait_opts {
+	int type;		/* P_ALL, P_PID, P_PGID */
+	pid_t id;
+	int options;		/* W* */
+	/* The result. */
+	pid_t pid;
+	int status;		/* wait4's status word */
+	int why;		/* CLD_* for waitid */
+	int code;		/* si_status for waitid */
+};
+
+static bool wait_matches(const struct wait_opts *wo, const struct process *c)
+{
+	switch (wo->type) {
+	case P_PID:
+		return c->tgid == wo->id;
+	case P_PGID:
+		return c->pgid == wo->id;
+	}
+	return true;
+}
+
+/*
+ * One look at the children (tasklist_lock held for writing): 1 with
+ * wo's result (a zombie to free in *dead), 0 if a matching child exists
+ * with nothing to report, -ECHILD if none does.
+ */
+static int wait_scan(struct process *p, struct wait_opts *wo,
+		     struct process **dead)
+{
+	bool found = false;
+	struct process *c;
+
+	list_for_each_entry(c, &p->children, sibling) {
+		if (!wait_matches(wo, c))
+			continue;
+		found = true;
+		if (c->state == PROC_ZOMBIE && (wo->options & WEXITED)) {
+			wo->pid = c->tgid;
+			wo->status = c->wait_status;
+			if (c->exit_signal) {
+				wo->why = c->wait_status & WCOREFLAG ?
+					  CLD_DUMPED : CLD_KILLED;
+				wo->code = c->exit_signal;
+			} else {
+				wo->why = CLD_EXITED;
+				wo->code = c->exit_status;
+			}
+			if (!(wo->options & WNOWAIT)) {
+				__process_unlink(c);
+				*dead = c;
+			}
+			return 1;
+		}
+		if (c->state != PROC_ALIVE)
+			continue;
+		if (c->stop_report && (wo->options & WSTOPPED)) {
+			wo->pid = c->tgid;
+			wo->status = W_STOPCODE(c->stop_report);
+			wo->why = CLD_STOPPED;
+			wo->code = c->stop_report;
+			if (!(wo->options & WNOWAIT))
+				c->stop_report = 0;
+			return 1;
+		}
+		if (c->cont_report && (wo->options & WCONTINUED)) {
+			wo->pid = c->tgid;
+			wo->status = W_CONTINUED;
+			wo->why = CLD_CONTINUED;
+			wo->code = SIGCONT;
+			if (!(wo->options & WNOWAIT))
+				c->cont_report = false;
+			return 1;
+		}
+	}
+	return found ? 0 : -ECHILD;
+}
+
+/* 1 with a result in wo, 0 (WNOHANG, nothing yet) or an errno. */
+static long do_wait(struct wait_opts *wo)
+{
+	struct process *p = current_proc();
+	struct process *dead;
+	unsigned long events;
+	long ret;
+
+	for (;;) {
+		dead = NULL;
+		write_lock(&tasklist_lock);
+		events = p->child_events;
+		ret = wait_scan(p, wo, &dead);
+		write_unlock(&tasklist_lock);
+		if (dead)
+			process_free(dead);
+		if (ret || (wo->options & WNOHANG))
+			return ret;
+		ret = wait_event_interruptible(p->child_wait,
+					       READ_ONCE(p->child_events) != events);
+		if (ret)
+			return -ERESTARTSYS;
+		if (signal_pending_current())
+			return -ERESTARTSYS;
+	}
+}
+
+/* wait4's and waitid's rusage: no accounting of children's time yet. */
+static int put_rusage(void __user *ru)
+{
+	static const u8 zero[144];
+
+	return ru && copy_to_user(ru, zero, sizeof(zero)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE(wait4)
+{
+	pid_t pid = a0;
+	int __user *ustatus = (int __user *)a1;
+	struct wait_opts wo = { .options = (int)a2 | WEXITED };
+	long ret;
+
+	if (a2 & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WALL |
+		   __WCLONE))
+		return -EINVAL;
+	if (pid == -1) {
+		wo.type = P_ALL;
+	} else if (pid < 0) {
+		if (pid == INT_MIN)
+			return -ESRCH;
+		wo.type = P_PGID;
+		wo.id = -pid;
+	} else if (pid == 0) {
+		wo.type = P_PGID;
+		read_lock(&tasklist_lock);
+		wo.id = current_proc()->pgid;
+		read_unlock(&tasklist_lock);
+	} else {
+		wo.type = P_PID;
+		wo.id = pid;
+	}
+	ret = do_wait(&wo);
+	if (ret <= 0)
+		return ret;
+	if (ustatus && put_user(wo.status, ustatus))
+		return -EFAULT;
+	if (put_rusage((void __user *)a3))
+		return -EFAULT;
+	return wo.pid;
+}
+
+/* Linux's siginfo for SIGCHLD, as waitid() fills it (128 bytes). */
+struct waitid_info {
+	s32 si_signo, si_errno, si_code, pad;
+	s32 si_pid, si_uid, si_status;
+	u8 rest[128 - 28];
+};
+
+SYSCALL_DEFINE(waitid)
+{
+	struct wait_opts wo = { .type = a0, .id = a1, .options = a3 };
+	struct waitid_info info;
+	long ret;
+
+	if (a3 & ~(WNOHANG | WEXITED | WSTOPPED | WCONTINUED | WNOWAIT |
+		   __WNOTHREAD | __WALL | __WCLONE))
+		return -EINVAL;
+	if (!(a3 & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (wo.type) {
+	case P_ALL:
+		break;
+	case P_PID:
+	case P_PGID:
+		if ((pid_t)a1 < 0)
+			return -EINVAL;
+		if (wo.type == P_PGID && !a1) {
+			read_lock(&tasklist_lock);
+			wo.id = current_proc()->pgid;
+			read_unlock(&tasklist_lock);
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	ret = do_wait(&wo);
+	if (ret < 0)
+		return ret;
+	memset(&info, 0, sizeof(info));
+	if (ret) {
+		info.si_signo = SIGCHLD;
+		info.si_code = wo.why;
+		info.si_pid = wo.pid;
+		info.si_status = wo.code;
+	}
+	/* WNOHANG with nothing to report: a zeroed siginfo (si_pid 0). */
+	if (a2 && copy_to_user((void __user *)a2, &info, sizeof(info)))
+		return -EFAULT;
+	if (put_rusage((void __user *)a4))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---------------------------------------------- groups and sessions --- */
+
+SYSCALL_DEFINE(getppid)
+{
+	struct process *p = current_proc();
+	pid_t ppid;
+
+	read_lock(&tasklist_lock);
+	ppid = p->parent ? p->parent->tgid : 0;
+	read_unlock(&tasklist_lock);
+	return ppid;
+}
+
+/* The process pid (0: the caller) or NULL (tasklist_lock held). */
+static struct process *find_or_self(pid_t pid)
+{
+	if (!pid)
+		return current_proc();
+	return find_process(pid);
+}
+
+static long get_id(pid_t pid, bool session)
+{
+	struct process *p;
+	long ret;
+
+	if (pid < 0)
+		return -ESRCH;
+	read_lock(&tasklist_lock);
+	p = find_or_self(pid);
+	ret = !p ? -ESRCH : session ? p->sid : p->pgid;
+	read_unlock(&tasklist_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE(getpgid)
+{
+	return get_id(a0, false);
+}
+
+SYSCALL_DEFINE(getpgrp)
+{
+	return get_id(0, false);
+}
+
+SYSCALL_DEFINE(getsid)
+{
+	return get_id(a0, true);
+}
+
+SYSCALL_DEFINE(setpgid)
+{
+	struct process *self = current_proc(), *p, *q;
+	pid_t pid = a0, pgid = a1;
+	long ret = 0;
+
+	if (pid < 0 || pgid < 0)
+		return -EINVAL;
+	write_lock(&tasklist_lock);
+	p = find_or_self(pid);
+	if (!pgid && p)
+		pgid = p->tgid;
+	if (!p || (p != self && p->parent != self)) {
+		ret = -ESRCH;
+	} else if (p != self && p->did_exec) {
+		ret = -EACCES;
+	} else if (p->sid != self->sid) {
+		ret = -EPERM;
+	} else if (p->sid == p->tgid) {
+		ret = -EPERM;		/* a session leader */
+	} else if (pgid != p->tgid) {
+		/* The group must exist in the caller's session. */
+		ret = -EPERM;
+		for_each_process(q)
+			if (q->pgid == pgid && q->sid == self->sid &&
+			    q->state == PROC_ALIVE)
+				ret = 0;
+	}
+	if (!ret)
+		p->pgid = pgid;
+	write_unlock(&tasklist_lock);
+	return ret;
+}
+
+SYSCALL_DEFINE(setsid)
+{
+	struct process *self = current_proc(), *q;
+	long ret = self->tgid;
+
+	write_lock(&tasklist_lock);
+	for_each_process(q)
+		if (q->pgid == self->tgid)
+			ret = -EPERM;	/* a group with our id exists */
+	if (ret > 0)
+		self->pgid = self->sid = self->tgid;
+	write_unlock(&tasklist_lock);
+	return ret;
 }

@@ -215,6 +215,35 @@ int files_init(struct process *p)
 	return 0;
 }
 
+int files_fork(struct process *child, struct process *parent)
+{
+	int fd;
+
+	files_release(child);
+	mutex_lock(&parent->files_lock);
+	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
+		child->files[fd] = parent->files[fd];
+		if (child->files[fd])
+			refcount_inc(&child->files[fd]->count);
+	}
+	mutex_unlock(&parent->files_lock);
+	return 0;
+}
+
+void files_exec(struct process *p)
+{
+	int fd;
+
+	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
+		struct file *f = p->files[fd];
+
+		if (f && (f->flags & O_CLOEXEC)) {
+			p->files[fd] = NULL;
+			fput(f);
+		}
+	}
+}
+
 void files_release(struct process *p)
 {
 	int fd;
@@ -281,7 +310,7 @@ static char *get_path(int dirfd, const char __user *upath, bool empty_ok)
 }
 
 /* The stat of a file on the memory node, by path; flags: AT_* */
-static int memory_stat(const char *path, u32 flags, struct mp_stat *st)
+int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 {
 	size_t len = strlen(path);
 	struct mp_open_req *req;
@@ -300,7 +329,7 @@ static int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 	return ret < 0 ? ret : 0;
 }
 
-static struct file *memory_open(const char *path, u32 flags)
+struct file *memory_open(const char *path, u32 flags)
 {
 	size_t len = strlen(path);
 	struct mp_open_reply rep;

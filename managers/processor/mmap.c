@@ -205,7 +205,7 @@ SYSCALL_DEFINE(mmap)
 	unsigned long addr = a0, len = a1, flags = a3, off = a5;
 	struct mm_struct *mm = current->mm;
 	struct mp_mmap_req req = {
-		.tgid = current_proc()->tgid, .prot = a2, .flags = flags,
+		.tgid = current->mm->space_id, .prot = a2, .flags = flags,
 		.addr = addr, .len = len, .offset = off,
 	};
 	struct mp_addr_reply rep;
@@ -242,7 +242,7 @@ SYSCALL_DEFINE(mmap)
 static long range_call(u16 op, unsigned long addr, unsigned long len, u32 arg)
 {
 	struct mp_range_req req = {
-		.tgid = current_proc()->tgid, .arg = arg,
+		.tgid = current->mm->space_id, .arg = arg,
 		.addr = addr, .len = len,
 	};
 
@@ -323,7 +323,7 @@ SYSCALL_DEFINE(madvise)
 SYSCALL_DEFINE(brk)
 {
 	struct mm_struct *mm = current->mm;
-	struct mp_brk_req req = { .tgid = current_proc()->tgid, .brk = a0 };
+	struct mp_brk_req req = { .tgid = current->mm->space_id, .brk = a0 };
 	unsigned long old_end, new_end;
 	u64 brk;
 	long ret;
@@ -359,7 +359,7 @@ SYSCALL_DEFINE(mremap)
 	unsigned long old = a0, old_len = a1, new_len = a2, flags = a3;
 	struct mm_struct *mm = current->mm;
 	struct mp_mremap_req req = {
-		.tgid = current_proc()->tgid, .flags = flags,
+		.tgid = current->mm->space_id, .flags = flags,
 		.old_addr = old, .old_len = old_len, .new_len = new_len,
 		.new_addr = a4,
 	};

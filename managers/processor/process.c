@@ -20,6 +20,13 @@
 #include "process.h"
 
 static atomic_t next_tgid = ATOMIC_INIT(0);
+/* Address spaces on M are named apart from pids: exec makes a new one. */
+static atomic_t next_space_id = ATOMIC_INIT(0);
+
+u32 space_id_alloc(void)
+{
+	return atomic_inc_return(&next_space_id);
+}
 
 #define RLIM_INFINITY	(~0ULL)
 #define RLIMIT_STACK	3
@@ -42,7 +49,7 @@ struct process *process_alloc(const char *path)
 	memcpy(p->path, path, len + 1);
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 	p->tgid = atomic_inc_return(&next_tgid);
-	p->mm->tgid = p->tgid;
+	p->mm->space_id = space_id_alloc();
 	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
 	INIT_LIST_HEAD(&p->children);
@@ -50,6 +57,7 @@ struct process *process_alloc(const char *path)
 	INIT_LIST_HEAD(&p->list);
 	init_waitqueue_head(&p->child_wait);
 	p->pgid = p->sid = p->tgid;
+	p->parent_sig = SIGCHLD;
 	p->umask = 022;
 	p->cwd = kstrdup("/", GFP_KERNEL);
 	if (!p->cwd)
@@ -94,15 +102,13 @@ static int process_enter_user(void *arg)
 	start_user_thread(regs);
 }
 
-/* Run p (exec'd: entry and sp set) in a task of its own. */
-int process_start(struct process *p)
+/* Start p's task at fn(arg), with fpu as its FPU state (taken over). */
+int process_start_task(struct process *p, int (*fn)(void *), void *arg,
+		       struct fpu_state *fpu)
 {
-	struct fpu_state *fpu = fpu_alloc();
 	struct task_struct *t;
 
-	if (!fpu)
-		return -ENOMEM;
-	t = create_task(process_enter_user, p, p->comm);
+	t = create_task(fn, arg, p->comm);
 	if (IS_ERR(t)) {
 		kfree(fpu);
 		return PTR_ERR(t);
@@ -116,66 +122,14 @@ int process_start(struct process *p)
 	return 0;
 }
 
-static const char *signal_name(int sig)
+/* Run p (exec'd: entry and sp set) in a task of its own. */
+int process_start(struct process *p)
 {
-	switch (sig) {
-	case SIGILL: return "SIGILL";
-	case SIGTRAP: return "SIGTRAP";
-	case SIGBUS: return "SIGBUS";
-	case SIGFPE: return "SIGFPE";
-	case SIGKILL: return "SIGKILL";
-	case SIGSEGV: return "SIGSEGV";
-	}
-	return "a signal";
-}
+	struct fpu_state *fpu = fpu_alloc();
 
-/*
- * The end of the current process: status from exit_group(), or sig if it
- * was killed.  Its pages go (pcache, then the memory node), then its
- * page tables once no CPU uses them; the task exits, and whoever started
- * the process learns the status.
- */
-void process_exit(int status, int sig)
-{
-	struct process *p = current_proc();
-	struct mm_struct *mm = current->mm;
-	struct fpu_state *fpu;
-	struct mp_exit_req req = { .tgid = p->tgid };
-	int ret;
-
-	files_release(p);
-
-	/* Off the user page tables and FPU state before they are freed. */
-	preempt_disable();
-	current->mm = NULL;
-	switch_mm(NULL);
-	fpu = current->thread.fpu;
-	current->thread.fpu = NULL;
-	preempt_enable();
-	kfree(fpu);
-
-	if (!p->local) {
-		pcache_exit_mm(mm);
-		ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
-		if (ret < 0)
-			pr_warn("processor: %s[%d]: memory node %u did not free the address space (%d)\n",
-				p->comm, p->tgid, p->mnode, ret);
-	}
-	mm_release(mm);
-	p->mm = NULL;
-
-	p->exit_status = status & 0xff;
-	p->exit_signal = sig;
-	if (sig)
-		pr_info("processor: %s[%d] killed by %s\n", p->path, p->tgid,
-			signal_name(sig));
-	else
-		pr_info("processor: %s[%d] exited with status %d\n", p->path,
-			p->tgid, p->exit_status);
-	if (!p->local && pcache_stats_at_exit)
-		pcache_print_stats();
-	complete(&p->exited);
-	do_exit(0);
+	if (!fpu)
+		return -ENOMEM;
+	return process_start_task(p, process_enter_user, p, fpu);
 }
 
 /*
@@ -268,13 +222,15 @@ void user_fatal_trap(struct pt_regs *regs, const char *name)
 }
 
 /*
- * Exec path on the memory node: the address space of p is built there
- * from the ELF file; mirror its VMAs.  argv and envp are NULL-free arrays
- * of argc and envc strings.
+ * Exec path on mm's memory node: a new address space is built there
+ * under mm->space_id from the ELF file; mirror its VMAs into mm (new, not in
+ * use) and set p's entry and stack.  argv and envp are NULL-free arrays
+ * of argc and envc strings.  On an error after M built the space, *built
+ * says that M holds a space to free.
  */
-static int process_exec(struct process *p, const char *path,
-			char *const argv[], int argc,
-			char *const envp[], int envc)
+int mm_exec(struct process *p, struct mm_struct *mm, const char *path,
+	    char *const argv[], int argc, char *const envp[], int envc,
+	    bool *built)
 {
 	size_t len = sizeof(struct mp_exec_req), max, off;
 	struct mp_exec_req *req;
@@ -297,7 +253,7 @@ static int process_exec(struct process *p, const char *path,
 		return -ENOMEM;
 
 	req = buf;
-	req->tgid = p->tgid;
+	req->tgid = mm->space_id;
 	req->argc = argc;
 	req->envc = envc;
 	req->strings_len = len - sizeof(*req);
@@ -315,9 +271,11 @@ static int process_exec(struct process *p, const char *path,
 #undef PUT_STR
 
 	/* A big binary takes a while to load on an emulated node. */
-	ret = fit_call(p->mnode, MEMOP_EXEC, buf, len, buf, max, 60000);
+	*built = false;
+	ret = fit_call(mm->mnode, MEMOP_EXEC, buf, len, buf, max, 60000);
 	if (ret < 0)
 		goto out;
+	*built = true;
 	rep = buf;
 	vmas = (struct mp_vma *)(rep + 1);
 	if (ret < (ssize_t)sizeof(*rep) || rep->nr_vmas > MEMPROTO_MAX_VMAS ||
@@ -326,11 +284,11 @@ static int process_exec(struct process *p, const char *path,
 		ret = -EPROTO;
 		goto out;
 	}
-	mutex_lock(&p->mm->lock);
+	mutex_lock(&mm->lock);
 	for (i = 0, ret = 0; i < rep->nr_vmas && !ret; i++)
-		ret = vma_mirror(p->mm, &vmas[i]);
-	p->mm->start_brk = p->mm->brk = rep->brk;
-	mutex_unlock(&p->mm->lock);
+		ret = vma_mirror(mm, &vmas[i]);
+	mm->start_brk = mm->brk = rep->brk;
+	mutex_unlock(&mm->lock);
 	p->entry = rep->entry;
 	p->sp = rep->sp;
 out:
@@ -348,22 +306,29 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 	struct process *p;
 	int ret;
 
+	bool built = false;
+
 	p = process_alloc(path);
 	if (!p)
 		return -ENOMEM;
 	p->mnode = p->mm->mnode = mnode;
-	ret = process_exec(p, path, argv, argc, envp, envc);
+	ret = mm_exec(p, p->mm, path, argv, argc, envp, envc, &built);
+	if (!ret)
+		ret = process_link(p, NULL);
 	if (!ret)
 		ret = process_start(p);
 	if (ret) {
-		/* Free what the memory node may have built. */
-		struct mp_exit_req req = { .tgid = p->tgid };
+		/* Free what the memory node built. */
+		struct mp_exit_req req = { .tgid = p->mm->space_id };
 
-		fit_call(mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+		if (built)
+			fit_call(mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+		process_unlink(p);
 		process_free(p);
 		return ret;
 	}
 	wait_for_completion(&p->exited);
+	process_unlink(p);
 	ret = p->exit_signal ? p->exit_signal : p->exit_status << 8;
 	process_free(p);
 	return ret;

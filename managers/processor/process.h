@@ -92,6 +92,10 @@ struct process {
 	int stop_report;	/* stopped by this signal (WUNTRACED) */
 	bool cont_report;	/* continued (WCONTINUED) */
 	struct wait_queue_head child_wait;	/* a child changed state */
+	unsigned long child_events;	/* counts those changes */
+	int parent_sig;		/* sent to the parent at death (clone's CSIGNAL) */
+	bool did_exec;		/* execve'd since fork (setpgid: -EACCES) */
+	struct completion *vfork_done;	/* a vfork parent waits for exec or exit */
 
 	/* File system context (files.c). */
 	char *cwd;		/* absolute, normalised, kmalloc'd */
@@ -128,12 +132,34 @@ extern struct list_head process_list;
 #define for_each_process(p) list_for_each_entry(p, &process_list, list)
 /* The live or zombie process pid, or NULL (tasklist_lock held). */
 struct process *find_process(pid_t pid);
+unsigned int process_count(void);
+/*
+ * SIGCHLD to child's parent (signal.c): why is a CLD_* code, status the
+ * exit code or signal.  True if the parent ignores SIGCHLD, so that an
+ * exited child reaps itself.  tasklist_lock held.
+ */
+bool do_notify_parent(struct process *child, int why, int status);
 /* Tell p's parent that p stopped, continued or died (wait4, SIGCHLD). */
 void notify_parent(struct process *p, int why_code, int status);
 
+/* Link a new process under parent (NULL: a process of init=). */
+int process_link(struct process *p, struct process *parent);
+/* Take p (a process of init= that ended or never started) off the table. */
+void process_unlink(struct process *p);
+
+/* fork.c */
+long do_fork(u64 flags, unsigned long stack, int __user *ptid,
+	     int __user *ctid, unsigned long tls);
+
 /* process.c */
 struct process *process_alloc(const char *path);
+u32 space_id_alloc(void);
+int process_start_task(struct process *p, int (*fn)(void *), void *arg,
+		       struct fpu_state *fpu);
 void process_free(struct process *p);
+int mm_exec(struct process *p, struct mm_struct *mm, const char *path,
+	    char *const argv[], int argc, char *const envp[], int envc,
+	    bool *built);
 int process_start(struct process *p);
 /*
  * End the current process: exit status, or killed by sig (0: none;
@@ -150,6 +176,13 @@ void files_release(struct process *p);
 struct file *fget(int fd);
 void fput(struct file *f);
 void console_user_write(const char *buf, size_t len);
+/* A file of the memory node: its stat (flags: AT_*), or open it. */
+int memory_stat(const char *path, u32 flags, struct mp_stat *st);
+struct file *memory_open(const char *path, u32 flags);
+/* fork: the child shares the parent's open files, fd for fd. */
+int files_fork(struct process *child, struct process *parent);
+/* execve: close the close-on-exec descriptors. */
+void files_exec(struct process *p);
 
 /* mmap.c */
 int vma_mirror(struct mm_struct *mm, const struct mp_vma *v);

@@ -75,11 +75,6 @@ SYSCALL_DEFINE(gettid)
 	return current_proc()->tgid;	/* the only thread is the leader */
 }
 
-SYSCALL_DEFINE(getppid)
-{
-	return 0;	/* started by the kernel, like init */
-}
-
 /* Everything runs as root. */
 SYSCALL_DEFINE(getuid) { return 0; }
 SYSCALL_DEFINE(geteuid) { return 0; }

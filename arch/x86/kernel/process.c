@@ -71,6 +71,29 @@ struct fpu_state *fpu_alloc(void)
 }
 
 /*
+ * The current task's live FPU registers (saved in thread.fpu only at a
+ * context switch): copy them to dst, or load the reset values.
+ */
+void fpu_save_current(struct fpu_state *dst)
+{
+	preempt_disable();
+	asm volatile("fxsave64 %0" : "=m"(*dst));
+	preempt_enable();
+}
+
+void fpu_reset_current(void)
+{
+	static const struct fpu_state reset = {
+		.fcw = 0x37f,
+		.mxcsr = 0x1f80,
+	};
+
+	preempt_disable();
+	asm volatile("fxrstor64 %0" : : "m"(reset));
+	preempt_enable();
+}
+
+/*
  * The user state of the task switched out and of the one switched in:
  * FPU registers, FS and GS bases (user GS is in MSR_KERNEL_GS_BASE while
  * in the kernel), page tables.  Kernel threads use the kernel's page

@@ -291,7 +291,7 @@ int pcache_writeback_line(struct pcache *pc, struct pcache_meta *m)
 	hdr = kmalloc(sizeof(*hdr) + PAGE_SIZE, GFP_KERNEL);
 	if (!hdr)
 		return -ENOMEM;
-	hdr->tgid = r->mm->tgid;
+	hdr->tgid = r->mm->space_id;
 	hdr->reserved = 0;
 	hdr->addr = r->addr;
 	memcpy(hdr + 1, pcache_line_va(pc, m), PAGE_SIZE);
@@ -386,7 +386,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 		if (list_is_singular(&m->rmaps) && vr->mm->mnode == mm->mnode) {
 			struct mp_wb_hdr *wb = (void *)(f->req + 1);
 
-			wb->tgid = vr->mm->tgid;
+			wb->tgid = vr->mm->space_id;
 			wb->reserved = 0;
 			wb->addr = vr->addr;
 			memcpy(wb + 1, pcache_line_va(pc, m), PAGE_SIZE);
@@ -404,7 +404,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 		}
 	}
 
-	f->req->tgid = mm->tgid;
+	f->req->tgid = mm->space_id;
 	f->req->flags = (f->error_code & X86_PF_WRITE ? MP_MISS_WRITE : 0) |
 			(piggyback ? MP_MISS_WB_PIGGYBACK : 0);
 	f->req->addr = f->addr;

@@ -198,7 +198,7 @@ static inline struct pcache_set *pcache_page_set(struct pcache *pc,
 						 unsigned long addr)
 {
 	u64 key = (addr >> PAGE_SHIFT) +
-		  (u32)((mm->tgid ^ (mm->mnode << 20)) * 0x9e3779b1U);
+		  (u32)((mm->space_id ^ (mm->mnode << 20)) * 0x9e3779b1U);
 
 	return &pc->sets[key % pc->nr_sets];
 }

@@ -24,6 +24,7 @@ enum range_op {
 	RANGE_ZAP,
 	RANGE_FLUSH,
 	RANGE_PROTECT,
+	RANGE_CLEAN,
 };
 
 /* The next PTE at or after *addr, below end, that maps a line. */
@@ -123,6 +124,11 @@ static int range_line(struct pcache *pc, struct mm_struct *mm,
 		WARN_ON(test_and_clear_bit(PC_DIRTY, &m->flags));
 		pcache_free_line_locked(pc, m);
 		return 0;
+	case RANGE_CLEAN:
+		if (pcache_wrprotect_line(m))
+			ret = pcache_writeback_line(pc, m);
+		pcache_restore_line(m);
+		break;
 	case RANGE_PROTECT:
 		spin_lock(&mm->pt_lock);
 		pte = mm_pte(mm, addr, false);
@@ -211,6 +217,11 @@ int pcache_flush_range(struct mm_struct *mm, unsigned long start,
 		       unsigned long end)
 {
 	return range_walk(mm, start, end, RANGE_FLUSH, 0);
+}
+
+int pcache_clean_mm(struct mm_struct *mm)
+{
+	return range_walk(mm, 0, TASK_SIZE, RANGE_CLEAN, 0);
 }
 
 void pcache_protect_range(struct mm_struct *mm, unsigned long start,

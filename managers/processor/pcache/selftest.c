@@ -219,7 +219,7 @@ static int st_begin(struct st_env *e, unsigned int order, unsigned int ways)
 	mutex_init(&e->mm->lock);
 	spin_lock_init(&e->mm->pt_lock);
 	e->mm->vmas = RB_ROOT;
-	e->mm->tgid = ST_TGID;
+	e->mm->space_id = ST_TGID;
 	e->mm->mnode = fit_self_id();
 	ret = pcache_setup(&e->pc, __pa(e->pages), 1UL << order, ways);
 	if (ret)

@@ -7,6 +7,7 @@
 #include <asm/stacktrace.h>
 
 struct task_struct;
+struct fpu_state;
 
 /*
  * arch/x86/kernel/switch_to.S: save the callee-saved registers on the
@@ -41,6 +42,9 @@ void load_sp0(unsigned long sp0);
 void switch_user_state(struct task_struct *prev, struct task_struct *next);
 /* User FPU state in its reset values (for thread.fpu; kfree() it). */
 struct fpu_state *fpu_alloc(void);
+/* The current task's live FPU registers: copy them out, or reset them. */
+void fpu_save_current(struct fpu_state *dst);
+void fpu_reset_current(void);
 /* Enter user mode with regs (entry_64.S); the kernel stack is reset. */
 void start_user_thread(struct pt_regs *regs) __noreturn;
 

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * execve and execveat: a new program in the current process.  The memory
+ * node builds the new address space under a new space id while the old
+ * one still runs, so a failed exec leaves the caller as it was; past
+ * that point the old space goes and the process starts the new image.
+ * Documentation/processor.md, "Processes".
+ */
+#include <tessera/kernel.h>
+#include <tessera/errno.h>
+#include <tessera/fit.h>
+#include <tessera/pcache.h>
+#include <tessera/printk.h>
+#include <tessera/sched.h>
+#include <tessera/slab.h>
+#include <tessera/string.h>
+#include <tessera/vmalloc.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/switch_to.h>
+#include "process.h"
+#include "syscall.h"
+
+#define AT_FDCWD		(-100)
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_EMPTY_PATH		0x1000
+#define PATH_MAX		4096
+#define BINPRM_BUF_SIZE		256
+#define S_IFMT			0170000
+#define S_IFREG			0100000
+
+/* The argument and environment strings, copied in. */
+struct exec_args {
+	char **v;		/* argv then envp pointers into buf */
+	int argc, envc, max;
+	char *buf;
+	size_t used;
+};
+
+static int push_string(struct exec_args *a, char *s)
+{
+	if (a->argc + a->envc == a->max) {
+		int max = a->max ? 2 * a->max : 64;
+		char **v = krealloc(a->v, max * sizeof(*v), GFP_KERNEL);
+
+		if (!v)
+			return -ENOMEM;
+		a->v = v;
+		a->max = max;
+	}
+	a->v[a->argc + a->envc] = s;
+	return 0;
+}
+
+/* Copy a NULL-terminated user array of strings (NULL: none). */
+static int copy_strings(struct exec_args *a,
+			const char __user *const __user *uv, bool env)
+{
+	const char __user *us;
+	long n;
+	int i, ret;
+
+	for (i = 0; uv; i++) {
+		if (copy_from_user(&us, uv + i, sizeof(us)))
+			return -EFAULT;
+		if (!us)
+			break;
+		n = strncpy_from_user(a->buf + a->used, us,
+				      MEMPROTO_ARGS_MAX - a->used);
+		if (n < 0)
+			return n;
+		if (a->used + n >= MEMPROTO_ARGS_MAX)
+			return -E2BIG;
+		ret = push_string(a, a->buf + a->used);
+		if (ret)
+			return ret;
+		a->used += n + 1;
+		if (env)
+			a->envc++;
+		else
+			a->argc++;
+	}
+	return 0;
+}
+
+static void free_args(struct exec_args *a)
+{
+	kfree(a->v);
+	vfree(a->buf);
+}
+
+/*
+ * The absolute, normalised form of path relative to cwd (kmalloc'd):
+ * "." and empty components dropped, ".." takes one off.
+ */
+static char *path_resolve(const char *cwd, const char *path)
+{
+	size_t cl = strlen(cwd), pl = strlen(path);
+	char *out = kmalloc(cl + pl + 3, GFP_KERNEL);
+	const char *s;
+	char *o;
+
+	if (!out)
+		return NULL;
+	o = out;
+	if (path[0] != '/') {
+		memcpy(o, cwd, cl);
+		o += cl;
+	}
+	*o++ = '/';
+	for (s = path; *s; ) {
+		const char *e = strchrnul(s, '/');
+		size_t len = e - s;
+
+		if (!len || (len == 1 && s[0] == '.')) {
+			/* nothing */
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > out + 1 && o[-1] == '/')
+				o--;
+			while (o > out + 1 && o[-1] != '/')
+				o--;
+		} else {
+			if (o[-1] != '/')
+				*o++ = '/';
+			memcpy(o, s, len);
+			o += len;
+		}
+		s = *e ? e + 1 : e;
+	}
+	while (o > out + 1 && o[-1] == '/')
+		o--;
+	*o = '\0';
+	return out;
+}
+
+static char *exec_path(int dirfd, const char __user *upath, int flags)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *path;
+	long n;
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	n = strncpy_from_user(buf, upath, PATH_MAX);
+	if (n < 0 || n == PATH_MAX || !n) {
+		kfree(buf);
+		return ERR_PTR(n < 0 ? n : n ? -ENAMETOOLONG : -ENOENT);
+	}
+	if (buf[0] != '/' && dirfd != AT_FDCWD) {
+		/* Directory descriptors come with the fd rework. */
+		kfree(buf);
+		return ERR_PTR(-ENOTDIR);
+	}
+	path = path_resolve(current_proc()->cwd, buf);
+	kfree(buf);
+	return path ?: ERR_PTR(-ENOMEM);
+}
+
+/* A regular file with an x bit, as Linux wants (root too). */
+static int exec_permission(const char *path)
+{
+	struct mp_stat st;
+	int ret = memory_stat(path, 0, &st);
+
+	if (ret)
+		return ret;
+	if ((st.mode & S_IFMT) != S_IFREG || !(st.mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+/* The first bytes of the file; their count or an errno. */
+static long read_head(const char *path, char *buf, size_t size)
+{
+	struct mp_pread_req req = { .offset = 0, .len = size };
+	struct file *f = memory_open(path, 0);
+	long ret;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	req.handle = f->handle;
+	ret = mm_call(MEMOP_PREAD, &req, sizeof(req), buf, size);
+	fput(f);
+	return ret;
+}
+
+/*
+ * "#!interpreter [arg]": the interpreter's path (resolved) and its one
+ * optional argument (the rest of the line, trimmed), or -ENOEXEC.
+ */
+static int parse_shebang(char *head, long n, char **interp, char **arg)
+{
+	char *p, *end;
+
+	head[min(n, (long)BINPRM_BUF_SIZE - 1)] = '\0';
+	end = strchrnul(head, '\n');
+	*end = '\0';
+	for (p = head + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	*interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	*arg = *p ? p : NULL;
+	return 0;
+}
+
+/*
+ * Past the point of no return: the current process runs the image in
+ * new_mm from entry with stack sp.
+ */
+static void exec_commit(struct process *p, struct mm_struct *new_mm,
+			const char *path, struct pt_regs *regs)
+{
+	struct mm_struct *old = current->mm;
+	struct mp_exit_req req = { .tgid = old->space_id };
+	const char *base = strrchr(path, '/');
+	char *npath = kstrdup(path, GFP_KERNEL);
+	int ret;
+
+	preempt_disable();
+	current->mm = new_mm;
+	p->mm = new_mm;
+	switch_mm(new_mm);
+	preempt_enable();
+	pcache_exit_mm(old);
+	ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+	if (ret < 0)
+		pr_warn("processor: %s[%d]: memory node %u did not free the old address space (%d)\n",
+			p->comm, p->tgid, p->mnode, ret);
+	mm_release(old);
+
+	if (npath) {
+		kfree(p->path);
+		p->path = npath;
+	}
+	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
+	strscpy(current->comm, p->comm, sizeof(current->comm));
+	files_exec(p);
+	signals_exec(p);
+	p->did_exec = true;
+	p->clear_child_tid = 0;
+	p->robust_list = p->robust_len = 0;
+
+	write_lock(&tasklist_lock);
+	if (p->vfork_done) {
+		complete(p->vfork_done);
+		p->vfork_done = NULL;
+	}
+	write_unlock(&tasklist_lock);
+
+	/* A fresh register state, as the ELF ABI has it at the entry. */
+	preempt_disable();
+	current->thread.fsbase = current->thread.gsbase = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	preempt_enable();
+	fpu_reset_current();
+	memset(regs, 0, sizeof(*regs));
+	regs->rip = p->entry;
+	regs->rsp = p->sp;
+	regs->cs = __USER_CS;
+	regs->ss = __USER_DS;
+	regs->rflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+}
+
+static long do_execve(int dirfd, const char __user *upath,
+		      const char __user *const __user *uargv,
+		      const char __user *const __user *uenvp, int flags)
+{
+	struct process *p = current_proc();
+	struct exec_args a = { };
+	char head[BINPRM_BUF_SIZE], *interp, *iarg;
+	char *path, *ipath = NULL;
+	struct mm_struct *mm = NULL;
+	bool built = false;
+	long ret, n;
+
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	path = exec_path(dirfd, upath, flags);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	a.buf = vmalloc(MEMPROTO_ARGS_MAX);
+	ret = -ENOMEM;
+	if (!a.buf)
+		goto out;
+	ret = copy_strings(&a, uargv, false);
+	if (!ret)
+		ret = copy_strings(&a, uenvp, true);
+	if (!ret)
+		ret = exec_permission(path);
+	if (ret)
+		goto out;
+
+	n = read_head(path, head, sizeof(head));
+	if (n < 0) {
+		ret = n;
+		goto out;
+	}
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		/* One level: interpreter [arg] script argv[1..]. */
+		char **v;
+		int extra;
+
+		ret = parse_shebang(head, n, &interp, &iarg);
+		if (ret)
+			goto out;
+		extra = iarg ? 3 : 2;
+		ipath = path_resolve(p->cwd, interp);
+		ret = -ENOMEM;
+		v = kmalloc_array(a.argc + a.envc + extra + 1, sizeof(*v),
+				  GFP_KERNEL);
+		if (!ipath || !v) {
+			kfree(v);
+			goto out;
+		}
+		v[0] = interp;
+		if (iarg)
+			v[1] = iarg;
+		v[extra - 1] = path;
+		memcpy(v + extra, a.v + min(a.argc, 1),
+		       (a.argc + a.envc - min(a.argc, 1)) * sizeof(*v));
+		kfree(a.v);
+		a.v = v;
+		a.argc += extra - min(a.argc, 1);
+		ret = exec_permission(ipath);
+		if (ret)
+			goto out;
+	}
+
+	mm = mm_alloc();
+	ret = -ENOMEM;
+	if (!mm)
+		goto out;
+	mm->space_id = space_id_alloc();
+	mm->mnode = p->mnode;
+	ret = mm_exec(p, mm, ipath ?: path, a.v, a.argc, a.v + a.argc, a.envc,
+		      &built);
+	if (ret)
+		goto out;
+	exec_commit(p, mm, ipath ?: path, task_pt_regs(current));
+	mm = NULL;
+out:
+	if (mm) {
+		struct mp_exit_req req = { .tgid = mm->space_id };
+
+		if (built)
+			fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req),
+				 NULL, 0, 0);
+		mm_release(mm);
+	}
+	free_args(&a);
+	kfree(ipath);
+	kfree(path);
+	return ret;
+}
+
+SYSCALL_DEFINE(execve)
+{
+	return do_execve(AT_FDCWD, (const char __user *)a0,
+			 (const char __user *const __user *)a1,
+			 (const char __user *const __user *)a2, 0);
+}
+
+SYSCALL_DEFINE(execveat)
+{
+	return do_execve(a0, (const char __user *)a1,
+			 (const char __user *const __user *)a2,
+			 (const char __user *const __user *)a3, a4);
+}

@@ -29,7 +29,6 @@
 #include "process.h"
 #include "syscall.h"
 
-#define RLIMIT_NPROC	6
 
 /* What the child's task starts from. */
 struct fork_start {

@@ -28,9 +28,8 @@ u32 space_id_alloc(void)
 	return atomic_inc_return(&next_space_id);
 }
 
-#define RLIM_INFINITY	(~0ULL)
-#define RLIMIT_STACK	3
-#define RLIMIT_NOFILE	7
+/* Processes per processor: a fork bomb meets -EAGAIN before P runs out. */
+#define DEFAULT_NPROC	1024
 
 struct process *process_alloc(const char *path)
 {
@@ -65,6 +64,8 @@ struct process *process_alloc(const char *path)
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
 	p->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
+	p->rlim[RLIMIT_NPROC].rlim_cur = DEFAULT_NPROC;
+	p->rlim[RLIMIT_NPROC].rlim_max = DEFAULT_NPROC;
 	p->rlim[RLIMIT_NOFILE].rlim_cur = NR_OPEN_FILES;
 	p->rlim[RLIMIT_NOFILE].rlim_max = NR_OPEN_FILES;
 	if (files_init(p))

@@ -14,12 +14,12 @@
 #include <tessera/memproto.h>
 #include <tessera/rwlock.h>
 #include <tessera/wait.h>
+#include <uapi/linux/resource.h>
 #include <asm/ptrace.h>
 #include <asm/uaccess.h>
 #include "signal.h"
 
 #define NR_OPEN_FILES	64
-#define RLIM_NLIMITS	16
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
@@ -64,11 +64,6 @@ struct file {
 /* poll.c: add wq to the queues a poll()/select() sleeps on (pt may be NULL). */
 void poll_wait(struct file *f, struct wait_queue_head *wq,
 	       struct poll_table *pt);
-
-struct rlimit64 {
-	u64 rlim_cur;
-	u64 rlim_max;
-};
 
 enum proc_state {
 	PROC_ALIVE,

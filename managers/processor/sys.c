@@ -162,7 +162,7 @@ static long do_prlimit(unsigned long pid, unsigned int res,
 		if (r.rlim_cur > r.rlim_max)
 			return -EINVAL;
 		/* Root may raise limits, but not above what is real. */
-		if (res == 7 && r.rlim_max > NR_OPEN_FILES)	/* RLIMIT_NOFILE */
+		if (res == RLIMIT_NOFILE && r.rlim_max > NR_OPEN_FILES)
 			return -EPERM;
 	}
 	if (old && copy_to_user(old, &p->rlim[res], sizeof(*old)))

@@ -826,6 +826,65 @@ SELFTEST(memory_miss_writeback)
 	return 0;
 }
 
+static int st_fork(u32 parent, u32 child)
+{
+	struct mp_fork_req r = { .parent = parent, .child = child };
+
+	return mcall(MEMOP_FORK, &r, sizeof(r), NULL, 0);
+}
+
+/*
+ * MEMOP_FORK: the child sees the parent's pages, frames are shared until
+ * either side writes one back, each side then keeps its own data, and
+ * the last space to go frees a shared frame.
+ */
+SELFTEST(memory_fork)
+{
+	struct mp_stats_reply s0, s1, s2, s3;
+	struct st_bufs s;
+
+	ST_NEED_ARCHIVE();
+	ST_OK(st_bufs_get(&s));
+	ST_OK(st_stats(&s0));
+	ST_OK(st_exec_simple(150, "/bin/tiny", s.rep));
+	ST_OK(st_wb_check(150, 0x404000, 1, s.a, s.b));
+	ST_OK(st_wb_check(150, 0x403000, 2, s.a, s.b));
+	ST_OK(st_stats(&s1));
+	ST_OK(st_fork(150, 151));
+	ST_OK(st_stats(&s2));
+	ST_EQ(s2.nr_backing_pages, s1.nr_backing_pages);	/* shared */
+	ST_EQ(s2.nr_processes, s1.nr_processes + 1);
+	ST_OK(st_has(151, 0x404000, 1, s.a, s.b));
+	ST_OK(st_has(151, 0x403000, 2, s.a, s.b));
+	/* The child writes: a copy for it, the parent keeps its data. */
+	ST_OK(st_wb_check(151, 0x404000, 3, s.a, s.b));
+	ST_OK(st_has(150, 0x404000, 1, s.a, s.b));
+	/* The parent writes the other page: the child keeps the old one. */
+	ST_OK(st_wb_check(150, 0x403000, 4, s.a, s.b));
+	ST_OK(st_has(151, 0x403000, 2, s.a, s.b));
+	ST_OK(st_stats(&s3));
+	ST_EQ(s3.nr_backing_pages, s1.nr_backing_pages + 2);
+	/* A page M never saw stays a zero fill for both. */
+	ST_EQ(st_miss(151, 0x405000, false, NULL, NULL), 0);
+	/* Bad requests. */
+	ST_EQ(st_fork(150, 151), -EEXIST);
+	ST_EQ(st_fork(150, 150), -EINVAL);
+	ST_EQ(st_fork(999, 152), -ESRCH);
+	ST_EQ(st_exit(152), -ESRCH);
+	/* Parent first: the child's shared frames survive it. */
+	ST_EQ(st_exit(150), 0);
+	ST_OK(st_has(151, 0x403000, 2, s.a, s.b));
+	ST_OK(st_fork(151, 153));
+	ST_EQ(st_exit(151), 0);
+	ST_OK(st_has(153, 0x404000, 3, s.a, s.b));
+	ST_EQ(st_exit(153), 0);
+	ST_OK(st_stats(&s3));
+	ST_EQ(s3.nr_backing_pages, s0.nr_backing_pages);
+	ST_EQ(s3.nr_processes, s0.nr_processes);
+	st_bufs_put(&s);
+	return 0;
+}
+
 SELFTEST(memory_piggyback)
 {
 	size_t len = sizeof(struct mp_miss_req) + sizeof(struct mp_wb_hdr) + PG;
@@ -1298,6 +1357,8 @@ SELFTEST(memory_malformed)
 			*(u32 *)req = 115;
 		if (op == MEMOP_EXEC && len >= 4)
 			*(u32 *)req = 116 + i;	/* never a real process's */
+		if (op == MEMOP_FORK && len >= 8)
+			((u32 *)req)[1] = 116 + i;	/* the child: likewise */
 		mcall(op, req, len, rep, 65536);
 	}
 	ST_EQ(st_exit(115), 0);

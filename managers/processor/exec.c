@@ -152,6 +152,11 @@ static char *exec_path(int dirfd, const char __user *upath, int flags)
 	}
 	path = path_resolve(current_proc()->cwd, buf);
 	kfree(buf);
+	if (path && !strcmp(path, "/proc/self/exe")) {
+		/* busybox runs its applets so: the program itself. */
+		kfree(path);
+		path = kstrdup(current_proc()->path, GFP_KERNEL);
+	}
 	return path ?: ERR_PTR(-ENOMEM);
 }
 

@@ -41,6 +41,12 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(clock_nanosleep), IMPL(exit_group), IMPL(openat),
 	IMPL(newfstatat), IMPL(readlinkat), IMPL(set_robust_list),
 	IMPL(prlimit64), IMPL(getrandom),
+	/* files.c, pipe.c, poll.c */
+	IMPL(dup), IMPL(dup2), IMPL(dup3), IMPL(fcntl), IMPL(pipe),
+	IMPL(pipe2), IMPL(poll), IMPL(ppoll), IMPL(select), IMPL(pselect6),
+	IMPL(getdents64), IMPL(chdir), IMPL(fchdir), IMPL(getcwd),
+	IMPL(umask), IMPL(access), IMPL(faccessat), IMPL(faccessat2),
+	IMPL(pwrite64), IMPL(sendfile), IMPL(creat),
 };
 #undef IMPL
 

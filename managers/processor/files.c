@@ -302,8 +302,14 @@ void files_exec(struct process *p)
 
 int files_fork(struct process *child, struct process *parent)
 {
+	char *cwd = kstrdup(parent->cwd, GFP_KERNEL);
 	int fd;
 
+	if (!cwd)
+		return -ENOMEM;
+	kfree(child->cwd);
+	child->cwd = cwd;
+	child->umask = parent->umask;
 	mutex_lock(&parent->files_lock);
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
 		struct file *f = parent->files[fd];
@@ -673,12 +679,20 @@ static s64 memory_llseek(struct file *f, s64 off, int whence)
 	return fixed_size_llseek(f, off, whence, f->st.size);
 }
 
+static void pseudo_iterate_root(struct dir_context *ctx);
+
+/* Cursors from here on list the pseudo file systems' directories in "/". */
+#define PSEUDO_CURSOR	(1ULL << 62)
+
 static int memory_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct mp_getdents_req req = { .handle = f->handle };
-	char *rep = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
-	long n;
+	char *rep;
+	long n = 0;
 
+	if (ctx->pos >= PSEUDO_CURSOR)
+		goto pseudo;
+	rep = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
 	if (!rep)
 		return -ENOMEM;
 	for (;;) {
@@ -705,7 +719,12 @@ static int memory_iterate(struct file *f, struct dir_context *ctx)
 	}
 out:
 	kfree(rep);
-	return n < 0 ? n : 0;
+	if (n)
+		return n < 0 ? n : 0;
+pseudo:
+	if (!strcmp(f->path, "/"))
+		pseudo_iterate_root(ctx);
+	return 0;
 }
 
 static void memory_file_stat(struct file *f, struct stat *st)
@@ -837,6 +856,18 @@ static const struct pseudo_fs pseudo_fs[] = {
 	{ "/proc", proc_files_open },
 };
 
+static void file_stat(struct file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = MKDEV(0, 5);
+	st->st_nlink = 1;
+	st->st_mode = S_IFREG | 0444;
+	st->st_blksize = PAGE_SIZE;
+	if (f->f_op->stat)
+		f->f_op->stat(f, st);
+	dev_file_stat(f, st);
+}
+
 /* Open path from a pseudo file system; ERR_PTR(-ENOENT) if none has it. */
 static struct file *pseudo_open(const char *path, int flags)
 {
@@ -852,6 +883,37 @@ static struct file *pseudo_open(const char *path, int flags)
 	return ERR_PTR(-ENOENT);
 }
 
+/*
+ * After the archive's entries of "/": the top directories of the pseudo
+ * file systems that exist and that the archive does not have already.
+ */
+static void pseudo_iterate_root(struct dir_context *ctx)
+{
+	u64 i;
+
+	if (ctx->pos < PSEUDO_CURSOR)
+		ctx->pos = PSEUDO_CURSOR;
+	for (i = ctx->pos - PSEUDO_CURSOR; i < ARRAY_SIZE(pseudo_fs); i++) {
+		const char *name = pseudo_fs[i].prefix;
+		struct file *d;
+		struct mp_stat m;
+		struct stat st;
+
+		ctx->pos = PSEUDO_CURSOR + i;
+		if (strchr(name + 1, '/') || !memory_stat(name, 0, &m))
+			continue;
+		d = pseudo_fs[i].open(name, O_RDONLY | O_DIRECTORY);
+		if (IS_ERR(d))
+			continue;
+		file_stat(d, &st);
+		fput(d);
+		if (!dir_emit(ctx, name + 1, strlen(name + 1), st.st_ino,
+			      DT_DIR, PSEUDO_CURSOR + i + 1))
+			return;
+	}
+	ctx->pos = PSEUDO_CURSOR + i;
+}
+
 /* Open an absolute normalised path: the pseudo files, then M's archive. */
 static struct file *path_open(const char *path, int flags)
 {
@@ -864,18 +926,6 @@ static struct file *path_open(const char *path, int flags)
 		f = ERR_PTR(-ENOTDIR);
 	}
 	return f;
-}
-
-static void file_stat(struct file *f, struct stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_dev = MKDEV(0, 5);
-	st->st_nlink = 1;
-	st->st_mode = S_IFREG | 0444;
-	st->st_blksize = PAGE_SIZE;
-	if (f->f_op->stat)
-		f->f_op->stat(f, st);
-	dev_file_stat(f, st);
 }
 
 int path_stat(const char *path, u32 at_flags, struct stat *st)

@@ -176,7 +176,10 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 /* files.c */
 int files_init(struct process *p);
 void files_release(struct process *p);
-/* fork: child gets parent's descriptors (sharing the open files) and flags. */
+/*
+ * fork: the child gets the parent's descriptors (sharing the open files),
+ * their FD_CLOEXEC flags, its working directory and umask.
+ */
 int files_fork(struct process *child, struct process *parent);
 /* execve: close the close-on-exec descriptors. */
 void files_exec(struct process *p);

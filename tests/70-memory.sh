@@ -2,7 +2,7 @@
 # and the address spaces, driven by its self-tests through FIT's
 # loopback transport (managers/memory/selftest.c).
 
-MEMORY_TESTS="memory_archive memory_open_pread memory_stat memory_exec_tiny
+MEMORY_TESTS="memory_archive memory_open_pread memory_stat memory_getdents memory_exec_tiny
 memory_exec_pie memory_exec_busybox memory_exec_errors memory_exec_replace
 memory_miss_writeback memory_fork memory_piggyback memory_mmap memory_mmap_file
 memory_munmap memory_mprotect memory_brk memory_mremap memory_madvise

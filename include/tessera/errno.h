@@ -59,13 +59,14 @@
 #define ECANCELED	125
 
 /*
- * Never seen by user programs: a system call interrupted by a signal,
- * restarted or turned into -EINTR on the way out (managers/processor).
+ * Kernel-internal: never seen by user mode.  A slow call interrupted by
+ * a signal returns one of these; the signal code restarts the call or
+ * turns it into -EINTR (Linux's rules).
  */
-#define ERESTARTSYS		512
-#define ERESTARTNOINTR		513
-#define ERESTARTNOHAND		514
-#define ERESTART_RESTARTBLOCK	516
+#define ERESTARTSYS		512	/* restart if SA_RESTART */
+#define ERESTARTNOINTR		513	/* always restart */
+#define ERESTARTNOHAND		514	/* restart if no handler ran */
+#define ERESTART_RESTARTBLOCK	516	/* restart through restart_syscall */
 
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)

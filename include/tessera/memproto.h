@@ -51,6 +51,7 @@ enum memproto_op {
 	MEMOP_STAT,		/* by path, like newfstatat */
 	MEMOP_STATS,		/* M's free-memory counters */
 	MEMOP_FORK,		/* a copy-on-write copy of an address space */
+	MEMOP_GETDENTS,		/* entries of an open directory */
 	MEMOP_LAST,
 };
 
@@ -237,6 +238,27 @@ struct mp_stats_reply {
 	u64 free_pages;		/* M's page allocator */
 	u64 nr_processes;	/* address spaces alive */
 	u64 nr_backing_pages;	/* pages backing them */
+} __packed;
+
+/*
+ * MEMOP_GETDENTS request: the entries of the directory open as handle,
+ * from cursor on (0 is the start).  The reply is as many struct
+ * mp_dirent records as fit in the reply buffer, each followed by its
+ * name_len name bytes (no NUL, no padding); empty at the end.  Cursor 0
+ * is ".", 1 "..", then the children in the order of their names.
+ * -ENOTDIR for a file that is not a directory.
+ */
+struct mp_getdents_req {
+	u64 handle;
+	u64 cursor;
+} __packed;
+
+struct mp_dirent {
+	u64 ino;
+	u64 next;		/* the cursor of the entry after this one */
+	u16 name_len;
+	u8 type;		/* DT_*: the mode's S_IFMT bits >> 12 */
+	u8 reserved;
 } __packed;
 
 #endif /* _TESSERA_MEMPROTO_H */

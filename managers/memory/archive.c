@@ -376,6 +376,103 @@ out:
 	return ret;
 }
 
+/* The first entry whose path sorts at or after key. */
+static struct rb_node *tree_lower_bound(const char *key)
+{
+	struct rb_node *n = archive_tree.rb_node, *best = NULL;
+
+	while (n) {
+		struct mfile *f = rb_entry(n, struct mfile, rb);
+
+		if (strcmp(f->path, key) >= 0) {
+			best = n;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
+}
+
+/* Append one record to a MEMOP_GETDENTS reply; false when it is full. */
+static bool dirent_put(void *reply, size_t max, size_t *used, u64 ino,
+		       u64 next, u32 mode, const char *name, size_t len)
+{
+	struct mp_dirent d = {
+		.ino = ino, .next = next, .name_len = len,
+		.type = (mode & CPIO_S_IFMT) >> 12,
+	};
+
+	if (*used + sizeof(d) + len > max)
+		return false;
+	memcpy((char *)reply + *used, &d, sizeof(d));
+	memcpy((char *)reply + *used + sizeof(d), name, len);
+	*used += sizeof(d) + len;
+	return true;
+}
+
+/*
+ * The entries of directory dir from cursor on, as MEMOP_GETDENTS replies
+ * them: ".", "..", then the children in path order (paths that share
+ * the prefix "dir/" are neighbours in the tree).  Returns the bytes used.
+ */
+int archive_getdents(const struct mfile *dir, u64 cursor, void *reply,
+		     size_t max)
+{
+	size_t plen = strlen(dir->path), used = 0;
+	const struct mfile *parent = dir;
+	struct rb_node *n;
+	u64 pos = 2;
+	char *prefix;
+
+	if (!MF_ISDIR(dir))
+		return -ENOTDIR;
+	if (cursor < 2) {
+		if (plen > 1) {
+			const char *s = strrchr(dir->path, '/');
+			char *pp = kmalloc(s - dir->path + 2, GFP_KERNEL);
+
+			if (!pp)
+				return -ENOMEM;
+			/* "/a/b" -> "/a", "/a" -> "/" */
+			memcpy(pp, dir->path, s - dir->path);
+			pp[s - dir->path] = '/';
+			pp[max(s - dir->path, (ptrdiff_t)1)] = '\0';
+			parent = tree_find(pp) ?: dir;
+			kfree(pp);
+		}
+		if (!cursor && !dirent_put(reply, max, &used, dir->ino, 1,
+					   dir->mode, ".", 1))
+			return used;
+		if (!dirent_put(reply, max, &used, parent->ino, 2,
+				parent->mode, "..", 2))
+			return used;
+	}
+	prefix = kmalloc(plen + 2, GFP_KERNEL);
+	if (!prefix)
+		return -ENOMEM;
+	memcpy(prefix, dir->path, plen);
+	if (plen > 1)
+		prefix[plen++] = '/';
+	prefix[plen] = '\0';
+	for (n = tree_lower_bound(prefix); n; n = rb_next(n)) {
+		const struct mfile *f = rb_entry(n, struct mfile, rb);
+		const char *name = f->path + plen;
+
+		if (strncmp(f->path, prefix, plen))
+			break;
+		if (!*name || strchr(name, '/'))
+			continue;	/* the directory itself, grandchildren */
+		if (pos++ < cursor)
+			continue;
+		if (!dirent_put(reply, max, &used, f->ino, pos, f->mode, name,
+				strlen(name)))
+			break;
+	}
+	kfree(prefix);
+	return used;
+}
+
 /* ------------------------------------------------------------- handles -- */
 
 struct mhandle {

@@ -19,17 +19,10 @@
 #include <tessera/sched.h>
 #include <tessera/string.h>
 
+#include <uapi/linux/fcntl.h>
+
 #include "internal.h"
 
-/* Linux's open() flags and AT_* flags that matter to a read-only tree. */
-#define O_ACCMODE		03
-#define O_RDONLY		00
-#define O_CREAT			0100
-#define O_EXCL			0200
-#define O_TRUNC			01000
-#define O_DIRECTORY		0200000
-#define O_NOFOLLOW		0400000
-#define AT_SYMLINK_NOFOLLOW	0x100
 
 static const char *const op_names[] = {
 	[MEMOP_EXEC - MEMOP_EXEC] = "exec",
@@ -48,6 +41,7 @@ static const char *const op_names[] = {
 	[MEMOP_STAT - MEMOP_EXEC] = "stat",
 	[MEMOP_STATS - MEMOP_EXEC] = "stats",
 	[MEMOP_FORK - MEMOP_EXEC] = "fork",
+	[MEMOP_GETDENTS - MEMOP_EXEC] = "getdents",
 };
 
 /* A malformed request: one rate-limited line for all of them. */
@@ -479,6 +473,20 @@ static int h_fork(u32 node, const void *req, size_t len, void *reply,
 	return 0;
 }
 
+static int h_getdents(u32 node, const void *req, size_t len, void *reply,
+		      size_t max, void *priv)
+{
+	const struct mp_getdents_req *r = req;
+	const struct mfile *f;
+
+	CHECK_LEN(node, MEMOP_GETDENTS, len, sizeof(*r));
+	f = handle_file(node, r->handle);
+	if (!f)
+		return -EBADF;
+	return archive_getdents(f, r->cursor, reply,
+				min(max, (size_t)MEMPROTO_READ_MAX));
+}
+
 static const fit_handler_t handlers[] = {
 	[MEMOP_EXEC - MEMOP_EXEC] = h_exec,
 	[MEMOP_EXIT - MEMOP_EXEC] = h_exit,
@@ -496,6 +504,7 @@ static const fit_handler_t handlers[] = {
 	[MEMOP_STAT - MEMOP_EXEC] = h_stat,
 	[MEMOP_STATS - MEMOP_EXEC] = h_stats,
 	[MEMOP_FORK - MEMOP_EXEC] = h_fork,
+	[MEMOP_GETDENTS - MEMOP_EXEC] = h_getdents,
 };
 
 void memory_manager_init(void)

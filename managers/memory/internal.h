@@ -43,6 +43,8 @@ void archive_init(void);
 int archive_lookup(const char *path, size_t len, bool follow,
 		   const struct mfile **out);
 void archive_stat(const struct mfile *f, struct mp_stat *st);
+int archive_getdents(const struct mfile *dir, u64 cursor, void *reply,
+		     size_t max);
 unsigned int archive_nr_files(void);
 
 /* Open files of processor nodes (MEMOP_OPEN handles). */

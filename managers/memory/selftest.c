@@ -504,6 +504,91 @@ SELFTEST(memory_stat)
 	return 0;
 }
 
+static ssize_t st_getdents(u64 handle, u64 cursor, void *buf, size_t max)
+{
+	struct mp_getdents_req r = { .handle = handle, .cursor = cursor };
+
+	return mcall(MEMOP_GETDENTS, &r, sizeof(r), buf, max);
+}
+
+/*
+ * The names of a MEMOP_GETDENTS reply, "name/type/next " each, into out;
+ * the number of records or -EPROTO.
+ */
+static int st_dirents(const u8 *buf, ssize_t n, char *out, size_t max)
+{
+	struct mp_dirent d;
+	ssize_t off = 0;
+	size_t used = 0;
+	int nr = 0;
+
+	out[0] = '\0';
+	while (off < n) {
+		if (off + (ssize_t)sizeof(d) > n)
+			return -EPROTO;
+		memcpy(&d, buf + off, sizeof(d));
+		off += sizeof(d);
+		if (off + d.name_len > n)
+			return -EPROTO;
+		used += snprintf(out + used, max - used, "%.*s/%u/%llu ",
+				 d.name_len, buf + off, d.type, d.next);
+		off += d.name_len;
+		nr++;
+	}
+	return nr;
+}
+
+SELFTEST(memory_getdents)
+{
+	const struct mfile *etc = st_file("/etc"), *root = st_file("/");
+	struct mp_dirent d;
+	char names[256];
+	s64 h, hf;
+	u8 *buf;
+	ssize_t n;
+
+	ST_NEED_ARCHIVE();
+	ST_ASSERT(etc && root);
+	buf = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	ST_ASSERT(buf);
+	h = st_open("/etc", 0200000, NULL);	/* O_DIRECTORY */
+	ST_OK(h);
+	n = st_getdents(h, 0, buf, MEMPROTO_READ_MAX);
+	ST_EQ(st_dirents(buf, n, names, sizeof(names)), 6);
+	ST_ASSERT(!strcmp(names, "./4/1 ../4/2 hello.txt/8/3 memory-selftest/8/4 noexec/8/5 over.txt/8/6 "));
+	memcpy(&d, buf, sizeof(d));
+	ST_EQ(d.ino, etc->ino);
+	memcpy(&d, buf + sizeof(d) + 1, sizeof(d));
+	ST_EQ(d.ino, root->ino);
+	/* Resumed from a cursor; a reply buffer that takes one record. */
+	n = st_getdents(h, 3, buf, sizeof(d) + 20);
+	ST_EQ(st_dirents(buf, n, names, sizeof(names)), 1);
+	ST_ASSERT(!strcmp(names, "memory-selftest/8/4 "));
+	ST_EQ(st_getdents(h, 6, buf, MEMPROTO_READ_MAX), 0);
+	ST_EQ(st_getdents(h, 1ULL << 40, buf, MEMPROTO_READ_MAX), 0);
+	ST_EQ(st_getdents(h, 0, buf, 4), 0);	/* not even one fits */
+	ST_EQ(st_close(h), 0);
+	ST_EQ(st_getdents(h, 0, buf, MEMPROTO_READ_MAX), -EBADF);
+
+	/* "/": its own parent; children only (not /usr/lib); a symlink. */
+	h = st_open("/", 0, NULL);
+	ST_OK(h);
+	n = st_getdents(h, 0, buf, MEMPROTO_READ_MAX);
+	ST_EQ(st_dirents(buf, n, names, sizeof(names)), 6);
+	ST_ASSERT(!strcmp(names, "./4/1 ../4/2 bin/4/3 etc/4/4 lib/10/5 usr/4/6 "));
+	memcpy(&d, buf + sizeof(d) + 1, sizeof(d));
+	ST_EQ(d.ino, root->ino);
+	ST_EQ(st_close(h), 0);
+
+	hf = st_open("/etc/hello.txt", 0, NULL);
+	ST_OK(hf);
+	ST_EQ(st_getdents(hf, 0, buf, MEMPROTO_READ_MAX), -ENOTDIR);
+	ST_EQ(st_close(hf), 0);
+	ST_EQ(mcall(MEMOP_GETDENTS, buf, 3, buf, 100), -EINVAL);
+	kfree(buf);
+	return 0;
+}
+
 /* ---------------------------------------------------------------- exec -- */
 
 /* Find type in the auxv read back from the stack; -1 if absent. */

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File descriptors: the serial console (0, 1, 2), files of the memory
- * node's archive (read-only, through MEMOP_OPEN/PREAD/STAT/CLOSE), and a
- * few pseudo files: /dev/null, /proc/pcache, /proc/self/exe.
+ * File descriptors and the calls on them: the fd table, the serial
+ * console (0, 1, 2), files and directories of the memory node's archive
+ * (read-only, through MEMOP_OPEN/PREAD/STAT/GETDENTS/CLOSE), the pseudo
+ * file systems (dev.c, /proc), paths and the working directory.
+ * Pipes are in pipe.c, poll and select in poll.c.
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
@@ -15,63 +17,18 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <asm/uaccess.h>
+#include <uapi/asm/ioctls.h>
+#include <uapi/asm/termbits.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/linux/fs.h>
+#include <uapi/linux/limits.h>
+#include <uapi/linux/poll.h>
+#include <uapi/linux/stat.h>
+#include <uapi/linux/uio.h>
 #include "process.h"
 #include "syscall.h"
 
-#define O_ACCMODE	00000003
-#define O_RDONLY	00000000
-#define O_CLOEXEC	02000000
-#define AT_FDCWD	(-100)
-#define AT_EMPTY_PATH	0x1000
-#define AT_SYMLINK_NOFOLLOW 0x100
-
-#define SEEK_SET	0
-#define SEEK_CUR	1
-#define SEEK_END	2
-
-#define S_IFCHR		0020000
-#define S_IFREG		0100000
-
-#define TCGETS		0x5401
-#define TIOCGWINSZ	0x5413
-
-#define PATH_MAX	4096
-#define IOV_MAX		1024
-
-/* Linux's x86-64 struct stat (144 bytes). */
-struct kstat {
-	u64 st_dev;
-	u64 st_ino;
-	u64 st_nlink;
-	u32 st_mode;
-	u32 st_uid;
-	u32 st_gid;
-	u32 pad0;
-	u64 st_rdev;
-	s64 st_size;
-	s64 st_blksize;
-	s64 st_blocks;
-	u64 st_atime, st_atime_nsec;
-	u64 st_mtime, st_mtime_nsec;
-	u64 st_ctime, st_ctime_nsec;
-	s64 unused[3];
-};
-
-struct iovec {
-	unsigned long iov_base;
-	unsigned long iov_len;
-};
-
-/* struct termios as TCGETS returns it (Linux's kernel layout). */
-struct termios {
-	u32 c_iflag, c_oflag, c_cflag, c_lflag;
-	u8 c_line;
-	u8 c_cc[19];
-};
-
-struct winsize {
-	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
+#define RLIMIT_NOFILE	7
 
 #define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))	/* old_encode_dev */
 
@@ -83,6 +40,8 @@ struct winsize {
  * a line (echoed, CR read as NL, as a tty in canonical mode would).
  */
 static bool stdin_serial;
+/* A character poll() took from the UART before read() wanted it; -1: none. */
+static int console_peeked = -1;
 
 static int parse_stdin(char *val)
 {
@@ -98,7 +57,18 @@ static int parse_stdin(char *val)
 }
 __setup("stdin", parse_stdin);
 
-static long console_read(char __user *buf, size_t count)
+static int console_getc(void)
+{
+	int c = console_peeked;
+
+	if (c >= 0) {
+		console_peeked = -1;
+		return c;
+	}
+	return serial_console_getc();
+}
+
+static long console_read(struct file *f, char __user *buf, size_t count)
 {
 	char line[256];
 	size_t n = 0;
@@ -108,10 +78,14 @@ static long console_read(char __user *buf, size_t count)
 		return 0;
 	count = min(count, sizeof(line));
 	while (n < count) {
-		c = serial_console_getc();
+		c = console_getc();
 		if (c < 0) {
 			if (n)
 				break;	/* what the UART had so far */
+			if (f->flags & O_NONBLOCK)
+				return -EAGAIN;
+			if (signal_pending_current())
+				return -ERESTARTSYS;
 			schedule_timeout_interruptible(1);
 			continue;
 		}
@@ -127,7 +101,7 @@ static long console_read(char __user *buf, size_t count)
 	return copy_to_user(buf, line, n) ? -EFAULT : n;
 }
 
-static long console_write(const char __user *buf, size_t count)
+static long console_write(struct file *f, const char __user *buf, size_t count)
 {
 	char chunk[256];
 	size_t done = 0, n;
@@ -142,33 +116,90 @@ static long console_write(const char __user *buf, size_t count)
 	return done;
 }
 
+/*
+ * The UART is polled, not interrupt driven: poll() asks again every
+ * tick while the console is not readable (poll_wait() with no queue).
+ */
+static unsigned int console_poll(struct file *f, struct poll_table *pt)
+{
+	unsigned int mask = POLLOUT | POLLWRNORM;
+
+	if (stdin_serial && console_peeked < 0)
+		console_peeked = serial_console_getc();
+	if (!stdin_serial || console_peeked >= 0)
+		mask |= POLLIN | POLLRDNORM;
+	else
+		poll_wait(f, NULL, pt);
+	return mask;
+}
+
+static long console_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	static const struct termios tio = {
+		.c_iflag = ICRNL | IXON,
+		.c_oflag = OPOST | ONLCR,
+		.c_cflag = B38400 | CS8 | CREAD | HUPCL,
+		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL |
+			   ECHOKE | IEXTEN,
+		.c_cc = { [VINTR] = 3, [VQUIT] = 0x1c, [VERASE] = 0x7f,
+			  [VKILL] = 0x15, [VEOF] = 4, [VMIN] = 1,
+			  [VSTART] = 0x11, [VSTOP] = 0x13, [VSUSP] = 0x1a,
+			  [VREPRINT] = 0x12, [VDISCARD] = 0x0f,
+			  [VWERASE] = 0x17, [VLNEXT] = 0x16 },
+	};
+	static const struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void __user *)arg, &tio, sizeof(tio)) ?
+		       -EFAULT : 0;
+	case TIOCGWINSZ:
+		return copy_to_user((void __user *)arg, &ws, sizeof(ws)) ?
+		       -EFAULT : 0;
+	}
+	return -ENOTTY;
+}
+
+/* Like /dev/ttyS0. */
+void console_stat(struct file *f, struct stat *st)
+{
+	st->st_mode = S_IFCHR | 0620;
+	st->st_rdev = MKDEV(4, 64);
+	st->st_blksize = 1024;
+}
+
+const struct file_operations console_fops = {
+	.read = console_read,
+	.write = console_write,
+	.poll = console_poll,
+	.ioctl = console_ioctl,
+	.stat = console_stat,
+};
+
 /* ------------------------------------------------------- fd table --- */
 
-static struct file *file_new(enum file_type type)
+struct file *file_alloc(const struct file_operations *f_op, u32 flags)
 {
 	struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
 	if (f) {
-		f->type = type;
+		f->type = FILE_OPS;
+		f->f_op = f_op;
+		f->flags = flags & ~O_CLOEXEC;
 		refcount_set(&f->count, 1);
 	}
 	return f;
 }
 
-static void file_release(struct file *f, u32 mnode)
-{
-	if (f->type == FILE_MEMORY)
-		/* Not mm_call(): this also runs while the process exits. */
-		fit_call(mnode, MEMOP_CLOSE, &f->handle, sizeof(f->handle),
-			 NULL, 0, 0);
-	kfree(f->buf);
-	kfree(f);
-}
-
 void fput(struct file *f)
 {
-	if (refcount_dec_and_test(&f->count))
-		file_release(f, current_proc()->mnode);
+	if (!refcount_dec_and_test(&f->count))
+		return;
+	if (f->f_op->release)
+		f->f_op->release(f);
+	kfree(f->path);
+	kfree(f->buf);
+	kfree(f);
 }
 
 struct file *fget(int fd)
@@ -186,75 +217,110 @@ struct file *fget(int fd)
 	return f;
 }
 
-/* The lowest free descriptor gets f; -EMFILE when there is none. */
-static int fd_install(struct file *f)
+/* The descriptors a process may use: its RLIMIT_NOFILE, at most the table. */
+static int fd_limit(struct process *p)
+{
+	return min(p->rlim[RLIMIT_NOFILE].rlim_cur, (u64)NR_OPEN_FILES);
+}
+
+/* files_lock held: put f (a reference the caller gives) at fd. */
+static void fd_set_locked(struct process *p, int fd, struct file *f,
+			  bool cloexec)
+{
+	p->files[fd] = f;
+	if (cloexec)
+		__set_bit(fd, p->close_on_exec);
+	else
+		__clear_bit(fd, p->close_on_exec);
+}
+
+/* files_lock held: the lowest free descriptor >= from, or -EMFILE. */
+static int fd_alloc_locked(struct process *p, int from)
+{
+	int fd, max = fd_limit(p);
+
+	for (fd = from; fd < max && p->files[fd]; fd++)
+		;
+	return fd < max ? fd : -EMFILE;
+}
+
+int fd_install(struct file *f, u32 flags)
 {
 	struct process *p = current_proc();
 	int fd;
 
 	mutex_lock(&p->files_lock);
-	for (fd = 0; fd < NR_OPEN_FILES && p->files[fd]; fd++)
-		;
-	if (fd < NR_OPEN_FILES)
-		p->files[fd] = f;
+	fd = fd_alloc_locked(p, 0);
+	if (fd >= 0)
+		fd_set_locked(p, fd, f, flags & O_CLOEXEC);
 	mutex_unlock(&p->files_lock);
-	return fd < NR_OPEN_FILES ? fd : -EMFILE;
+	return fd;
 }
 
 int files_init(struct process *p)
 {
-	struct file *con = file_new(FILE_CONSOLE);
+	struct file *con = file_alloc(&console_fops, O_RDWR);
 	int fd;
 
 	if (!con)
 		return -ENOMEM;
-	con->flags = 2;		/* O_RDWR */
+	con->type = FILE_CONSOLE;
 	for (fd = 0; fd < 3; fd++)
 		p->files[fd] = con;
 	refcount_set(&con->count, 3);
 	return 0;
 }
 
-int files_fork(struct process *child, struct process *parent)
-{
-	int fd;
-
-	files_release(child);
-	mutex_lock(&parent->files_lock);
-	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
-		child->files[fd] = parent->files[fd];
-		if (child->files[fd])
-			refcount_inc(&child->files[fd]->count);
-	}
-	mutex_unlock(&parent->files_lock);
-	return 0;
-}
-
-void files_exec(struct process *p)
+/* Drop the descriptors of p that match: all, or only close-on-exec ones. */
+static void files_close(struct process *p, bool only_cloexec)
 {
 	int fd;
 
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
-		struct file *f = p->files[fd];
+		struct file *f;
 
-		if (f && (f->flags & O_CLOEXEC)) {
-			p->files[fd] = NULL;
+		if (only_cloexec && !test_bit(fd, p->close_on_exec))
+			continue;
+		mutex_lock(&p->files_lock);
+		f = p->files[fd];
+		fd_set_locked(p, fd, NULL, false);
+		mutex_unlock(&p->files_lock);
+		if (f)
 			fput(f);
-		}
 	}
 }
 
 void files_release(struct process *p)
 {
+	files_close(p, false);
+}
+
+void files_exec(struct process *p)
+{
+	files_close(p, true);
+}
+
+int files_fork(struct process *child, struct process *parent)
+{
+	char *cwd = kstrdup(parent->cwd, GFP_KERNEL);
 	int fd;
 
+	if (!cwd)
+		return -ENOMEM;
+	kfree(child->cwd);
+	child->cwd = cwd;
+	child->umask = parent->umask;
+	mutex_lock(&parent->files_lock);
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
-		struct file *f = p->files[fd];
+		struct file *f = parent->files[fd];
 
-		p->files[fd] = NULL;
-		if (f && refcount_dec_and_test(&f->count))
-			file_release(f, p->mnode);
+		if (f)
+			refcount_inc(&f->count);
+		fd_set_locked(child, fd, f,
+			      test_bit(fd, parent->close_on_exec));
 	}
+	mutex_unlock(&parent->files_lock);
+	return 0;
 }
 
 SYSCALL_DEFINE(close)
@@ -267,7 +333,7 @@ SYSCALL_DEFINE(close)
 		return -EBADF;
 	mutex_lock(&p->files_lock);
 	f = p->files[fd];
-	p->files[fd] = NULL;
+	fd_set_locked(p, fd, NULL, false);
 	mutex_unlock(&p->files_lock);
 	if (!f)
 		return -EBADF;
@@ -275,41 +341,239 @@ SYSCALL_DEFINE(close)
 	return 0;
 }
 
+/*
+ * dup2/dup3/F_DUPFD: newfd < 0 takes the lowest free descriptor >= from;
+ * else newfd, closing what was there.
+ */
+static long do_dup(int oldfd, int newfd, int from, bool cloexec)
+{
+	struct process *p = current_proc();
+	struct file *f, *old = NULL;
+	int fd;
+
+	if (newfd >= fd_limit(p))
+		return -EBADF;
+	if (from >= fd_limit(p))
+		return -EINVAL;
+	mutex_lock(&p->files_lock);
+	f = oldfd >= 0 && oldfd < NR_OPEN_FILES ? p->files[oldfd] : NULL;
+	if (!f) {
+		mutex_unlock(&p->files_lock);
+		return -EBADF;
+	}
+	fd = newfd >= 0 ? newfd : fd_alloc_locked(p, from);
+	if (fd >= 0) {
+		old = p->files[fd];
+		refcount_inc(&f->count);
+		fd_set_locked(p, fd, f, cloexec);
+	}
+	mutex_unlock(&p->files_lock);
+	if (old)
+		fput(old);
+	return fd;
+}
+
+SYSCALL_DEFINE(dup)
+{
+	return do_dup(a0, -1, 0, false);
+}
+
+SYSCALL_DEFINE(dup2)
+{
+	struct file *f;
+
+	if ((int)a0 == (int)a1) {
+		/* Only checks that the descriptor is open. */
+		f = fget(a0);
+		if (!f)
+			return -EBADF;
+		fput(f);
+		return (int)a1;
+	}
+	if ((int)a1 < 0)
+		return -EBADF;
+	return do_dup(a0, a1, 0, false);
+}
+
+SYSCALL_DEFINE(dup3)
+{
+	if (a2 & ~O_CLOEXEC)
+		return -EINVAL;
+	if ((int)a0 == (int)a1)
+		return -EINVAL;
+	if ((int)a1 < 0)
+		return -EBADF;
+	return do_dup(a0, a1, 0, a2 & O_CLOEXEC);
+}
+
+/* The fd's close-on-exec flag: set (1), cleared (0), or read (-1). */
+static long fd_cloexec(int fd, int set)
+{
+	struct process *p = current_proc();
+	long ret;
+
+	if (fd < 0 || fd >= NR_OPEN_FILES)
+		return -EBADF;
+	mutex_lock(&p->files_lock);
+	if (!p->files[fd])
+		ret = -EBADF;
+	else if (set < 0)
+		ret = test_bit(fd, p->close_on_exec) ? FD_CLOEXEC : 0;
+	else
+		ret = 0, fd_set_locked(p, fd, p->files[fd], set);
+	mutex_unlock(&p->files_lock);
+	return ret;
+}
+
+/* The O_* flags F_SETFL may change. */
+#define SETFL_MASK	(O_APPEND | O_NONBLOCK | O_NDELAY | O_DIRECT | O_NOATIME | FASYNC)
+
+SYSCALL_DEFINE(fcntl)
+{
+	int fd = a0;
+	unsigned int cmd = a1;
+	struct file *f;
+
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if ((long)a2 < 0 || a2 >= INT_MAX)
+			return -EINVAL;
+		return do_dup(fd, -1, a2, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return fd_cloexec(fd, -1);
+	case F_SETFD:
+		return fd_cloexec(fd, a2 & FD_CLOEXEC);
+	case F_GETFL:
+	case F_SETFL:
+		f = fget(fd);
+		if (!f)
+			return -EBADF;
+		if (cmd == F_SETFL)
+			f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
+		a2 = f->flags;
+		fput(f);
+		return cmd == F_GETFL ? (long)a2 : 0;
+	}
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	fput(f);
+	return -EINVAL;
+}
+
 /* ------------------------------------------------------------ paths --- */
 
 /*
- * A user path, made absolute (the working directory is always "/"):
- * kmalloc()ed, or an ERR_PTR.
+ * Append the components of rel to the normalised absolute path in buf
+ * (len bytes, at most PATH_MAX): "." and empty components vanish, ".."
+ * removes the last component ("/.." is "/").  A trailing "/" is kept so
+ * that the memory node can say -ENOTDIR for "file/".
  */
-static char *get_path(int dirfd, const char __user *upath, bool empty_ok)
+static int path_append(char *buf, size_t *len, const char *rel)
 {
-	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	size_t n = *len;
+
+	while (*rel) {
+		const char *c;
+		size_t clen;
+
+		while (*rel == '/')
+			rel++;
+		c = rel;
+		while (*rel && *rel != '/')
+			rel++;
+		clen = rel - c;
+		if (!clen || (clen == 1 && c[0] == '.'))
+			continue;
+		if (clen == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 1 && buf[--n] != '/')
+				;
+			if (!n)
+				n = 1;
+			continue;
+		}
+		if (n + (n > 1) + clen >= PATH_MAX)
+			return -ENAMETOOLONG;
+		if (n > 1)
+			buf[n++] = '/';
+		memcpy(buf + n, c, clen);
+		n += clen;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+char *user_path_at(int dirfd, const char __user *upath, int flags)
+{
+	char *user, *path;
+	size_t len = 1, ulen;
 	long n;
+	int ret = 0;
 
-	if (!path)
+	user = kmalloc(2 * PATH_MAX, GFP_KERNEL);
+	if (!user)
 		return ERR_PTR(-ENOMEM);
+	path = user + PATH_MAX;
+	n = strncpy_from_user(user, upath, PATH_MAX);
+	if (n < 0 || n == PATH_MAX) {
+		ret = n < 0 ? n : -ENAMETOOLONG;
+		goto out;
+	}
+	if (!n && !(flags & AT_EMPTY_PATH)) {
+		ret = -ENOENT;
+		goto out;
+	}
+	if (!n && dirfd != AT_FDCWD) {
+		path[0] = '\0';	/* the file of dirfd itself */
+		goto out;
+	}
+	ulen = n;
 	path[0] = '/';
-	n = strncpy_from_user(path + 1, upath, PATH_MAX - 1);
-	if (n < 0 || n == PATH_MAX - 1 || (!n && !empty_ok)) {
-		kfree(path);
-		return ERR_PTR(n < 0 ? n : n ? -ENAMETOOLONG : -ENOENT);
-	}
-	if (path[1] == '/')
-		memmove(path, path + 1, n + 1);
-	else if (dirfd != AT_FDCWD && n) {
-		/* Relative to a directory: there are no directory fds. */
-		struct file *f = fget(dirfd);
+	path[1] = '\0';
+	if (!n)
+		user[ulen++] = '.', user[ulen] = '\0';	/* the working directory */
+	if (user[0] != '/') {
+		const char *base = current_proc()->cwd;
+		struct file *f = NULL;
 
-		kfree(path);
-		if (!f)
-			return ERR_PTR(-EBADF);
-		fput(f);
-		return ERR_PTR(-ENOTDIR);
+		if (dirfd != AT_FDCWD) {
+			f = fget(dirfd);
+			if (!f) {
+				ret = -EBADF;
+				goto out;
+			}
+			if (!f->path || !f->f_op->iterate) {
+				fput(f);
+				ret = -ENOTDIR;
+				goto out;
+			}
+			base = f->path;
+		}
+		ret = path_append(path, &len, base);
+		if (f)
+			fput(f);
 	}
+	if (!ret)
+		ret = path_append(path, &len, user);
+	if (!ret && user[ulen - 1] == '/' && len > 1) {
+		if (len + 1 >= PATH_MAX)
+			ret = -ENAMETOOLONG;
+		else
+			path[len] = '/', path[len + 1] = '\0';
+	}
+out:
+	if (!ret)
+		path = kstrdup(path, GFP_KERNEL) ?: ERR_PTR(-ENOMEM);
+	else
+		path = ERR_PTR(ret);
+	kfree(user);
 	return path;
 }
 
-/* The stat of a file on the memory node, by path; flags: AT_* */
+/* ------------------------------------------- memory node's files --- */
+
 int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 {
 	size_t len = strlen(path);
@@ -329,94 +593,19 @@ int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 	return ret < 0 ? ret : 0;
 }
 
-struct file *memory_open(const char *path, u32 flags)
+static void stat_from_mp(struct stat *st, const struct mp_stat *m)
 {
-	size_t len = strlen(path);
-	struct mp_open_reply rep;
-	struct mp_open_req *req;
-	struct file *f;
-	long ret;
-
-	req = kmalloc(sizeof(*req) + len, GFP_KERNEL);
-	if (!req)
-		return ERR_PTR(-ENOMEM);
-	req->flags = flags;
-	req->path_len = len;
-	memcpy(req + 1, path, len);
-	ret = mm_call(MEMOP_OPEN, req, sizeof(*req) + len, &rep, sizeof(rep));
-	kfree(req);
-	if (ret >= 0 && (ret != sizeof(rep) || !rep.handle))
-		ret = -EPROTO;
-	if (ret < 0)
-		return ERR_PTR(ret);
-	f = file_new(FILE_MEMORY);
-	if (!f) {
-		fit_call(current_proc()->mnode, MEMOP_CLOSE, &rep.handle,
-			 sizeof(rep.handle), NULL, 0, 0);
-		return ERR_PTR(-ENOMEM);
-	}
-	f->handle = rep.handle;
-	f->st = rep.st;
-	return f;
+	st->st_dev = MKDEV(0, 1);
+	st->st_ino = m->ino;
+	st->st_nlink = m->nlink;
+	st->st_mode = m->mode;
+	st->st_uid = m->uid;
+	st->st_gid = m->gid;
+	st->st_size = m->size;
+	st->st_blksize = PAGE_SIZE;
+	st->st_blocks = DIV_ROUND_UP(m->size, 512);
+	st->st_atime = st->st_mtime = st->st_ctime = m->mtime;
 }
-
-static struct file *pcache_file_open(void)
-{
-	struct file *f = file_new(FILE_BUFFER);
-
-	if (!f)
-		return ERR_PTR(-ENOMEM);
-	f->buf = kmalloc(PAGE_SIZE * 2, GFP_KERNEL);
-	if (!f->buf) {
-		kfree(f);
-		return ERR_PTR(-ENOMEM);
-	}
-	f->len = pcache_stats_show(f->buf, PAGE_SIZE * 2);
-	return f;
-}
-
-static long do_open(int dirfd, const char __user *upath, int flags)
-{
-	struct file *f;
-	char *path;
-	int fd;
-
-	path = get_path(dirfd, upath, false);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	/* The memory node judges the flags for its files (read-only). */
-	if (!strcmp(path, "/dev/null"))
-		f = file_new(FILE_NULL) ?: ERR_PTR(-ENOMEM);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
-		f = file_new(FILE_CONSOLE) ?: ERR_PTR(-ENOMEM);
-	else if (!strcmp(path, "/proc/pcache"))
-		f = (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
-		    pcache_file_open();
-	else if (!strcmp(path, "/proc/self/exe"))
-		f = memory_open(current_proc()->path, flags & ~O_CLOEXEC);
-	else
-		f = memory_open(path, flags & ~O_CLOEXEC);
-	kfree(path);
-	if (IS_ERR(f))
-		return PTR_ERR(f);
-	f->flags = flags;
-	fd = fd_install(f);
-	if (fd < 0)
-		fput(f);
-	return fd;
-}
-
-SYSCALL_DEFINE(open)
-{
-	return do_open(AT_FDCWD, (const char __user *)a0, a1);
-}
-
-SYSCALL_DEFINE(openat)
-{
-	return do_open(a0, (const char __user *)a1, a2);
-}
-
-/* ----------------------------------------------------- read, write --- */
 
 static long memory_pread(struct file *f, char __user *buf, size_t count,
 			 u64 pos)
@@ -426,6 +615,8 @@ static long memory_pread(struct file *f, char __user *buf, size_t count,
 	char *bounce;
 	long n = 0;
 
+	if (S_ISDIR(f->st.mode))
+		return -EISDIR;
 	bounce = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
@@ -447,50 +638,379 @@ static long memory_pread(struct file *f, char __user *buf, size_t count,
 	return done ? done : n;
 }
 
-/* pos NULL: the file's position (read); else that offset (pread). */
-static long file_read(struct file *f, char __user *buf, size_t count,
-		      u64 *pos)
+static long memory_read(struct file *f, char __user *buf, size_t count)
 {
-	u64 off = pos ? *pos : f->pos;
-	long n;
+	long n = memory_pread(f, buf, count, f->pos);
 
-	if ((f->flags & O_ACCMODE) == 1)	/* O_WRONLY */
-		return -EBADF;
-	if (!access_ok(buf, count))
-		return -EFAULT;
-	switch (f->type) {
-	case FILE_CONSOLE:
-		return pos ? -ESPIPE : console_read(buf, count);
-	case FILE_NULL:
-		return 0;
-	case FILE_MEMORY:
-		n = memory_pread(f, buf, count, off);
-		break;
-	case FILE_BUFFER:
-		n = off < f->len ? min(count, (size_t)(f->len - off)) : 0;
-		if (n && copy_to_user(buf, f->buf + off, n))
-			n = -EFAULT;
-		break;
-	default:
-		return -EBADF;
-	}
-	if (n > 0 && !pos)
+	if (n > 0)
 		f->pos += n;
 	return n;
 }
 
-static long file_write(struct file *f, const char __user *buf, size_t count)
+/* lseek for a file of size bytes. */
+static s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
 {
+	s64 base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = f->pos;
+		break;
+	case SEEK_END:
+		base = size;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (base + off < 0)
+		return -EINVAL;
+	f->pos = base + off;
+	return f->pos;
+}
+
+static s64 memory_llseek(struct file *f, s64 off, int whence)
+{
+	/* A directory's position is a cursor: only rewinding makes sense. */
+	if (S_ISDIR(f->st.mode) && !(whence == SEEK_SET && off >= 0))
+		return -EINVAL;
+	return fixed_size_llseek(f, off, whence, f->st.size);
+}
+
+static void pseudo_iterate_root(struct dir_context *ctx);
+
+/* Cursors from here on list the pseudo file systems' directories in "/". */
+#define PSEUDO_CURSOR	(1ULL << 62)
+
+static int memory_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct mp_getdents_req req = { .handle = f->handle };
+	char *rep;
+	long n = 0;
+
+	if (ctx->pos >= PSEUDO_CURSOR)
+		goto pseudo;
+	rep = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	if (!rep)
+		return -ENOMEM;
+	for (;;) {
+		struct mp_dirent d;
+		long off = 0;
+
+		req.cursor = ctx->pos;
+		n = mm_call(MEMOP_GETDENTS, &req, sizeof(req), rep,
+			    MEMPROTO_READ_MAX);
+		if (n <= 0)
+			break;
+		while (off + (long)sizeof(d) <= n) {
+			memcpy(&d, rep + off, sizeof(d));
+			off += sizeof(d);
+			if (off + d.name_len > n || !d.name_len) {
+				n = -EPROTO;
+				goto out;
+			}
+			if (!dir_emit(ctx, rep + off, d.name_len, d.ino, d.type,
+				      d.next))
+				goto out;
+			off += d.name_len;
+		}
+	}
+out:
+	kfree(rep);
+	if (n)
+		return n < 0 ? n : 0;
+pseudo:
+	if (!strcmp(f->path, "/"))
+		pseudo_iterate_root(ctx);
+	return 0;
+}
+
+static void memory_file_stat(struct file *f, struct stat *st)
+{
+	stat_from_mp(st, &f->st);
+}
+
+static void memory_release(struct file *f)
+{
+	/* Not mm_call(): this also runs while the process exits. */
+	fit_call(f->mnode, MEMOP_CLOSE, &f->handle, sizeof(f->handle),
+		 NULL, 0, 0);
+}
+
+static const struct file_operations memory_fops = {
+	.read = memory_read,
+	.pread = memory_pread,
+	.llseek = memory_llseek,
+	.stat = memory_file_stat,
+	.release = memory_release,
+};
+
+/* Directories differ only in having iterate (which makes them one). */
+static const struct file_operations memory_dir_fops = {
+	.read = memory_read,
+	.pread = memory_pread,
+	.llseek = memory_llseek,
+	.iterate = memory_iterate,
+	.stat = memory_file_stat,
+	.release = memory_release,
+};
+
+struct file *memory_open(const char *path, u32 flags)
+{
+	size_t len = strlen(path);
+	struct mp_open_reply rep;
+	struct mp_open_req *req;
+	struct file *f;
+	long ret;
+
+	req = kmalloc(sizeof(*req) + len, GFP_KERNEL);
+	if (!req)
+		return ERR_PTR(-ENOMEM);
+	req->flags = flags;
+	req->path_len = len;
+	memcpy(req + 1, path, len);
+	ret = mm_call(MEMOP_OPEN, req, sizeof(*req) + len, &rep, sizeof(rep));
+	kfree(req);
+	if (ret >= 0 && (ret != sizeof(rep) || !rep.handle))
+		ret = -EPROTO;
+	if (ret < 0)
+		return ERR_PTR(ret);
+	f = file_alloc(S_ISDIR(rep.st.mode) ? &memory_dir_fops : &memory_fops,
+		       flags);
+	if (f && S_ISDIR(rep.st.mode))
+		f->path = kstrdup(path, GFP_KERNEL);
+	if (!f || (S_ISDIR(rep.st.mode) && !f->path)) {
+		fit_call(current_proc()->mnode, MEMOP_CLOSE, &rep.handle,
+			 sizeof(rep.handle), NULL, 0, 0);
+		kfree(f);
+		return ERR_PTR(-ENOMEM);
+	}
+	f->type = FILE_MEMORY;
+	f->handle = rep.handle;
+	f->mnode = current_proc()->mnode;
+	f->st = rep.st;
+	return f;
+}
+
+/* --------------------------------------------------- pseudo files --- */
+
+static long buffer_pread(struct file *f, char __user *buf, size_t count,
+			 u64 pos)
+{
+	size_t n = pos < f->len ? min(count, (size_t)(f->len - pos)) : 0;
+
+	return n && copy_to_user(buf, f->buf + pos, n) ? -EFAULT : n;
+}
+
+static long buffer_read(struct file *f, char __user *buf, size_t count)
+{
+	long n = buffer_pread(f, buf, count, f->pos);
+
+	if (n > 0)
+		f->pos += n;
+	return n;
+}
+
+static s64 buffer_llseek(struct file *f, s64 off, int whence)
+{
+	return fixed_size_llseek(f, off, whence, f->len);
+}
+
+static const struct file_operations buffer_fops = {
+	.read = buffer_read,
+	.pread = buffer_pread,
+	.llseek = buffer_llseek,
+};
+
+static struct file *pcache_file_open(void)
+{
+	struct file *f = file_alloc(&buffer_fops, O_RDONLY);
+
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->type = FILE_BUFFER;
+	f->buf = kmalloc(PAGE_SIZE * 2, GFP_KERNEL);
+	if (!f->buf) {
+		kfree(f);
+		return ERR_PTR(-ENOMEM);
+	}
+	f->len = pcache_stats_show(f->buf, PAGE_SIZE * 2);
+	return f;
+}
+
+/* /proc/pcache and /proc/self/exe until procfs.c serves /proc. */
+static struct file *proc_files_open(const char *path, int flags)
+{
+	if (!strcmp(path, "/proc/pcache"))
+		return (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
+		       pcache_file_open();
+	if (!strcmp(path, "/proc/self/exe"))
+		return memory_open(current_proc()->path, flags & ~O_CLOEXEC);
+	return ERR_PTR(-ENOENT);
+}
+
+static const struct pseudo_fs pseudo_fs[] = {
+	{ "/dev", dev_open },
+	{ "/proc", proc_files_open },
+};
+
+static void file_stat(struct file *f, struct stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = MKDEV(0, 5);
+	st->st_nlink = 1;
+	st->st_mode = S_IFREG | 0444;
+	st->st_blksize = PAGE_SIZE;
+	if (f->f_op->stat)
+		f->f_op->stat(f, st);
+	dev_file_stat(f, st);
+}
+
+/* Open path from a pseudo file system; ERR_PTR(-ENOENT) if none has it. */
+static struct file *pseudo_open(const char *path, int flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pseudo_fs); i++) {
+		size_t n = strlen(pseudo_fs[i].prefix);
+
+		if (!strncmp(path, pseudo_fs[i].prefix, n) &&
+		    (path[n] == '/' || !path[n]))
+			return pseudo_fs[i].open(path, flags);
+	}
+	return ERR_PTR(-ENOENT);
+}
+
+/*
+ * After the archive's entries of "/": the top directories of the pseudo
+ * file systems that exist and that the archive does not have already.
+ */
+static void pseudo_iterate_root(struct dir_context *ctx)
+{
+	u64 i;
+
+	if (ctx->pos < PSEUDO_CURSOR)
+		ctx->pos = PSEUDO_CURSOR;
+	for (i = ctx->pos - PSEUDO_CURSOR; i < ARRAY_SIZE(pseudo_fs); i++) {
+		const char *name = pseudo_fs[i].prefix;
+		struct file *d;
+		struct mp_stat m;
+		struct stat st;
+
+		ctx->pos = PSEUDO_CURSOR + i;
+		if (strchr(name + 1, '/') || !memory_stat(name, 0, &m))
+			continue;
+		d = pseudo_fs[i].open(name, O_RDONLY | O_DIRECTORY);
+		if (IS_ERR(d))
+			continue;
+		file_stat(d, &st);
+		fput(d);
+		if (!dir_emit(ctx, name + 1, strlen(name + 1), st.st_ino,
+			      DT_DIR, PSEUDO_CURSOR + i + 1))
+			return;
+	}
+	ctx->pos = PSEUDO_CURSOR + i;
+}
+
+/* Open an absolute normalised path: the pseudo files, then M's archive. */
+static struct file *path_open(const char *path, int flags)
+{
+	struct file *f = pseudo_open(path, flags);
+
+	if (IS_ERR(f) && PTR_ERR(f) == -ENOENT)
+		f = memory_open(path, flags & ~O_CLOEXEC);
+	if (!IS_ERR(f) && (flags & O_DIRECTORY) && !f->f_op->iterate) {
+		fput(f);
+		f = ERR_PTR(-ENOTDIR);
+	}
+	return f;
+}
+
+int path_stat(const char *path, u32 at_flags, struct stat *st)
+{
+	struct file *f = pseudo_open(path, O_RDONLY);
+	struct mp_stat m;
+	int ret;
+
+	if (!IS_ERR(f)) {
+		file_stat(f, st);
+		fput(f);
+		return 0;
+	}
+	if (PTR_ERR(f) != -ENOENT)
+		return PTR_ERR(f);
+	ret = memory_stat(path, at_flags, &m);
+	if (ret)
+		return ret;
+	memset(st, 0, sizeof(*st));
+	stat_from_mp(st, &m);
+	return 0;
+}
+
+/* --------------------------------------------------------- open ---- */
+
+static long do_open(int dirfd, const char __user *upath, int flags)
+{
+	struct file *f;
+	char *path;
+	int fd;
+
+	path = user_path_at(dirfd, upath, 0);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	f = path_open(path, flags);
+	kfree(path);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	f->flags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	fd = fd_install(f, flags);
+	if (fd < 0)
+		fput(f);
+	return fd;
+}
+
+SYSCALL_DEFINE(open)
+{
+	return do_open(AT_FDCWD, (const char __user *)a0, a1);
+}
+
+SYSCALL_DEFINE(openat)
+{
+	return do_open(a0, (const char __user *)a1, a2);
+}
+
+SYSCALL_DEFINE(creat)
+{
+	return do_open(AT_FDCWD, (const char __user *)a0,
+		       O_CREAT | O_WRONLY | O_TRUNC);
+}
+
+/* ----------------------------------------------------- read, write --- */
+
+static long file_read(struct file *f, char __user *buf, size_t count)
+{
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (f->f_op->iterate)
+		return -EISDIR;
+	if (!f->f_op->read)
+		return -EINVAL;
 	if (!access_ok(buf, count))
 		return -EFAULT;
-	switch (f->type) {
-	case FILE_CONSOLE:
-		return console_write(buf, count);
-	case FILE_NULL:
-		return count;
-	default:
-		return -EBADF;	/* not opened for writing */
-	}
+	return f->f_op->read(f, buf, count);
+}
+
+static long file_write(struct file *f, const char __user *buf, size_t count)
+{
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if (!f->f_op->write)
+		return -EINVAL;
+	if (!access_ok(buf, count))
+		return -EFAULT;
+	return f->f_op->write(f, buf, count);
 }
 
 SYSCALL_DEFINE(read)
@@ -500,20 +1020,7 @@ SYSCALL_DEFINE(read)
 
 	if (!f)
 		return -EBADF;
-	ret = file_read(f, (char __user *)a1, a2, NULL);
-	fput(f);
-	return ret;
-}
-
-SYSCALL_DEFINE(pread64)
-{
-	struct file *f = fget(a0);
-	u64 pos = a3;
-	long ret;
-
-	if (!f)
-		return -EBADF;
-	ret = (s64)pos < 0 ? -EINVAL : file_read(f, (char __user *)a1, a2, &pos);
+	ret = file_read(f, (char __user *)a1, a2);
 	fput(f);
 	return ret;
 }
@@ -530,6 +1037,52 @@ SYSCALL_DEFINE(write)
 	return ret;
 }
 
+/* pread64 and pwrite64: only on what can seek (not pipes or the console). */
+SYSCALL_DEFINE(pread64)
+{
+	struct file *f = fget(a0);
+	char __user *buf = (char __user *)a1;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		ret = -EBADF;
+	else if (!f->f_op->llseek)
+		ret = -ESPIPE;
+	else if ((s64)a3 < 0)
+		ret = -EINVAL;
+	else if (f->f_op->iterate)
+		ret = -EISDIR;
+	else if (!access_ok(buf, a2))
+		ret = -EFAULT;
+	else if (f->f_op->pread)
+		ret = f->f_op->pread(f, buf, a2, a3);
+	else
+		ret = file_read(f, buf, a2);	/* a device: no position */
+	fput(f);
+	return ret;
+}
+
+SYSCALL_DEFINE(pwrite64)
+{
+	struct file *f = fget(a0);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		ret = -EBADF;
+	else if (!f->f_op->llseek)
+		ret = -ESPIPE;
+	else if ((s64)a3 < 0)
+		ret = -EINVAL;
+	else	/* only devices are writable, and they have no position */
+		ret = file_write(f, (const char __user *)a1, a2);
+	fput(f);
+	return ret;
+}
+
 static long do_iov(unsigned long fd, const struct iovec __user *uiov,
 		   unsigned long cnt, bool write)
 {
@@ -538,7 +1091,7 @@ static long do_iov(unsigned long fd, const struct iovec __user *uiov,
 	long done = 0, n = 0;
 	unsigned long i;
 
-	if (cnt > IOV_MAX)
+	if (cnt > UIO_MAXIOV)
 		return -EINVAL;
 	f = fget(fd);
 	if (!f)
@@ -555,7 +1108,7 @@ static long do_iov(unsigned long fd, const struct iovec __user *uiov,
 				       iov.iov_len);
 		else
 			n = file_read(f, (char __user *)iov.iov_base,
-				      iov.iov_len, NULL);
+				      iov.iov_len);
 		if (n < 0)
 			break;
 		done += n;
@@ -579,87 +1132,44 @@ SYSCALL_DEFINE(writev)
 SYSCALL_DEFINE(lseek)
 {
 	struct file *f = fget(a0);
-	s64 off = a1, base;
 	long ret;
 
 	if (!f)
 		return -EBADF;
-	switch (a2) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = f->pos;
-		break;
-	case SEEK_END:
-		base = f->type == FILE_MEMORY ? f->st.size : f->len;
-		break;
-	default:
-		fput(f);
-		return -EINVAL;
-	}
-	if (f->type == FILE_CONSOLE)
-		ret = -ESPIPE;
-	else if (base + off < 0)
+	if (a2 > SEEK_MAX)
 		ret = -EINVAL;
+	else if (!f->f_op->llseek)
+		ret = -ESPIPE;
 	else
-		ret = f->pos = base + off;
+		ret = f->f_op->llseek(f, a1, a2);
 	fput(f);
+	return ret;
+}
+
+/* Not implemented: -EINVAL makes callers (cat, cp) fall back to read/write. */
+SYSCALL_DEFINE(sendfile)
+{
+	struct file *in = fget(a1), *out = fget(a0);
+	long ret = in && out ? -EINVAL : -EBADF;
+
+	if (in)
+		fput(in);
+	if (out)
+		fput(out);
 	return ret;
 }
 
 /* ------------------------------------------------------------- stat --- */
 
-static void stat_from_mp(struct kstat *st, const struct mp_stat *m)
-{
-	st->st_dev = MKDEV(0, 1);
-	st->st_ino = m->ino;
-	st->st_nlink = m->nlink;
-	st->st_mode = m->mode;
-	st->st_uid = m->uid;
-	st->st_gid = m->gid;
-	st->st_size = m->size;
-	st->st_blksize = PAGE_SIZE;
-	st->st_blocks = DIV_ROUND_UP(m->size, 512);
-	st->st_atime = st->st_mtime = st->st_ctime = m->mtime;
-}
-
-static void stat_file(struct file *f, struct kstat *st)
-{
-	memset(st, 0, sizeof(*st));
-	switch (f->type) {
-	case FILE_CONSOLE:	/* like /dev/ttyS0 */
-		st->st_mode = S_IFCHR | 0620;
-		st->st_rdev = MKDEV(4, 64);
-		st->st_blksize = 1024;
-		break;
-	case FILE_NULL:
-		st->st_mode = S_IFCHR | 0666;
-		st->st_rdev = MKDEV(1, 3);
-		st->st_blksize = PAGE_SIZE;
-		break;
-	case FILE_MEMORY:
-		stat_from_mp(st, &f->st);
-		return;
-	case FILE_BUFFER:
-	case FILE_OPS:
-		st->st_mode = S_IFREG | 0444;
-		st->st_blksize = 1024;
-		break;
-	}
-	st->st_dev = MKDEV(0, 5);
-	st->st_nlink = 1;
-}
-
 static long fstat_fd(int fd, void __user *ubuf)
 {
 	struct file *f = fget(fd);
-	struct kstat st;
+	struct stat st;
 
 	BUILD_BUG_ON(sizeof(st) != 144);
 	if (!f)
 		return -EBADF;
-	stat_file(f, &st);
+	file_stat(f, &st);
 	fput(f);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
@@ -667,40 +1177,20 @@ static long fstat_fd(int fd, void __user *ubuf)
 static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		      int flags)
 {
-	struct kstat st;
-	struct file *f = NULL;
-	struct mp_stat m;
+	struct stat st;
 	char *path;
-	long ret = 0;
+	long ret;
 
-	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = get_path(dirfd, upath, flags & AT_EMPTY_PATH);
+	path = user_path_at(dirfd, upath, flags);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (!path[1] && (flags & AT_EMPTY_PATH)) {
+	if (!*path) {
 		kfree(path);
-		return dirfd == AT_FDCWD ? -ENOENT : fstat_fd(dirfd, ubuf);
+		return fstat_fd(dirfd, ubuf);
 	}
-	if (!strcmp(path, "/dev/null"))
-		f = file_new(FILE_NULL);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
-		f = file_new(FILE_CONSOLE);
-	else if (!strcmp(path, "/proc/pcache"))
-		f = file_new(FILE_BUFFER);
-	else
-		ret = memory_stat(strcmp(path, "/proc/self/exe") ? path :
-				  current_proc()->path, flags, &m);
-	if (f) {
-		stat_file(f, &st);
-		kfree(f);
-	} else if (!ret && (!strncmp(path, "/dev/", 5) ||
-			    !strcmp(path, "/proc/pcache"))) {
-		ret = -ENOMEM;
-	} else if (!ret) {
-		memset(&st, 0, sizeof(st));
-		stat_from_mp(&st, &m);
-	}
+	ret = path_stat(path, flags, &st);
 	kfree(path);
 	if (ret)
 		return ret;
@@ -728,34 +1218,223 @@ SYSCALL_DEFINE(newfstatat)
 	return stat_path(a0, (const char __user *)a1, (void __user *)a2, a3);
 }
 
+/*
+ * access: the caller is root, who may read and write anything but
+ * needs an x bit to execute a file; the archive is read-only (-EROFS
+ * for W_OK on its files, as on a read-only mount).
+ */
+static long do_access(int dirfd, const char __user *upath, int mode,
+		      int flags)
+{
+	struct stat st;
+	char *path;
+	long ret;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	path = user_path_at(dirfd, upath, flags);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (!*path) {
+		struct file *f = fget(dirfd);
+
+		ret = f ? 0 : -EBADF;
+		if (f) {
+			file_stat(f, &st);
+			fput(f);
+		}
+	} else {
+		ret = path_stat(path, flags & AT_SYMLINK_NOFOLLOW, &st);
+	}
+	if (!ret && (mode & X_OK) && !S_ISDIR(st.st_mode) &&
+	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		ret = -EACCES;
+	if (!ret && (mode & W_OK) && st.st_dev == MKDEV(0, 1) &&
+	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
+		ret = -EROFS;
+	kfree(path);
+	return ret;
+}
+
+SYSCALL_DEFINE(access)
+{
+	return do_access(AT_FDCWD, (const char __user *)a0, a1, 0);
+}
+
+SYSCALL_DEFINE(faccessat)
+{
+	return do_access(a0, (const char __user *)a1, a2, 0);
+}
+
+SYSCALL_DEFINE(faccessat2)
+{
+	return do_access(a0, (const char __user *)a1, a2, a3);
+}
+
 /* ------------------------------------------------------------ ioctl --- */
 
 SYSCALL_DEFINE(ioctl)
 {
-	static const struct termios tio = {
-		.c_iflag = 0x0500,	/* ICRNL | IXON */
-		.c_oflag = 0x0005,	/* OPOST | ONLCR */
-		.c_cflag = 0x04bf,	/* B38400 | CS8 | CREAD | HUPCL */
-		.c_lflag = 0x8a3b,	/* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-		.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a,
-			  0, 0x12, 0x0f, 0x17, 0x16, 0 },
-	};
-	static const struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	struct file *f = fget(a0);
-	long ret = -ENOTTY;
+	unsigned int cmd = a1;
+	long ret = 0;
+	int on;
 
 	if (!f)
 		return -EBADF;
-	if (f->type == FILE_CONSOLE) {
-		if (a1 == TCGETS)
-			ret = copy_to_user((void __user *)a2, &tio, sizeof(tio)) ?
-			      -EFAULT : 0;
-		else if (a1 == TIOCGWINSZ)
-			ret = copy_to_user((void __user *)a2, &ws, sizeof(ws)) ?
-			      -EFAULT : 0;
+	switch (cmd) {
+	case FIOCLEX:
+	case FIONCLEX:
+		ret = fd_cloexec(a0, cmd == FIOCLEX);
+		break;
+	case FIONBIO:
+		if (get_user(on, (int __user *)a2)) {
+			ret = -EFAULT;
+			break;
+		}
+		if (on)
+			f->flags |= O_NONBLOCK;
+		else
+			f->flags &= ~O_NONBLOCK;
+		break;
+	default:
+		ret = f->f_op->ioctl ? f->f_op->ioctl(f, cmd, a2) : -ENOTTY;
 	}
 	fput(f);
 	return ret;
+}
+
+/* ---------------------------------------------------- directories --- */
+
+bool dir_emit(struct dir_context *ctx, const char *name, size_t len, u64 ino,
+	      unsigned int type, u64 next)
+{
+	struct linux_dirent64 d;
+	size_t reclen = ALIGN(offsetof(struct linux_dirent64, d_name) + len + 1,
+			      8);
+	char __user *p = ctx->buf + ctx->used;
+	static const char zeros[8];
+
+	if (ctx->error)
+		return false;
+	if (ctx->used + reclen > ctx->count) {
+		if (!ctx->used)
+			ctx->error = -EINVAL;	/* not even one entry fits */
+		return false;
+	}
+	d.d_ino = ino;
+	d.d_off = next;
+	d.d_reclen = reclen;
+	d.d_type = type;
+	if (copy_to_user(p, &d, offsetof(struct linux_dirent64, d_name)) ||
+	    copy_to_user(p + offsetof(struct linux_dirent64, d_name), name,
+			 len) ||
+	    copy_to_user(p + offsetof(struct linux_dirent64, d_name) + len,
+			 zeros, reclen - len -
+			 offsetof(struct linux_dirent64, d_name))) {
+		ctx->error = -EFAULT;
+		return false;
+	}
+	ctx->used += reclen;
+	ctx->pos = next;
+	return true;
+}
+
+SYSCALL_DEFINE(getdents64)
+{
+	struct dir_context ctx = {
+		.buf = (char __user *)a1,
+		.count = min(a2, (unsigned long)INT_MAX),
+	};
+	struct file *f = fget(a0);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (!f->f_op->iterate) {
+		fput(f);
+		return -ENOTDIR;
+	}
+	if (!access_ok(ctx.buf, ctx.count)) {
+		fput(f);
+		return -EFAULT;
+	}
+	ctx.pos = f->pos;
+	ret = f->f_op->iterate(f, &ctx);
+	f->pos = ctx.pos;
+	fput(f);
+	if (ctx.used)
+		return ctx.used;
+	return ctx.error ?: ret;
+}
+
+/* ----------------------------------------- the working directory --- */
+
+static long set_cwd(const char *path)
+{
+	struct process *p = current_proc();
+	char *cwd = kstrdup(path, GFP_KERNEL), *old;
+	size_t len;
+
+	if (!cwd)
+		return -ENOMEM;
+	len = strlen(cwd);
+	if (len > 1 && cwd[len - 1] == '/')
+		cwd[len - 1] = '\0';
+	old = p->cwd;
+	p->cwd = cwd;
+	kfree(old);
+	return 0;
+}
+
+SYSCALL_DEFINE(chdir)
+{
+	struct stat st;
+	char *path = user_path_at(AT_FDCWD, (const char __user *)a0, 0);
+	long ret;
+
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	ret = path_stat(path, 0, &st);
+	if (!ret && !S_ISDIR(st.st_mode))
+		ret = -ENOTDIR;
+	if (!ret)
+		ret = set_cwd(path);
+	kfree(path);
+	return ret;
+}
+
+SYSCALL_DEFINE(fchdir)
+{
+	struct file *f = fget(a0);
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	ret = f->f_op->iterate && f->path ? set_cwd(f->path) : -ENOTDIR;
+	fput(f);
+	return ret;
+}
+
+SYSCALL_DEFINE(getcwd)
+{
+	const char *cwd = current_proc()->cwd;
+	size_t len = strlen(cwd) + 1;
+
+	if (a1 < len)
+		return -ERANGE;
+	return copy_to_user((char __user *)a0, cwd, len) ? -EFAULT : len;
+}
+
+SYSCALL_DEFINE(umask)
+{
+	struct process *p = current_proc();
+	u32 old = p->umask;
+
+	p->umask = a0 & 0777;
+	return old;
 }
 
 /* --------------------------------------------------------- readlink --- */
@@ -770,7 +1449,7 @@ static long do_readlink(int dirfd, const char __user *upath,
 
 	if (size <= 0)
 		return -EINVAL;
-	path = get_path(dirfd, upath, false);
+	path = user_path_at(dirfd, upath, 0);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
 	if (!strcmp(path, "/proc/self/exe")) {

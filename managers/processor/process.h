@@ -15,36 +15,48 @@
 #include <tessera/rwlock.h>
 #include <tessera/wait.h>
 #include <uapi/linux/resource.h>
+#include <asm/bitops.h>
 #include <asm/ptrace.h>
 #include <asm/uaccess.h>
+#include <uapi/asm/stat.h>
 #include "signal.h"
 
-#define NR_OPEN_FILES	64
+/* The size of the fd table: Linux's default RLIMIT_NOFILE. */
+#define NR_OPEN_FILES	1024
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
-	FILE_NULL,		/* /dev/null */
-	FILE_MEMORY,		/* a file of the memory node's archive */
+	FILE_NULL,		/* /dev/null and the other devices of dev.c */
+	FILE_MEMORY,		/* a file or directory of the memory node's archive */
 	FILE_BUFFER,		/* text made at open (/proc/pcache) */
-	FILE_OPS,		/* everything through f_op (pipes, tty, ...) */
+	FILE_OPS,		/* anything else (pipes, tty, ...) */
 };
 
 struct file;
 struct poll_table;
+struct dir_context;
 
 /*
- * What a kind of open file does (FILE_OPS).  read and write may sleep
- * interruptibly and then return -ERESTARTSYS (or -EINTR) when
- * signal_pending_current(); with O_NONBLOCK in f->flags they return
+ * What a kind of open file does; every open file has f_op.  read and
+ * write may sleep interruptibly and then return -ERESTARTSYS (or -EINTR)
+ * when signal_pending_current(); with O_NONBLOCK in f->flags they return
  * -EAGAIN instead of sleeping.  poll returns the POLL* events ready now
  * and, with a poll table, registers the queues that will be woken when
- * that changes (poll_wait()).
+ * that changes (poll_wait()).  The others are optional: without pread
+ * pread64() is -ESPIPE, without llseek lseek() is -ESPIPE, without
+ * iterate the file is no directory (getdents64() -ENOTDIR), without
+ * stat fstat() reports a read-only regular file, without ioctl every
+ * command is -ENOTTY.
  */
 struct file_operations {
 	long (*read)(struct file *f, char __user *buf, size_t count);
 	long (*write)(struct file *f, const char __user *buf, size_t count);
+	long (*pread)(struct file *f, char __user *buf, size_t count, u64 pos);
+	s64 (*llseek)(struct file *f, s64 off, int whence);
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	int (*iterate)(struct file *f, struct dir_context *ctx);
+	void (*stat)(struct file *f, struct stat *st);
 	void (*release)(struct file *f);
 };
 
@@ -53,13 +65,29 @@ struct file {
 	refcount_t count;
 	u32 flags;		/* O_* given to open, O_NONBLOCK/O_APPEND by fcntl */
 	u64 pos;
+	char *path;		/* absolute, for directories (fchdir, *at); may be NULL */
 	u64 handle;		/* FILE_MEMORY: the memory node's handle */
+	u32 mnode;		/* FILE_MEMORY: that node */
 	struct mp_stat st;	/* FILE_MEMORY: from the open reply */
 	char *buf;		/* FILE_BUFFER contents */
 	size_t len;
-	const struct file_operations *f_op;	/* FILE_OPS */
-	void *private_data;	/* FILE_OPS: the kind's own */
+	const struct file_operations *f_op;
+	void *private_data;	/* the kind's own */
 };
+
+/*
+ * getdents64(): an iterate method calls dir_emit() for each entry from
+ * ctx->pos on; next is the cursor of the entry after it (its d_off).
+ * dir_emit() returns false when the user's buffer is full: stop there.
+ */
+struct dir_context {
+	u64 pos;
+	char __user *buf;
+	size_t count, used;
+	int error;
+};
+bool dir_emit(struct dir_context *ctx, const char *name, size_t len, u64 ino,
+	      unsigned int type, u64 next);
 
 /* poll.c: add wq to the queues a poll()/select() sleeps on (pt may be NULL). */
 void poll_wait(struct file *f, struct wait_queue_head *wq,
@@ -104,6 +132,7 @@ struct process {
 	char *path;		/* of the program (/proc/self/exe) */
 	struct mutex files_lock;
 	struct file *files[NR_OPEN_FILES];
+	unsigned long close_on_exec[BITS_TO_LONGS(NR_OPEN_FILES)];
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	unsigned long clear_child_tid;
 	unsigned long robust_list, robust_len;
@@ -168,16 +197,48 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 /* files.c */
 int files_init(struct process *p);
 void files_release(struct process *p);
-struct file *fget(int fd);
-void fput(struct file *f);
-void console_user_write(const char *buf, size_t len);
-/* A file of the memory node: its stat (flags: AT_*), or open it. */
-int memory_stat(const char *path, u32 flags, struct mp_stat *st);
-struct file *memory_open(const char *path, u32 flags);
-/* fork: the child shares the parent's open files, fd for fd. */
+/*
+ * fork: the child gets the parent's descriptors (sharing the open files),
+ * their FD_CLOEXEC flags, its working directory and umask.
+ */
 int files_fork(struct process *child, struct process *parent);
 /* execve: close the close-on-exec descriptors. */
 void files_exec(struct process *p);
+struct file *fget(int fd);
+void fput(struct file *f);
+/* A new open file of f_op (count 1, FILE_OPS) or NULL. */
+struct file *file_alloc(const struct file_operations *f_op, u32 flags);
+/* Install f at the lowest free descriptor; O_CLOEXEC in flags sets FD_CLOEXEC. */
+int fd_install(struct file *f, u32 flags);
+/*
+ * upath (relative to dirfd, AT_FDCWD: the working directory) made
+ * absolute and normalised ("." , ".." and "//" gone, lexically): a
+ * kmalloc'd string or an ERR_PTR.  flags: AT_EMPTY_PATH allows "".
+ */
+char *user_path_at(int dirfd, const char __user *upath, int flags);
+/* Stat of an absolute normalised path (pseudo files, then M). */
+int path_stat(const char *path, u32 at_flags, struct stat *st);
+/* The console's file operations (stdin/stdout/stderr, /dev/console, /dev/tty). */
+extern const struct file_operations console_fops;
+void console_stat(struct file *f, struct stat *st);
+
+/*
+ * Pseudo file systems: open(path, flags) for the absolute normalised
+ * path at or below the prefix; ERR_PTR(-ENOENT) when it has no such file.
+ * files.c tries them (pseudo_fs[]) before the memory node, for open,
+ * stat (through the opened file's f_op->stat), access and chdir;
+ * getdents64 on a directory goes to f_op->iterate.
+ */
+struct pseudo_fs {
+	const char *prefix;
+	struct file *(*open)(const char *path, int flags);
+};
+/* dev.c */
+struct file *dev_open(const char *path, int flags);
+void dev_file_stat(struct file *f, struct stat *st);
+/* A file of the memory node: its stat (flags: AT_*), or open it. */
+int memory_stat(const char *path, u32 flags, struct mp_stat *st);
+struct file *memory_open(const char *path, u32 flags);
 
 /* mmap.c */
 int vma_mirror(struct mm_struct *mm, const struct mp_vma *v);

@@ -44,6 +44,12 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(clone), IMPL(clone3), IMPL(execve), IMPL(execveat), IMPL(wait4),
 	IMPL(waitid), IMPL(getpgid), IMPL(getpgrp), IMPL(getsid),
 	IMPL(setpgid), IMPL(setsid),
+	/* files.c, pipe.c, poll.c */
+	IMPL(dup), IMPL(dup2), IMPL(dup3), IMPL(fcntl), IMPL(pipe),
+	IMPL(pipe2), IMPL(poll), IMPL(ppoll), IMPL(select), IMPL(pselect6),
+	IMPL(getdents64), IMPL(chdir), IMPL(fchdir), IMPL(getcwd),
+	IMPL(umask), IMPL(access), IMPL(faccessat), IMPL(faccessat2),
+	IMPL(pwrite64), IMPL(sendfile), IMPL(creat),
 };
 #undef IMPL
 

@@ -875,8 +875,7 @@ SYSCALL_DEFINE(rt_sigreturn)
 		return bad_frame(regs, "segment");
 	if (!canonical(sc->rip) || !canonical(sc->rsp))
 		return bad_frame(regs, "address");
-	if (sc->fpstate & 15)
-		return bad_frame(regs, "fpstate");
+	/* Copied, not used in place: any alignment will do, as on Linux. */
 	if (sc->fpstate) {
 		if (fpu_restore_user((const void __user *)sc->fpstate))
 			return bad_frame(regs, "fpstate");
@@ -939,7 +938,7 @@ SYSCALL_DEFINE(kill)
 		return -EINVAL;
 	read_lock(&tasklist_lock);
 	if (pid > 0) {
-		p = find_process(pid);
+		p = pid == me->tgid ? me : find_process(pid);
 		if (p)
 			ret = send_checked(p, sig, &info);
 	} else if (pid == 0) {
@@ -973,7 +972,7 @@ static long do_tkill(pid_t tgid, pid_t tid, int sig)
 		return -EINVAL;
 	read_lock(&tasklist_lock);
 	/* One thread per process: its tid is the pid. */
-	p = find_process(tid);
+	p = tid == current_proc()->tgid ? current_proc() : find_process(tid);
 	if (p && p->state == PROC_ALIVE && (tgid <= 0 || p->tgid == tgid))
 		ret = send_checked(p, sig, &info);
 	read_unlock(&tasklist_lock);

@@ -205,7 +205,7 @@ void user_page_fault(struct pt_regs *regs, unsigned long addr)
 		return;
 	if (ret == -EFAULT || ret == -EACCES) {
 		force_sig_fault(SIGSEGV, ret == -EACCES ? SEGV_ACCERR : SEGV_MAPERR,
-				addr, regs);
+				addr, regs, NULL);
 		return;
 	}
 	pr_info("%s[%d]: page fault at %#lx ip %#lx error %lx could not be served (%d)\n",
@@ -266,7 +266,7 @@ void user_fatal_trap(struct pt_regs *regs, const char *name)
 		code = BUS_ADRALN;
 		break;
 	}
-	force_sig_fault(sig, code, addr, regs);
+	force_sig_fault(sig, code, addr, regs, name);
 }
 
 /*

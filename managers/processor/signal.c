@@ -187,7 +187,7 @@ bool signal_pending_current(void)
 }
 
 void force_sig_fault(int sig, int code, unsigned long addr,
-		     struct pt_regs *regs)
+		     struct pt_regs *regs, const char *what)
 {
 	struct process *p = current_proc();
 	struct sigstate *s = &p->sig;
@@ -206,6 +206,7 @@ void force_sig_fault(int sig, int code, unsigned long addr,
 	s->info[sig - 1].fault.si_addr = addr;
 	s->pending |= sigmask(sig);
 	s->fault_sig = sig;
+	s->fault_name = what;
 	s->trapno = regs->vector;
 	s->err = regs->error_code;
 	s->cr2 = regs->vector == X86_TRAP_PF ? addr : 0;
@@ -357,8 +358,8 @@ static void __noreturn sig_default_death(struct process *p, int sig,
 			pr_info("%s[%d]: general protection fault ip %#lx sp %#lx error %lx\n",
 				p->comm, p->tgid, s->fault_ip, regs->rsp, s->err);
 		else
-			pr_info("%s[%d]: trap %lu ip %#lx sp %#lx error %lx\n",
-				p->comm, p->tgid, s->trapno, s->fault_ip,
+			pr_info("%s[%d]: trap %s ip %#lx sp %#lx error %lx\n",
+				p->comm, p->tgid, s->fault_name, s->fault_ip,
 				regs->rsp, s->err);
 	}
 	process_exit(0, (SIG_CORE_SET & sigmask(sig)) ? sig | WCOREFLAG : sig);

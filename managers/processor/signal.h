@@ -41,6 +41,7 @@ struct sigstate {
 	struct siginfo info[_NSIG];	/* of each pending signal (no queueing) */
 	/* The last fault, for the sigcontext and the log line of a death. */
 	int fault_sig;
+	const char *fault_name;
 	unsigned long trapno, err, cr2, fault_ip;
 	struct sigaltstack altstack;	/* ss_sp 0 and ss_size 0: none */
 	/* ITIMER_REAL (setitimer, alarm): expiry in ns of ktime_get_ns(). */
@@ -67,9 +68,12 @@ bool signal_pending_current(void);
 void do_signal(struct pt_regs *regs);
 /* Anything for do_signal() to do? */
 bool signal_work_pending(struct pt_regs *regs);
-/* A fault of the current process: the signal Linux's force_sig_fault sends. */
+/*
+ * A fault of the current process (exception what, NULL for a page
+ * fault): the signal Linux's force_sig_fault() sends.
+ */
 void force_sig_fault(int sig, int code, unsigned long addr,
-		     struct pt_regs *regs);
+		     struct pt_regs *regs, const char *what);
 /* process_alloc(): empty signal state. */
 void signals_init(struct process *p);
 /* fork: the child's copy of the parent's dispositions, mask and altstack. */

@@ -59,14 +59,13 @@
 #define ECANCELED	125
 
 /*
- * Kernel-internal: never seen by user mode.  A slow call interrupted by
- * a signal returns one of these; the signal code restarts the call or
- * turns it into -EINTR (Linux's rules).
+ * Never seen by user mode: a system call interrupted by a signal returns
+ * one of these and the signal code turns it into -EINTR or a restart.
  */
-#define ERESTARTSYS		512	/* restart if SA_RESTART */
+#define ERESTARTSYS		512	/* restart if SA_RESTART, else -EINTR */
 #define ERESTARTNOINTR		513	/* always restart */
-#define ERESTARTNOHAND		514	/* restart if no handler ran */
-#define ERESTART_RESTARTBLOCK	516	/* restart through restart_syscall */
+#define ERESTARTNOHAND		514	/* restart unless a handler ran */
+#define ERESTART_RESTARTBLOCK	516	/* restart through restart_syscall() */
 
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)

@@ -11,8 +11,8 @@
 
 #ifdef CONFIG_COMP_PROCESSOR
 /*
- * A page fault in user mode at addr: filled through the pcache, or the
- * process is killed (and this does not return).  Interrupts enabled.
+ * A page fault in user mode at addr: filled through the pcache, or a
+ * signal (SIGSEGV) for the return to user mode.  Interrupts enabled.
  */
 void user_page_fault(struct pt_regs *regs, unsigned long addr);
 /*
@@ -21,9 +21,9 @@ void user_page_fault(struct pt_regs *regs, unsigned long addr);
  * and the instruction should be retried, false to take the fixup.
  */
 bool uaccess_page_fault(struct pt_regs *regs, unsigned long addr);
-/* Any other exception in user mode: the process is killed. */
-void user_fatal_trap(struct pt_regs *regs, const char *name) __noreturn;
-/* Before returning to user mode (interrupts disabled): reschedule... */
+/* Any other exception in user mode: its signal, for the return to user mode. */
+void user_fatal_trap(struct pt_regs *regs, const char *name);
+/* Before returning to user mode (interrupts disabled): reschedule, signals. */
 void exit_to_user_mode(struct pt_regs *regs);
 #else
 static inline void user_page_fault(struct pt_regs *regs, unsigned long addr) { }

@@ -5,9 +5,8 @@
 /*
  * Task states (task_struct.__state), apart from <tessera/sched.h> so that
  * wait queues can use them.  A task is runnable in TASK_RUNNING only;
- * the sleeping states say which wake-ups may end the sleep.  There are
- * no signals yet, so INTERRUPTIBLE and UNINTERRUPTIBLE sleeps differ
- * only in which wake_up_*() variants end them.
+ * the sleeping states say which wake-ups may end the sleep.  A signal
+ * (processor manager processes) wakes INTERRUPTIBLE sleeps only.
  */
 #define TASK_RUNNING		0x0000
 #define TASK_INTERRUPTIBLE	0x0001

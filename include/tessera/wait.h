@@ -123,6 +123,20 @@ static inline bool wq_has_sleeper(struct wait_queue_head *wq_head)
 	return waitqueue_active(wq_head);
 }
 
+struct task_struct;
+/*
+ * Has t a signal to act on, so that its interruptible sleeps end?  Only
+ * the processor manager's processes have signals.
+ */
+#ifdef CONFIG_COMP_PROCESSOR
+bool signal_pending(struct task_struct *t);
+#else
+static inline bool signal_pending(struct task_struct *t)
+{
+	return false;
+}
+#endif
+
 void schedule(void);
 long schedule_timeout(long timeout);
 void __might_sleep(const char *file, int line, bool *warned);
@@ -202,15 +216,22 @@ void __might_sleep(const char *file, int line, bool *warned);
 })
 
 /*
- * Interruptible sleeps: there are no signals yet, so these never return
- * -ERESTARTSYS; they exist so code can say what it means.
+ * Sleep until condition is true or a signal is pending: 0, or
+ * -ERESTARTSYS (the system call then restarts or fails with EINTR).
  */
 #define wait_event_interruptible(wq_head, condition) ({			\
+	long __wi_ret = 0;						\
+									\
 	__wait_might_sleep();						\
 	if (!(condition))						\
-		(void)___wait_event(wq_head, condition,			\
-				    TASK_INTERRUPTIBLE, 0, 0, schedule()); \
-	0;								\
+		__wi_ret = ___wait_event(wq_head, condition,		\
+			TASK_INTERRUPTIBLE, 0, 0,			\
+			if (signal_pending(current)) {			\
+				__ret = -ERESTARTSYS;			\
+				break;					\
+			}						\
+			schedule());					\
+	(int)__wi_ret;							\
 })
 
 #endif /* _TESSERA_WAIT_H */

@@ -40,9 +40,14 @@ long schedule_timeout(long timeout)
 	return left < 0 ? 0 : left;
 }
 
+/* Returns early, with the time left, when a signal is pending. */
 long schedule_timeout_interruptible(long timeout)
 {
-	__set_current_state(TASK_INTERRUPTIBLE);
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (signal_pending(current)) {
+		__set_current_state(TASK_RUNNING);
+		return timeout;
+	}
 	return schedule_timeout(timeout);
 }
 
@@ -71,8 +76,18 @@ void msleep(unsigned int msecs)
 	}
 }
 
+/* Like msleep(), but a signal ends it: the milliseconds left. */
 unsigned long msleep_interruptible(unsigned int msecs)
 {
-	msleep(msecs);		/* no signals to cut it short yet */
+	u64 deadline = ktime_get_ns() + (u64)msecs * NSEC_PER_MSEC;
+	u64 now;
+
+	might_sleep();
+	while ((now = ktime_get_ns()) < deadline) {
+		if (signal_pending(current))
+			return DIV_ROUND_UP(deadline - now, NSEC_PER_MSEC);
+		schedule_timeout_interruptible(DIV_ROUND_UP(deadline - now,
+							    NSEC_PER_SEC / HZ) + 1);
+	}
 	return 0;
 }

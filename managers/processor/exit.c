@@ -82,15 +82,6 @@ void process_unlink(struct process *p)
 	write_unlock(&tasklist_lock);
 }
 
-/*
- * The signals code sends SIGCHLD; this default, for a tree without it,
- * only says whether the parent reaps.
- */
-bool __weak do_notify_parent(struct process *child, int why, int status)
-{
-	return false;
-}
-
 /* A child of parent changed state: wake its waits (tasklist_lock held). */
 static void wake_parent(struct process *parent)
 {
@@ -130,24 +121,6 @@ static void forget_children(struct process *p, struct list_head *reap)
 			list_add_tail(&c->sibling, reap);
 		}
 	}
-}
-
-static const char *signal_name(int sig)
-{
-	static const char *const names[] = {
-		[SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGQUIT] = "SIGQUIT",
-		[SIGILL] = "SIGILL", [SIGTRAP] = "SIGTRAP",
-		[SIGABRT] = "SIGABRT", [SIGBUS] = "SIGBUS", [SIGFPE] = "SIGFPE",
-		[SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",
-		[SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-		[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",
-		[SIGTERM] = "SIGTERM", [SIGXCPU] = "SIGXCPU",
-		[SIGXFSZ] = "SIGXFSZ", [SIGSYS] = "SIGSYS",
-	};
-
-	if (sig > 0 && sig < (int)ARRAY_SIZE(names) && names[sig])
-		return names[sig];
-	return "a signal";
 }
 
 /* The address space and FPU state go: pcache lines, M's space, tables. */
@@ -190,6 +163,7 @@ void process_exit(int status, int sig)
 	int why, code;
 	LIST_HEAD(reap);
 
+	signals_exit(p);
 	if (p->clear_child_tid && current->mm)
 		put_user(0, (int __user *)p->clear_child_tid);
 	files_release(p);

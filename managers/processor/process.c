@@ -17,6 +17,7 @@
 #include <asm/segment.h>
 #include <asm/switch_to.h>
 #include <asm/traps.h>
+#include <uapi/linux/wait.h>
 #include "process.h"
 
 static atomic_t next_tgid = ATOMIC_INIT(0);
@@ -55,6 +56,7 @@ struct process *process_alloc(const char *path)
 	INIT_LIST_HEAD(&p->sibling);
 	INIT_LIST_HEAD(&p->list);
 	init_waitqueue_head(&p->child_wait);
+	signals_init(p);
 	p->pgid = p->sid = p->tgid;
 	p->parent_sig = SIGCHLD;
 	p->umask = 022;
@@ -153,6 +155,11 @@ int mm_call(u16 op, const void *req, size_t len, void *reply, size_t max)
 	return ret;
 }
 
+/*
+ * -EFAULT: no VMA there (or the memory node knows none), -EACCES: the VMA
+ * forbids the access; either is a SIGSEGV the process may catch.  The
+ * log line of Linux's format comes if the process dies of it (signal.c).
+ */
 void user_page_fault(struct pt_regs *regs, unsigned long addr)
 {
 	struct process *p = current_proc();
@@ -162,16 +169,14 @@ void user_page_fault(struct pt_regs *regs, unsigned long addr)
 		ret = pcache_handle_fault(current->mm, addr, regs->error_code);
 	if (!ret)
 		return;
-	if (ret == -EFAULT) {
-		/* Linux's format, minus the mapping name. */
-		pr_info("%s[%d]: segfault at %#lx ip %#lx error %lx\n",
-			p->comm, p->tgid, addr, regs->rip, regs->error_code);
-	} else {
-		pr_info("%s[%d]: page fault at %#lx ip %#lx error %lx could not be served (%d)\n",
-			p->comm, p->tgid, addr, regs->rip, regs->error_code,
-			ret);
+	if (ret == -EFAULT || ret == -EACCES) {
+		force_sig_fault(SIGSEGV, ret == -EACCES ? SEGV_ACCERR : SEGV_MAPERR,
+				addr, regs, NULL);
+		return;
 	}
-	process_exit(0, ret == -EFAULT ? SIGSEGV : SIGKILL);
+	pr_info("%s[%d]: page fault at %#lx ip %#lx error %lx could not be served (%d)\n",
+		p->comm, p->tgid, addr, regs->rip, regs->error_code, ret);
+	process_exit(0, SIGKILL);
 }
 
 bool uaccess_page_fault(struct pt_regs *regs, unsigned long addr)
@@ -187,39 +192,47 @@ bool uaccess_page_fault(struct pt_regs *regs, unsigned long addr)
 				    regs->error_code | X86_PF_USER);
 }
 
+/* The signals and si_codes of Linux x86-64 for each exception. */
 void user_fatal_trap(struct pt_regs *regs, const char *name)
 {
-	struct process *p = current_proc();
-	int sig;
+	int sig = SIGSEGV, code = SI_KERNEL;
+	unsigned long addr = 0;
 
 	switch (regs->vector) {
 	case X86_TRAP_DE:
+		sig = SIGFPE;
+		code = FPE_INTDIV;
+		addr = regs->rip;
+		break;
 	case X86_TRAP_MF:
 	case X86_TRAP_XF:
 		sig = SIGFPE;
+		addr = regs->rip;
 		break;
 	case X86_TRAP_UD:
 		sig = SIGILL;
+		code = ILL_ILLOPN;
+		addr = regs->rip;
 		break;
 	case X86_TRAP_DB:
+		sig = SIGTRAP;
+		code = TRAP_TRACE;
+		addr = regs->rip;
+		break;
 	case X86_TRAP_BP:
+		/* int3: SI_KERNEL, rip after the instruction, as on Linux. */
 		sig = SIGTRAP;
 		break;
 	case X86_TRAP_NP:
 	case X86_TRAP_SS:
-	case X86_TRAP_AC:
 		sig = SIGBUS;
 		break;
-	default:
-		sig = SIGSEGV;
+	case X86_TRAP_AC:
+		sig = SIGBUS;
+		code = BUS_ADRALN;
+		break;
 	}
-	if (regs->vector == X86_TRAP_GP)
-		pr_info("%s[%d]: general protection fault ip %#lx sp %#lx error %lx\n",
-			p->comm, p->tgid, regs->rip, regs->rsp, regs->error_code);
-	else
-		pr_info("%s[%d]: trap %s ip %#lx sp %#lx error %lx\n", p->comm,
-			p->tgid, name, regs->rip, regs->rsp, regs->error_code);
-	process_exit(0, sig);
+	force_sig_fault(sig, code, addr, regs, name);
 }
 
 /*

@@ -3,11 +3,15 @@
 #define _PROCESSOR_SIGNAL_H
 
 /*
- * Signals of the processor manager's processes (signal.c).  The state
- * below lives in struct process (one thread per process for now).
+ * Signals of the processor manager's processes (signal.c,
+ * Documentation/processor.md "Signals").  The state below lives in
+ * struct process (one thread per process for now).
  */
 #include <tessera/types.h>
+#include <tessera/spinlock.h>
+#include <tessera/timer.h>
 #include <uapi/asm/signal.h>
+#include <uapi/asm/siginfo.h>
 #include <asm/ptrace.h>
 
 struct process;
@@ -16,25 +20,75 @@ struct process;
 typedef u64 sigset_t;
 #define sigmask(sig)	(1ULL << ((sig) - 1))
 
+/* What restart_syscall() resumes after -ERESTART_RESTARTBLOCK. */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	unsigned long clk;		/* nanosleep: the clock, */
+	u64 deadline_ns;		/* the absolute end of the sleep */
+	void __user *rmtp;		/* and where the time left goes */
+};
+
 struct sigstate {
-	sigset_t pending;	/* raised, not yet delivered */
-	sigset_t blocked;	/* rt_sigprocmask */
+	spinlock_t lock;		/* everything below; irqsave (timers) */
+	sigset_t pending;		/* raised, not yet delivered */
+	sigset_t blocked;		/* rt_sigprocmask */
+	sigset_t saved_mask;		/* rt_sigsuspend: restored after delivery */
+	bool restore_mask;		/* saved_mask is to be restored */
+	bool stopped;			/* by a stop signal, until SIGCONT */
+	bool notify_cont;		/* continued: tell the parent */
+	bool dead;			/* exiting: nothing more is raised */
+	struct kernel_sigaction action[_NSIG];
+	struct siginfo info[_NSIG];	/* of each pending signal (no queueing) */
+	/* The last fault, for the sigcontext and the log line of a death. */
+	int fault_sig;
+	const char *fault_name;
+	unsigned long trapno, err, cr2, fault_ip;
+	struct sigaltstack altstack;	/* ss_sp 0 and ss_size 0: none */
+	/* ITIMER_REAL (setitimer, alarm): expiry in ns of ktime_get_ns(). */
+	struct timer_list real_timer;
+	u64 real_expires, real_interval;
+	struct restart_block restart;
 };
 
 /*
- * Raise sig in p (from the kernel when info_code is 0, SI_USER from
- * kill()).  Wakes p if it sleeps interruptibly.  0 or -EINVAL.
+ * Raise sig in p from the kernel (si_code SI_KERNEL).  Wakes p if it
+ * sleeps interruptibly.  0 or -EINVAL.  Any context; takes p's signal lock.
  */
 int send_signal(struct process *p, int sig);
+/* The same with a siginfo of the caller's (si_signo is set here). */
+int send_signal_info(struct process *p, int sig, const struct siginfo *info);
 /* kill(-pgid, sig): every process of the group; -ESRCH if none. */
 int kill_pgrp(pid_t pgid, int sig);
 /* Has current an unblocked signal pending (its slow calls return)? */
 bool signal_pending_current(void);
-/* On every return to user mode: deliver what is pending (signal.c). */
+/*
+ * On every return to user mode, interrupts enabled: syscall restarts,
+ * stops, deaths and handler frames for what is pending (signal.c).
+ */
 void do_signal(struct pt_regs *regs);
-/* fork: the child's copy of the parent's dispositions and mask. */
+/* Anything for do_signal() to do? */
+bool signal_work_pending(struct pt_regs *regs);
+/*
+ * A fault of the current process (exception what, NULL for a page
+ * fault): the signal Linux's force_sig_fault() sends.
+ */
+void force_sig_fault(int sig, int code, unsigned long addr,
+		     struct pt_regs *regs, const char *what);
+/* process_alloc(): empty signal state. */
+void signals_init(struct process *p);
+/* fork: the child's copy of the parent's dispositions, mask and altstack. */
 void signals_fork(struct process *child, struct process *parent);
-/* execve: handled signals go back to their default. */
+/* execve: handled signals go back to their default, no altstack. */
 void signals_exec(struct process *p);
+/* process_exit(): stop the interval timer before p goes away. */
+void signals_exit(struct process *p);
+/*
+ * For exit.c, tasklist_lock held for writing: send SIGCHLD for child's
+ * state change why (CLD_*) to its parent.  True if the parent ignores
+ * SIGCHLD or set SA_NOCLDWAIT: an exited child is then reaped at once.
+ */
+bool do_notify_parent(struct process *child, int why, int status);
+/* "SIGSEGV" and so on, for the log. */
+const char *signal_name(int sig);
 
 #endif /* _PROCESSOR_SIGNAL_H */

@@ -13,6 +13,7 @@
 #include <tessera/version.h>
 #include <asm/processor.h>
 #include <asm/uaccess.h>
+#include <uapi/linux/time.h>
 #include "process.h"
 #include "syscall.h"
 
@@ -21,29 +22,9 @@
 #define ARCH_GET_FS	0x1003
 #define ARCH_GET_GS	0x1004
 
-#define CLOCK_REALTIME			0
-#define CLOCK_MONOTONIC			1
-#define CLOCK_PROCESS_CPUTIME_ID	2
-#define CLOCK_THREAD_CPUTIME_ID		3
-#define CLOCK_MONOTONIC_RAW		4
-#define CLOCK_REALTIME_COARSE		5
-#define CLOCK_MONOTONIC_COARSE		6
-#define CLOCK_BOOTTIME			7
-#define TIMER_ABSTIME			1
-
 #define GRND_NONBLOCK	0x1
 #define GRND_RANDOM	0x2
 #define GRND_INSECURE	0x4
-
-struct timespec {
-	s64 tv_sec;
-	s64 tv_nsec;
-};
-
-struct timeval {
-	s64 tv_sec;
-	s64 tv_usec;
-};
 
 struct utsname {
 	char sysname[65];
@@ -266,8 +247,11 @@ SYSCALL_DEFINE(time)
 	return t;
 }
 
-/* Sleep until clock clk reads deadline_ns (at tick granularity). */
-static void sleep_until(unsigned long clk, u64 deadline_ns)
+/*
+ * Sleep until clock clk reads deadline_ns (at tick granularity): 0, or
+ * the nanoseconds left when a signal came first.
+ */
+static u64 sleep_until(unsigned long clk, u64 deadline_ns)
 {
 	struct timespec now = { 0, 0 };
 	u64 now_ns, left;
@@ -276,18 +260,44 @@ static void sleep_until(unsigned long clk, u64 deadline_ns)
 		clock_read(clk, &now);
 		now_ns = now.tv_sec * NSEC_PER_SEC + now.tv_nsec;
 		if (now_ns >= deadline_ns)
-			return;
+			return 0;
 		left = deadline_ns - now_ns;
+		if (signal_pending_current())
+			return left;
 		/* Whole ticks, rounded up: never wake early. */
-		schedule_timeout_uninterruptible(
+		schedule_timeout_interruptible(
 			min(DIV_ROUND_UP(left, NSEC_PER_SEC / HZ),
 			    (u64)MAX_JIFFY_OFFSET));
 	}
 }
 
-static long do_nanosleep(unsigned long clk, int flags,
-			 const struct timespec __user *ureq)
+/*
+ * The rest of an interrupted relative sleep: the time left goes to rmtp,
+ * and restart_syscall() sleeps on to the same deadline if no handler ran.
+ */
+static long nanosleep_restart(struct restart_block *rb)
 {
+	struct timespec rem;
+	u64 left = sleep_until(rb->clk, rb->deadline_ns);
+
+	if (!left)
+		return 0;
+	if (rb->rmtp) {
+		rem.tv_sec = left / NSEC_PER_SEC;
+		rem.tv_nsec = left % NSEC_PER_SEC;
+		if (copy_to_user(rb->rmtp, &rem, sizeof(rem)))
+			return -EFAULT;
+	}
+	current_proc()->sig.restart = *rb;
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long do_nanosleep(unsigned long clk, int flags,
+			 const struct timespec __user *ureq,
+			 struct timespec __user *urem)
+{
+	struct restart_block rb = { .fn = nanosleep_restart, .clk = clk,
+				    .rmtp = urem };
 	struct timespec req, now;
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
@@ -300,21 +310,26 @@ static long do_nanosleep(unsigned long clk, int flags,
 		req.tv_sec += now.tv_sec;
 		req.tv_nsec += now.tv_nsec;
 	}
-	/* Nothing interrupts a sleep: there are no signals; rem untouched. */
-	sleep_until(clk, req.tv_sec * NSEC_PER_SEC + req.tv_nsec);
-	return 0;
+	rb.deadline_ns = req.tv_sec * NSEC_PER_SEC + req.tv_nsec;
+	if (flags & TIMER_ABSTIME) {
+		/* An absolute sleep is just called again: no time left to report. */
+		return sleep_until(clk, rb.deadline_ns) ? -ERESTARTNOHAND : 0;
+	}
+	return nanosleep_restart(&rb);
 }
 
 SYSCALL_DEFINE(nanosleep)
 {
-	return do_nanosleep(CLOCK_MONOTONIC, 0, (const struct timespec __user *)a0);
+	return do_nanosleep(CLOCK_MONOTONIC, 0, (const struct timespec __user *)a0,
+			    (struct timespec __user *)a1);
 }
 
 SYSCALL_DEFINE(clock_nanosleep)
 {
 	if (a1 & ~TIMER_ABSTIME)
 		return -EINVAL;
-	return do_nanosleep(a0, a1, (const struct timespec __user *)a2);
+	return do_nanosleep(a0, a1, (const struct timespec __user *)a2,
+			    (struct timespec __user *)a3);
 }
 
 /* ------------------------------------------------------- randomness --- */

@@ -50,6 +50,11 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(getdents64), IMPL(chdir), IMPL(fchdir), IMPL(getcwd),
 	IMPL(umask), IMPL(access), IMPL(faccessat), IMPL(faccessat2),
 	IMPL(pwrite64), IMPL(sendfile), IMPL(creat),
+	/* signal.c */
+	IMPL(rt_sigaction), IMPL(rt_sigprocmask), IMPL(rt_sigreturn),
+	IMPL(rt_sigpending), IMPL(rt_sigtimedwait), IMPL(rt_sigsuspend),
+	IMPL(sigaltstack), IMPL(kill), IMPL(tkill), IMPL(tgkill), IMPL(pause),
+	IMPL(alarm), IMPL(getitimer), IMPL(setitimer), IMPL(restart_syscall),
 };
 #undef IMPL
 
@@ -78,18 +83,33 @@ static bool sysret_allowed(const struct pt_regs *regs)
 	       !(regs->rflags & (X86_EFLAGS_RF | X86_EFLAGS_TF));
 }
 
+/*
+ * Every return to user mode, from a system call, exception or interrupt:
+ * reschedule, and deliver signals (which may stop or end the process,
+ * or point regs at a handler), until there is nothing left to do.
+ */
 void exit_to_user_mode(struct pt_regs *regs)
 {
 	struct process *p = current_proc();
 
-	if (p && p->kill_signal) {
-		local_irq_enable();
-		process_exit(0, p->kill_signal);
-	}
-	while (need_resched()) {
-		local_irq_enable();
-		schedule();
-		local_irq_disable();
+	for (;;) {
+		if (p && p->kill_signal) {
+			local_irq_enable();
+			process_exit(0, p->kill_signal);
+		}
+		if (need_resched()) {
+			local_irq_enable();
+			schedule();
+			local_irq_disable();
+			continue;
+		}
+		if (p && signal_work_pending(regs)) {
+			local_irq_enable();
+			do_signal(regs);
+			local_irq_disable();
+			continue;
+		}
+		break;
 	}
 }
 

@@ -15,6 +15,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 #include <asm/pgtable.h>
+#include <uapi/linux/wait.h>
 #include "process.h"
 
 #define CODE_ADDR	0x400000UL
@@ -230,8 +231,9 @@ SELFTEST(user_faults)
 		if (!ret)
 			ret = test_proc_run(&t);
 		test_proc_destroy(&t);
-		if (ret != progs[i].sig)
-			return selftest_fail("%s: status %d, expected signal %d",
+		/* Each of these signals dumps core: WCOREFLAG. */
+		if (ret != (progs[i].sig | WCOREFLAG))
+			return selftest_fail("%s: status %#x, expected signal %d with core",
 					     progs[i].name, ret, progs[i].sig);
 	}
 	return 0;
@@ -660,7 +662,7 @@ SELFTEST(user_exec_loopback)
 	for (i = 0; i < n; i++)
 		fit_unregister_handler(fake_ops[i].op);
 	/* Every step passed: killed on the page it unmapped last. */
-	ST_EQ(ret, SIGSEGV);
+	ST_EQ(ret, SIGSEGV | WCOREFLAG);
 	/* A memory node that stops answering kills the process. */
 	ST_EQ(ret_down, SIGKILL);
 	ST_EQ(fake.nr_exec, 2);

@@ -94,7 +94,9 @@ vector_stubs:
  * by MSR_SYSCALL_MASK, still on the user stack with the user GS base.
  * Build a full struct pt_regs on the task's kernel stack, as an interrupt
  * from user mode would (vector -1 marks a syscall), and call
- * do_syscall_64(), which returns true when sysret may return.
+ * do_syscall_64(), which returns true when sysret may return.  The
+ * error code slot keeps the system call number (Linux's orig_ax) for
+ * restarts after a signal.
  */
 	.globl entry_SYSCALL_64
 	.type entry_SYSCALL_64, @function
@@ -108,7 +110,7 @@ entry_SYSCALL_64:
 	pushq	%r11				/* rflags */
 	pushq	$__USER_CS			/* cs */
 	pushq	%rcx				/* rip */
-	pushq	$0				/* error code */
+	pushq	%rax				/* error code: orig_ax */
 	pushq	$-1				/* vector: a syscall */
 	PUSH_REGS
 	cld

@@ -11,6 +11,8 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/switch_to.h>
+#include <asm/uaccess.h>
+#include <tessera/preempt.h>
 
 /* The frame __switch_to_asm() pops before "returning" to ret_from_kthread. */
 struct fork_frame {
@@ -51,6 +53,13 @@ struct fpu_state {
 	u8 regs[512 - 32];
 } __aligned(16);
 
+static void fpu_init_state(struct fpu_state *fpu)
+{
+	memset(fpu, 0, sizeof(*fpu));
+	fpu->fcw = 0x37f;	/* all x87 exceptions masked, extended precision */
+	fpu->mxcsr = 0x1f80;	/* all SSE exceptions masked, round to nearest */
+}
+
 /* User FPU state in its reset values (as after execve on Linux). */
 struct fpu_state *fpu_alloc(void)
 {
@@ -65,31 +74,61 @@ struct fpu_state *fpu_alloc(void)
 		kfree(fpu);
 		return NULL;
 	}
-	fpu->fcw = 0x37f;	/* all x87 exceptions masked, extended precision */
-	fpu->mxcsr = 0x1f80;	/* all SSE exceptions masked, round to nearest */
+	fpu_init_state(fpu);
 	return fpu;
+}
+
+int fpu_save_user(void __user *buf)
+{
+	struct fpu_state *fpu = current->thread.fpu;
+
+	preempt_disable();
+	asm volatile("fxsave64 %0" : "=m"(*fpu));
+	preempt_enable();
+	/* A fault here may switch tasks: that saves the same registers again. */
+	return copy_to_user(buf, fpu, sizeof(*fpu)) ? -EFAULT : 0;
+}
+
+int fpu_restore_user(const void __user *buf)
+{
+	static u32 mxcsr_mask;
+	struct fpu_state tmp;
+	struct fpu_state *fpu = current->thread.fpu;
+
+	if (copy_from_user(&tmp, buf, sizeof(tmp)))
+		return -EFAULT;
+	preempt_disable();
+	if (!mxcsr_mask) {
+		/* fxsave reports the MXCSR bits this CPU has; 0 means 0xffbf. */
+		asm volatile("fxsave64 %0" : "=m"(*fpu));
+		mxcsr_mask = fpu->mxcsr_mask ?: 0xffbf;
+	}
+	/* A reserved MXCSR bit would make fxrstor fault in the kernel. */
+	tmp.mxcsr &= mxcsr_mask;
+	*fpu = tmp;
+	asm volatile("fxrstor64 %0" : : "m"(*fpu));
+	preempt_enable();
+	return 0;
+}
+
+void fpu_reset_current(void)
+{
+	struct fpu_state *fpu = current->thread.fpu;
+
+	preempt_disable();
+	fpu_init_state(fpu);
+	asm volatile("fxrstor64 %0" : : "m"(*fpu));
+	preempt_enable();
 }
 
 /*
  * The current task's live FPU registers (saved in thread.fpu only at a
- * context switch): copy them to dst, or load the reset values.
+ * context switch) copied to dst (fork).
  */
 void fpu_save_current(struct fpu_state *dst)
 {
 	preempt_disable();
 	asm volatile("fxsave64 %0" : "=m"(*dst));
-	preempt_enable();
-}
-
-void fpu_reset_current(void)
-{
-	static const struct fpu_state reset = {
-		.fcw = 0x37f,
-		.mxcsr = 0x1f80,
-	};
-
-	preempt_disable();
-	asm volatile("fxrstor64 %0" : : "m"(reset));
 	preempt_enable();
 }
 

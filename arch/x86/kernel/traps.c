@@ -229,6 +229,7 @@ void do_trap(struct pt_regs *regs)
 	if (user_mode(regs) && vec != X86_TRAP_NMI && vec != X86_TRAP_MC) {
 		local_irq_enable();
 		user_fatal_trap(regs, exception_names[vec] ?: "reserved exception");
+		goto out;
 	}
 	switch (vec) {
 	case X86_TRAP_BP:

@@ -534,12 +534,15 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 	struct vm_area *vma;
 	bool victim = false;
 	u64 *pte, v;
+	int err;
 
 	/* Held by the caller (serialized) or just for the VMA lookup. */
 	if (!f->serialized)
 		mutex_lock(&mm->lock);
 	vma = find_vma(mm, f->addr);
-	f->pm = vma && vma_allows(vma, f->error_code) ? pcache_mm_get(mm) : NULL;
+	/* No VMA: -EFAULT (SEGV_MAPERR); one that forbids it: -EACCES (ACCERR). */
+	err = !vma ? -EFAULT : !vma_allows(vma, f->error_code) ? -EACCES : -ENOMEM;
+	f->pm = err == -ENOMEM ? pcache_mm_get(mm) : NULL;
 	if (f->pm) {
 		f->prot = vma->prot;
 		spin_lock(&mm->pt_lock);
@@ -549,7 +552,7 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 	if (!f->serialized)
 		mutex_unlock(&mm->lock);
 	if (!f->pm)
-		return vma && vma_allows(vma, f->error_code) ? -ENOMEM : -EFAULT;
+		return err;
 
 	spin_lock(&set->lock);
 	spin_lock(&mm->pt_lock);

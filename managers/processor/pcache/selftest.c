@@ -602,7 +602,7 @@ static int st_perm(struct st_env *e)
 	st_add_vma(e, none, 4, 0);
 
 	ST_EQ(pcache_handle_fault(e->mm, ro, ST_USER_FAULT | X86_PF_WRITE),
-	      -EFAULT);
+	      -EACCES);
 	ST_EQ(pcache_handle_fault(e->mm, ro, ST_USER_FAULT), 0);
 	v = st_pte(e, ro);
 	ST_ASSERT((v & _PAGE_PRESENT) && !(v & _PAGE_RW));
@@ -610,19 +610,19 @@ static int st_perm(struct st_env *e)
 		ST_ASSERT(v & _PAGE_NX);
 	/* A write to the present read-only page. */
 	ST_EQ(pcache_handle_fault(e->mm, ro, ST_USER_FAULT | X86_PF_WRITE |
-				  X86_PF_PROT), -EFAULT);
+				  X86_PF_PROT), -EACCES);
 	ST_EQ(pcache_handle_fault(e->mm, ro, ST_USER_FAULT | X86_PF_INSTR),
-	      -EFAULT);
+	      -EACCES);
 
 	ST_EQ(pcache_handle_fault(e->mm, rw, ST_USER_FAULT | X86_PF_INSTR),
-	      -EFAULT);
+	      -EACCES);
 	ST_EQ(pcache_handle_fault(e->mm, rx, ST_USER_FAULT | X86_PF_INSTR), 0);
 	v = st_pte(e, rx);
 	ST_ASSERT((v & _PAGE_PRESENT) && !(v & _PAGE_RW) && !(v & _PAGE_NX));
 	ST_EQ(pcache_handle_fault(e->mm, rx, ST_USER_FAULT | X86_PF_WRITE),
-	      -EFAULT);
+	      -EACCES);
 
-	ST_EQ(pcache_handle_fault(e->mm, none, ST_USER_FAULT), -EFAULT);
+	ST_EQ(pcache_handle_fault(e->mm, none, ST_USER_FAULT), -EACCES);
 	ST_EQ(pcache_handle_fault(e->mm, ST_BASE + 0x40000, ST_USER_FAULT),
 	      -EFAULT);
 	ST_EQ(pcache_handle_fault(e->mm, TASK_SIZE, ST_USER_FAULT), -EFAULT);
@@ -636,12 +636,12 @@ static int st_perm(struct st_env *e)
 	v = st_pte(e, rw);
 	ST_ASSERT((v & _PAGE_PRESENT) && !(v & _PAGE_RW) && (v & _PAGE_DIRTY));
 	ST_EQ(pcache_handle_fault(e->mm, rw, ST_USER_FAULT | X86_PF_WRITE |
-				  X86_PF_PROT), -EFAULT);
+				  X86_PF_PROT), -EACCES);
 	rw_vma->prot = 0;
 	pcache_protect_range(e->mm, rw, rw + 4 * PAGE_SIZE, 0);
 	v = st_pte(e, rw);
 	ST_ASSERT(!(v & _PAGE_PRESENT) && (v & _PAGE_PROTNONE));
-	ST_EQ(pcache_handle_fault(e->mm, rw, ST_USER_FAULT), -EFAULT);
+	ST_EQ(pcache_handle_fault(e->mm, rw, ST_USER_FAULT), -EACCES);
 	rw_vma->prot = MP_PROT_READ | MP_PROT_WRITE;
 	pcache_protect_range(e->mm, rw, rw + 4 * PAGE_SIZE,
 			     MP_PROT_READ | MP_PROT_WRITE);

@@ -22,6 +22,18 @@ struct pt_regs {
 	unsigned long rip, cs, rflags, rsp, ss;	/* the hardware frame */
 };
 
+/*
+ * The system call an entry from user mode is in (entry_SYSCALL_64 keeps
+ * the number in error_code, vector -1), or -1: an exception or interrupt,
+ * or a call that must not be restarted (rt_sigreturn sets error_code -1).
+ */
+#define PT_VECTOR_SYSCALL	(~0UL)
+
+static inline long syscall_get_nr(const struct pt_regs *regs)
+{
+	return regs->vector == PT_VECTOR_SYSCALL ? (long)regs->error_code : -1;
+}
+
 static inline bool user_mode(const struct pt_regs *regs)
 {
 	return (regs->cs & 3) == 3;

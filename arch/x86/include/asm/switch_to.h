@@ -42,8 +42,17 @@ void load_sp0(unsigned long sp0);
 void switch_user_state(struct task_struct *prev, struct task_struct *next);
 /* User FPU state in its reset values (for thread.fpu; kfree() it). */
 struct fpu_state *fpu_alloc(void);
-/* The current task's live FPU registers: copy them out, or reset them. */
+/* The current task's live FPU registers copied to dst (fork). */
 void fpu_save_current(struct fpu_state *dst);
+/*
+ * The current task's user FPU state (fxsave image) to user memory ubuf,
+ * and back; the live registers are saved and loaded with preemption
+ * disabled.  fpu_restore_user() drops MXCSR bits the CPU does not have.
+ * 0 or -EFAULT.
+ */
+int fpu_save_user(void *ubuf);
+int fpu_restore_user(const void *ubuf);
+/* The current task's FPU registers to their reset values (a handler's). */
 void fpu_reset_current(void);
 /* Enter user mode with regs (entry_64.S); the kernel stack is reset. */
 void start_user_thread(struct pt_regs *regs) __noreturn;

@@ -1,25 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * File descriptors: the serial console (0, 1, 2), files of the memory
- * node's archive (read-only, through MEMOP_OPEN/PREAD/STAT/CLOSE), and a
- * few pseudo files: /dev/null, /proc/pcache, /proc/self/exe.
+ * node's archive (read-only, through MEMOP_OPEN/PREAD/STAT/CLOSE),
+ * /dev/null, and the pseudo files of /proc and /sys (procfs.c).
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
 #include <tessera/init.h>
 #include <tessera/mm.h>
-#include <tessera/pcache.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <asm/uaccess.h>
+#include <uapi/linux/dirent.h>
+#include <uapi/linux/stat.h>
 #include "process.h"
+#include "procfs.h"
 #include "syscall.h"
 
 #define O_ACCMODE	00000003
 #define O_RDONLY	00000000
+#define O_DIRECTORY	00200000
 #define O_CLOEXEC	02000000
 #define AT_FDCWD	(-100)
 #define AT_EMPTY_PATH	0x1000
@@ -29,8 +32,7 @@
 #define SEEK_CUR	1
 #define SEEK_END	2
 
-#define S_IFCHR		0020000
-#define S_IFREG		0100000
+#define MAXSYMLINKS	40
 
 #define TCGETS		0x5401
 #define TIOCGWINSZ	0x5413
@@ -162,6 +164,7 @@ static void file_release(struct file *f, u32 mnode)
 		fit_call(mnode, MEMOP_CLOSE, &f->handle, sizeof(f->handle),
 			 NULL, 0, 0);
 	kfree(f->buf);
+	kfree(f->path);
 	kfree(f);
 }
 
@@ -331,18 +334,131 @@ static struct file *memory_open(const char *path, u32 flags)
 	return f;
 }
 
-static struct file *pcache_file_open(void)
+/* The target of the procfs link at path, as an absolute kmalloc'd path. */
+static char *procfs_link_path(const char *path)
 {
-	struct file *f = file_new(FILE_BUFFER);
+	char *target = kmalloc(PATH_MAX, GFP_KERNEL);
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash - path + 1;
+	int n;
 
+	if (!target)
+		return ERR_PTR(-ENOMEM);
+	n = procfs_readlink(path, target, PATH_MAX - 1);
+	if (n >= 0 && target[0] != '/' && n + dir < PATH_MAX - 1) {
+		/* Relative ("/proc/self" -> "42"): from the link's directory. */
+		memmove(target + dir, target, n);
+		memcpy(target, path, dir);
+		n += dir;
+	} else if (n >= 0 && target[0] != '/') {
+		n = -ENAMETOOLONG;
+	}
+	if (n < 0) {
+		kfree(target);
+		return ERR_PTR(n);
+	}
+	target[n] = '\0';
+	return target;
+}
+
+static int dirent_add(void *ctx, const char *name, u64 ino, unsigned int type)
+{
+	struct file *f = ctx;
+	size_t namelen = strlen(name);
+	size_t reclen = ALIGN(sizeof(struct linux_dirent64) + namelen + 1, 8);
+	struct linux_dirent64 *d;
+	char *buf;
+
+	if (f->len + reclen > f->st.size) {
+		size_t size = max((size_t)f->st.size * 2, (size_t)PAGE_SIZE);
+
+		buf = kmalloc(size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+		if (f->buf)
+			memcpy(buf, f->buf, f->len);
+		kfree(f->buf);
+		f->buf = buf;
+		f->st.size = size;
+	}
+	d = (struct linux_dirent64 *)(f->buf + f->len);
+	memset(d, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = f->len + reclen;
+	d->d_reclen = reclen;
+	d->d_type = type;
+	memcpy(d->d_name, name, namelen);
+	f->len += reclen;
+	return 0;
+}
+
+/*
+ * A file of /proc or /sys: its text made now, or a directory's entries
+ * as linux_dirent64 records.  Links are followed (depth: how many so far).
+ */
+static struct file *open_path(const char *path, int flags, int depth);
+
+static struct file *procfs_open(const char *path, int flags, int depth)
+{
+	struct procfs_node node;
+	struct file *f;
+	char *target;
+	int ret;
+
+	ret = procfs_lookup(path, &node);
+	if (ret)
+		return ERR_PTR(ret);
+	if (node.type == PROCFS_LINK) {
+		if (depth >= MAXSYMLINKS)
+			return ERR_PTR(-ELOOP);
+		target = procfs_link_path(path);
+		if (IS_ERR(target))
+			return ERR_PTR(PTR_ERR(target));
+		f = open_path(target, flags, depth + 1);
+		kfree(target);
+		return f;
+	}
+	if (node.type == PROCFS_DIR && (flags & O_ACCMODE) != O_RDONLY)
+		return ERR_PTR(-EISDIR);
+	if (node.type == PROCFS_FILE && (flags & O_DIRECTORY))
+		return ERR_PTR(-ENOTDIR);
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return ERR_PTR(-EACCES);
+	f = file_new(FILE_BUFFER);
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	f->buf = kmalloc(PAGE_SIZE * 2, GFP_KERNEL);
-	if (!f->buf) {
+	if (node.type == PROCFS_DIR)
+		ret = procfs_readdir(path, dirent_add, f);
+	else
+		ret = procfs_read_file(path, &f->buf, &f->len);
+	if (ret) {
+		kfree(f->buf);
 		kfree(f);
-		return ERR_PTR(-ENOMEM);
+		return ERR_PTR(ret);
 	}
-	f->len = pcache_stats_show(f->buf, PAGE_SIZE * 2);
+	f->st.mode = node.mode;
+	f->st.ino = node.ino;
+	f->st.nlink = node.nlink;
+	f->st.size = 0;		/* as Linux's /proc files: their size is unknown */
+	f->path = kstrdup(path, GFP_KERNEL);
+	return f;
+}
+
+static struct file *open_path(const char *path, int flags, int depth)
+{
+	struct file *f;
+
+	/* The memory node judges the flags for its files (read-only). */
+	if (!strcmp(path, "/dev/null"))
+		f = file_new(FILE_NULL) ?: ERR_PTR(-ENOMEM);
+	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
+		f = file_new(FILE_CONSOLE) ?: ERR_PTR(-ENOMEM);
+	else if (procfs_owns(path))
+		return procfs_open(path, flags, depth);
+	else
+		f = memory_open(path, flags & ~O_CLOEXEC);
+	if (!IS_ERR(f))
+		f->path = kstrdup(path, GFP_KERNEL);
 	return f;
 }
 
@@ -355,18 +471,7 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	path = get_path(dirfd, upath, false);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	/* The memory node judges the flags for its files (read-only). */
-	if (!strcmp(path, "/dev/null"))
-		f = file_new(FILE_NULL) ?: ERR_PTR(-ENOMEM);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
-		f = file_new(FILE_CONSOLE) ?: ERR_PTR(-ENOMEM);
-	else if (!strcmp(path, "/proc/pcache"))
-		f = (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
-		    pcache_file_open();
-	else if (!strcmp(path, "/proc/self/exe"))
-		f = memory_open(current_proc()->path, flags & ~O_CLOEXEC);
-	else
-		f = memory_open(path, flags & ~O_CLOEXEC);
+	f = open_path(path, flags, 0);
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -438,6 +543,8 @@ static long file_read(struct file *f, char __user *buf, size_t count,
 		n = memory_pread(f, buf, count, off);
 		break;
 	case FILE_BUFFER:
+		if (S_ISDIR(f->st.mode))
+			return -EISDIR;
 		n = off < f->len ? min(count, (size_t)(f->len - off)) : 0;
 		if (n && copy_to_user(buf, f->buf + off, n))
 			n = -EFAULT;
@@ -613,6 +720,12 @@ static void stat_file(struct file *f, struct kstat *st)
 		stat_from_mp(st, &f->st);
 		return;
 	case FILE_BUFFER:
+		st->st_mode = f->st.mode ?: S_IFREG | 0444;
+		st->st_ino = f->st.ino;
+		st->st_nlink = f->st.nlink ?: 1;
+		st->st_blksize = 1024;
+		st->st_dev = MKDEV(0, 5);
+		return;
 	case FILE_OPS:
 		st->st_mode = S_IFREG | 0444;
 		st->st_blksize = 1024;
@@ -635,14 +748,61 @@ static long fstat_fd(int fd, void __user *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* The stat of a kernel path; flags: AT_SYMLINK_NOFOLLOW. */
+static long stat_kpath(const char *path, int flags, struct kstat *st,
+		       int depth)
+{
+	bool null = !strcmp(path, "/dev/null");
+	struct procfs_node node;
+	struct file *f;
+	struct mp_stat m;
+	char *target;
+	long ret;
+
+	if (null || !strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console")) {
+		f = file_new(null ? FILE_NULL : FILE_CONSOLE);
+		if (!f)
+			return -ENOMEM;
+		stat_file(f, st);
+		kfree(f);
+		return 0;
+	}
+	if (!procfs_owns(path)) {
+		ret = memory_stat(path, flags, &m);
+		if (!ret) {
+			memset(st, 0, sizeof(*st));
+			stat_from_mp(st, &m);
+		}
+		return ret;
+	}
+	ret = procfs_lookup(path, &node);
+	if (ret)
+		return ret;
+	if (node.type == PROCFS_LINK && !(flags & AT_SYMLINK_NOFOLLOW)) {
+		if (depth >= MAXSYMLINKS)
+			return -ELOOP;
+		target = procfs_link_path(path);
+		if (IS_ERR(target))
+			return PTR_ERR(target);
+		ret = stat_kpath(target, flags, st, depth + 1);
+		kfree(target);
+		return ret;
+	}
+	memset(st, 0, sizeof(*st));
+	st->st_dev = MKDEV(0, 5);
+	st->st_ino = node.ino;
+	st->st_mode = node.mode;
+	st->st_nlink = node.nlink;
+	st->st_blksize = 1024;
+	return 0;
+}
+
 static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		      int flags)
 {
 	struct kstat st;
-	struct file *f = NULL;
-	struct mp_stat m;
 	char *path;
-	long ret = 0;
+	long ret;
 
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
@@ -653,25 +813,7 @@ static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		kfree(path);
 		return dirfd == AT_FDCWD ? -ENOENT : fstat_fd(dirfd, ubuf);
 	}
-	if (!strcmp(path, "/dev/null"))
-		f = file_new(FILE_NULL);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
-		f = file_new(FILE_CONSOLE);
-	else if (!strcmp(path, "/proc/pcache"))
-		f = file_new(FILE_BUFFER);
-	else
-		ret = memory_stat(strcmp(path, "/proc/self/exe") ? path :
-				  current_proc()->path, flags, &m);
-	if (f) {
-		stat_file(f, &st);
-		kfree(f);
-	} else if (!ret && (!strncmp(path, "/dev/", 5) ||
-			    !strcmp(path, "/proc/pcache"))) {
-		ret = -ENOMEM;
-	} else if (!ret) {
-		memset(&st, 0, sizeof(st));
-		stat_from_mp(&st, &m);
-	}
+	ret = stat_kpath(path, flags, &st, 0);
 	kfree(path);
 	if (ret)
 		return ret;
@@ -734,9 +876,8 @@ SYSCALL_DEFINE(ioctl)
 static long do_readlink(int dirfd, const char __user *upath,
 			char __user *buf, long size)
 {
-	const char *exe = current_proc()->path;
 	struct mp_stat m;
-	char *path;
+	char *path, *target;
 	long ret;
 
 	if (size <= 0)
@@ -744,11 +885,15 @@ static long do_readlink(int dirfd, const char __user *upath,
 	path = get_path(dirfd, upath, false);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (!strcmp(path, "/proc/self/exe")) {
+	if (procfs_owns(path)) {
+		target = kmalloc(PATH_MAX, GFP_KERNEL);
+		ret = target ? procfs_readlink(path, target, PATH_MAX) : -ENOMEM;
 		/* Like Linux: truncated to size, no NUL. */
-		ret = min((long)strlen(exe), size);
-		if (copy_to_user(buf, exe, ret))
+		if (ret > size)
+			ret = size;
+		if (ret > 0 && copy_to_user(buf, target, ret))
 			ret = -EFAULT;
+		kfree(target);
 	} else {
 		/*
 		 * The protocol cannot read a link's target: every existing
@@ -770,4 +915,42 @@ SYSCALL_DEFINE(readlink)
 SYSCALL_DEFINE(readlinkat)
 {
 	return do_readlink(a0, (const char __user *)a1, (char __user *)a2, a3);
+}
+
+/* -------------------------------------------------------- getdents64 --- */
+
+/* Whole records from the position on; directories are procfs's for now. */
+SYSCALL_DEFINE(getdents64)
+{
+	struct file *f = fget(a0);
+	size_t count = a2, n = 0, off = 0;
+	const struct linux_dirent64 *d;
+	long ret;
+
+	if (!f)
+		return -EBADF;
+	if (f->type != FILE_BUFFER || !S_ISDIR(f->st.mode)) {
+		fput(f);
+		return -ENOTDIR;
+	}
+	/* An lseek() may have left the position inside a record. */
+	while (off < f->pos && off < f->len)
+		off += ((const struct linux_dirent64 *)(f->buf + off))->d_reclen;
+	f->pos = off;
+	while (f->pos + n < f->len) {
+		d = (const struct linux_dirent64 *)(f->buf + f->pos + n);
+		if (n + d->d_reclen > count)
+			break;
+		n += d->d_reclen;
+	}
+	if (!n && f->pos < f->len)
+		ret = -EINVAL;	/* not even one record fits */
+	else if (n && copy_to_user((void __user *)a1, f->buf + f->pos, n))
+		ret = -EFAULT;
+	else
+		ret = n;
+	if (ret > 0)
+		f->pos += n;
+	fput(f);
+	return ret;
 }

@@ -7,6 +7,7 @@
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
+#include <tessera/jiffies.h>
 #include <tessera/pcache.h>
 #include <tessera/printk.h>
 #include <tessera/process.h>
@@ -20,10 +21,6 @@
 #include "process.h"
 
 static atomic_t next_tgid = ATOMIC_INIT(0);
-
-#define RLIM_INFINITY	(~0ULL)
-#define RLIMIT_STACK	3
-#define RLIMIT_NOFILE	7
 
 struct process *process_alloc(const char *path)
 {
@@ -42,6 +39,7 @@ struct process *process_alloc(const char *path)
 	memcpy(p->path, path, len + 1);
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 	p->tgid = atomic_inc_return(&next_tgid);
+	p->start_time = jiffies;
 	p->mm->tgid = p->tgid;
 	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
@@ -67,12 +65,37 @@ fail:
 	return NULL;
 }
 
+unsigned long process_nr_forks(void)
+{
+	return atomic_read(&next_tgid);
+}
+
+void process_cputime(struct process *p, u64 *utime, u64 *stime)
+{
+	struct task_struct *t = p->task;
+
+	*utime = p->utime + (t ? READ_ONCE(t->utime) : 0);
+	*stime = p->stime + (t ? READ_ONCE(t->stime) : 0);
+}
+
+void process_account_child(struct process *parent, struct process *child)
+{
+	u64 u, s;
+
+	process_cputime(child, &u, &s);
+	parent->cutime += u + child->cutime;
+	parent->cstime += s + child->cstime;
+	parent->cmaxrss = max(parent->cmaxrss,
+			      max(child->maxrss, child->cmaxrss));
+}
+
 /* After the process exited (or never started). */
 void process_free(struct process *p)
 {
 	files_release(p);
 	if (p->mm)
 		mm_release(p->mm);
+	kfree(p->cmdline);
 	kfree(p->cwd);
 	kfree(p->path);
 	kfree(p);
@@ -145,6 +168,19 @@ void process_exit(int status, int sig)
 
 	files_release(p);
 
+	/*
+	 * What /proc and wait4() read of it once its task and address
+	 * space are gone; /proc takes mm references under tasklist_lock.
+	 */
+	write_lock(&tasklist_lock);
+	p->utime += current->utime;
+	p->stime += current->stime;
+	current->utime = current->stime = 0;
+	p->maxrss = max(p->maxrss, mm->hiwater_rss);
+	p->mm = NULL;
+	p->task = NULL;
+	write_unlock(&tasklist_lock);
+
 	/* Off the user page tables and FPU state before they are freed. */
 	preempt_disable();
 	current->mm = NULL;
@@ -162,7 +198,6 @@ void process_exit(int status, int sig)
 				p->comm, p->tgid, p->mnode, ret);
 	}
 	mm_release(mm);
-	p->mm = NULL;
 
 	p->exit_status = status & 0xff;
 	p->exit_signal = sig;
@@ -267,6 +302,29 @@ void user_fatal_trap(struct pt_regs *regs, const char *name)
 	process_exit(0, sig);
 }
 
+/* Keep argv for /proc/PID/cmdline: the strings, each with its NUL. */
+static void process_set_cmdline(struct process *p, char *const argv[],
+				int argc)
+{
+	size_t len = 0, off = 0;
+	char *cmd, *old;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	cmd = len ? kmalloc(len, GFP_KERNEL) : NULL;
+	for (i = 0; cmd && i < argc; i++) {
+		memcpy(cmd + off, argv[i], strlen(argv[i]) + 1);
+		off += strlen(argv[i]) + 1;
+	}
+	write_lock(&tasklist_lock);
+	old = p->cmdline;
+	p->cmdline = cmd;
+	p->cmdline_len = cmd ? len : 0;
+	write_unlock(&tasklist_lock);
+	kfree(old);
+}
+
 /*
  * Exec path on the memory node: the address space of p is built there
  * from the ELF file; mirror its VMAs.  argv and envp are NULL-free arrays
@@ -333,6 +391,7 @@ static int process_exec(struct process *p, const char *path,
 	mutex_unlock(&p->mm->lock);
 	p->entry = rep->entry;
 	p->sp = rep->sp;
+	process_set_cmdline(p, argv, argc);
 out:
 	kfree(buf);
 	return ret;
@@ -353,18 +412,28 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 		return -ENOMEM;
 	p->mnode = p->mm->mnode = mnode;
 	ret = process_exec(p, path, argv, argc, envp, envc);
-	if (!ret)
+	if (!ret) {
+		write_lock(&tasklist_lock);
+		list_add_tail(&p->list, &process_list);
+		write_unlock(&tasklist_lock);
 		ret = process_start(p);
+	}
 	if (ret) {
 		/* Free what the memory node may have built. */
 		struct mp_exit_req req = { .tgid = p->tgid };
 
 		fit_call(mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+		write_lock(&tasklist_lock);
+		list_del_init(&p->list);
+		write_unlock(&tasklist_lock);
 		process_free(p);
 		return ret;
 	}
 	wait_for_completion(&p->exited);
 	ret = p->exit_signal ? p->exit_signal : p->exit_status << 8;
+	write_lock(&tasklist_lock);
+	list_del_init(&p->list);
+	write_unlock(&tasklist_lock);
 	process_free(p);
 	return ret;
 }

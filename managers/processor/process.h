@@ -16,10 +16,10 @@
 #include <tessera/wait.h>
 #include <asm/ptrace.h>
 #include <asm/uaccess.h>
+#include <uapi/linux/resource.h>
 #include "signal.h"
 
 #define NR_OPEN_FILES	64
-#define RLIM_NLIMITS	16
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
@@ -54,8 +54,9 @@ struct file {
 	u32 flags;		/* O_* given to open, O_NONBLOCK/O_APPEND by fcntl */
 	u64 pos;
 	u64 handle;		/* FILE_MEMORY: the memory node's handle */
-	struct mp_stat st;	/* FILE_MEMORY: from the open reply */
-	char *buf;		/* FILE_BUFFER contents */
+	struct mp_stat st;	/* FILE_MEMORY: from the open reply; FILE_BUFFER: mode, ino */
+	char *path;		/* as opened, kmalloc'd (/proc/self/fd), or NULL */
+	char *buf;		/* FILE_BUFFER contents (a directory: its dirents) */
 	size_t len;
 	const struct file_operations *f_op;	/* FILE_OPS */
 	void *private_data;	/* FILE_OPS: the kind's own */
@@ -64,11 +65,6 @@ struct file {
 /* poll.c: add wq to the queues a poll()/select() sleeps on (pt may be NULL). */
 void poll_wait(struct file *f, struct wait_queue_head *wq,
 	       struct poll_table *pt);
-
-struct rlimit64 {
-	u64 rlim_cur;
-	u64 rlim_max;
-};
 
 enum proc_state {
 	PROC_ALIVE,
@@ -103,6 +99,17 @@ struct process {
 	u32 mnode;		/* the memory node: home of its address space */
 	char comm[TASK_COMM_LEN];
 	char *path;		/* of the program (/proc/self/exe) */
+	char *cmdline;		/* argv as exec gave it, NUL-separated */
+	size_t cmdline_len;	/* with the last NUL */
+	unsigned long start_time;	/* jiffies at process_alloc() */
+	/*
+	 * CPU time in ticks of HZ: its own once its task is gone (while it
+	 * runs: p->task->utime, stime; see process_cputime()), and that of
+	 * the children it waited for (RUSAGE_CHILDREN, times()).
+	 */
+	u64 utime, stime;
+	u64 cutime, cstime;
+	unsigned long maxrss, cmaxrss;	/* pages: its peak RSS, its children's */
 	struct mutex files_lock;
 	struct file *files[NR_OPEN_FILES];
 	struct rlimit64 rlim[RLIM_NLIMITS];
@@ -133,6 +140,15 @@ void notify_parent(struct process *p, int why_code, int status);
 
 /* process.c */
 struct process *process_alloc(const char *path);
+/* The number of processes process_alloc() made since boot. */
+unsigned long process_nr_forks(void);
+/* p's own CPU time so far, in ticks of HZ (tasklist_lock held). */
+void process_cputime(struct process *p, u64 *utime, u64 *stime);
+/*
+ * A parent reaps child (wait4): the child's CPU time and peak RSS count
+ * as the parent's children's (tasklist_lock held for writing).
+ */
+void process_account_child(struct process *parent, struct process *child);
 void process_free(struct process *p);
 int process_start(struct process *p);
 /*
@@ -157,6 +173,9 @@ void vma_punch(struct mm_struct *mm, unsigned long start, unsigned long end);
 void vma_free_all(struct mm_struct *mm);
 struct mm_struct *mm_alloc(void);
 void mm_release(struct mm_struct *mm);
+
+/* sys.c: uname()'s release, also in /proc/version */
+#define UTS_RELEASE	"6.1.0-tessera"
 
 /* syscall.c */
 const char *syscall_name(unsigned long nr);

@@ -40,7 +40,8 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(set_tid_address), IMPL(clock_gettime), IMPL(clock_getres),
 	IMPL(clock_nanosleep), IMPL(exit_group), IMPL(openat),
 	IMPL(newfstatat), IMPL(readlinkat), IMPL(set_robust_list),
-	IMPL(prlimit64), IMPL(getrandom),
+	IMPL(prlimit64), IMPL(getrandom), IMPL(getrusage), IMPL(times),
+	IMPL(sysinfo), IMPL(prctl), IMPL(getdents64),
 };
 #undef IMPL
 

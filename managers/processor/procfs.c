@@ -584,14 +584,13 @@ static int show_uptime(struct pbuf *b, pid_t unused)
 static int show_loadavg(struct pbuf *b, pid_t unused)
 {
 	unsigned long load[3];
-	unsigned int blocked, n = nr_processes(&blocked);
 
 	get_avenrun(load, FIXED_1 / 200, 0);
 	pb_printf(b, "%lu.%02lu %lu.%02lu %lu.%02lu %lu/%u %lu\n",
 		  LOAD_INT(load[0]), LOAD_FRAC(load[0]),
 		  LOAD_INT(load[1]), LOAD_FRAC(load[1]),
 		  LOAD_INT(load[2]), LOAD_FRAC(load[2]),
-		  nr_running(), n, process_nr_forks());
+		  nr_running(), nr_tasks_allocated(), process_nr_forks());
 	return 0;
 }
 

@@ -243,7 +243,6 @@ SYSCALL_DEFINE(sysinfo)
 	struct mp_stats_reply st;
 	struct sysinfo si;
 	unsigned long loads[3];
-	struct process *p;
 	u64 up = ktime_get_ns();
 	long ret;
 
@@ -264,10 +263,7 @@ SYSCALL_DEFINE(sysinfo)
 	si.totalram = st.total_pages << PAGE_SHIFT;
 	si.freeram = st.free_pages << PAGE_SHIFT;
 	si.mem_unit = 1;
-	read_lock(&tasklist_lock);
-	for_each_process(p)
-		si.procs++;
-	read_unlock(&tasklist_lock);
+	si.procs = nr_tasks_allocated();	/* Linux counts every thread */
 	return copy_to_user((void __user *)a0, &si, sizeof(si)) ? -EFAULT : 0;
 }
 

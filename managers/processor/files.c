@@ -439,6 +439,7 @@ static struct file *procfs_open(const char *path, int flags, int depth)
 	f->st.mode = node.mode;
 	f->st.ino = node.ino;
 	f->st.nlink = node.nlink;
+	f->st.mtime = node.mtime;
 	f->st.size = 0;		/* as Linux's /proc files: their size is unknown */
 	f->path = kstrdup(path, GFP_KERNEL);
 	return f;
@@ -723,6 +724,7 @@ static void stat_file(struct file *f, struct kstat *st)
 		st->st_mode = f->st.mode ?: S_IFREG | 0444;
 		st->st_ino = f->st.ino;
 		st->st_nlink = f->st.nlink ?: 1;
+		st->st_atime = st->st_mtime = st->st_ctime = f->st.mtime;
 		st->st_blksize = 1024;
 		st->st_dev = MKDEV(0, 5);
 		return;
@@ -794,6 +796,7 @@ static long stat_kpath(const char *path, int flags, struct kstat *st,
 	st->st_mode = node.mode;
 	st->st_nlink = node.nlink;
 	st->st_blksize = 1024;
+	st->st_atime = st->st_mtime = st->st_ctime = node.mtime;
 	return 0;
 }
 

@@ -68,6 +68,7 @@ static u64 to_clock_t(u64 ticks)
 
 struct ppath {
 	int n;
+	bool dir;		/* a trailing slash: the last must be a directory */
 	const char *c[PROCFS_MAX_DEPTH];
 	char buf[128];
 };
@@ -80,6 +81,7 @@ static int ppath_split(const char *path, struct ppath *pp)
 	if (strscpy(pp->buf, path, sizeof(pp->buf)) < 0)
 		return -ENOENT;
 	pp->n = 0;
+	pp->dir = *path && path[strlen(path) - 1] == '/';
 	for (s = pp->buf; *s; ) {
 		tok = s;
 		while (*s && *s != '/')
@@ -202,6 +204,25 @@ static void psnap_put(struct psnap *s)
 {
 	if (s->mm)
 		mm_release(s->mm);
+}
+
+static u64 boot_time(void)
+{
+	return ktime_get_real_seconds() - ktime_get_ns() / NSEC_PER_SEC;
+}
+
+/* Seconds from the boot to the start of process pid (0 if it is gone). */
+static u64 pid_start_seconds(pid_t pid)
+{
+	struct process *p;
+	u64 s = 0;
+
+	read_lock(&tasklist_lock);
+	p = find_process(pid);
+	if (p)
+		s = p->start_time / HZ;
+	read_unlock(&tasklist_lock);
+	return s;
 }
 
 static bool pid_exists(pid_t pid)
@@ -537,10 +558,6 @@ static unsigned int nr_processes(unsigned int *blocked)
 	return n;
 }
 
-static u64 boot_time(void)
-{
-	return ktime_get_real_seconds() - ktime_get_ns() / NSEC_PER_SEC;
-}
 
 static int show_stat(struct pbuf *b, pid_t unused)
 {
@@ -774,7 +791,7 @@ static int resolve(const char *path, struct pnode *pn)
 		pn->kind = PK_PROC_ROOT;
 		return 0;
 	}
-	if (!strcmp(pp.c[1], "self") && pp.n > 2) {
+	if (!strcmp(pp.c[1], "self") && (pp.n > 2 || pp.dir)) {
 		v = current_proc()->tgid;
 	} else if (parse_num(pp.c[1], &v)) {
 		pn->e = find_entry(proc_root, ARRAY_SIZE(proc_root), pp.c[1]);
@@ -853,6 +870,10 @@ int procfs_lookup(const char *path, struct procfs_node *node)
 	if (ret)
 		return ret;
 	node->type = pnode_type(&pn);
+	if (node->type == PROCFS_FILE && path[strlen(path) - 1] == '/')
+		return -ENOTDIR;
+	/* Linux's times: the boot for /proc, the start for a process's. */
+	node->mtime = boot_time() + (pn.pid ? pid_start_seconds(pn.pid) : 0);
 	node->ino = pnode_ino(&pn);
 	node->nlink = node->type == PROCFS_DIR ? 2 : 1;
 	switch (node->type) {

@@ -21,6 +21,7 @@ struct procfs_node {
 	u32 mode;		/* S_IF* and permissions, for stat() */
 	u64 ino;
 	u32 nlink;
+	u64 mtime;		/* seconds since the epoch */
 };
 
 /* Does path name something under /proc or /sys (which only procfs serves)? */

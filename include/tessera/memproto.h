@@ -238,6 +238,7 @@ struct mp_stats_reply {
 	u64 free_pages;		/* M's page allocator */
 	u64 nr_processes;	/* address spaces alive */
 	u64 nr_backing_pages;	/* pages backing them */
+	u64 total_pages;	/* M's page allocator was given */
 } __packed;
 
 /*

@@ -62,6 +62,9 @@ int pcache_clean_mm(struct mm_struct *mm);
 /* The process is gone: drop all its lines (no write-back). */
 void pcache_exit_mm(struct mm_struct *mm);
 
+/* Lines in the cache and lines in use (/proc/meminfo). */
+void pcache_usage(unsigned long *total, unsigned long *used);
+
 /* Counters as text (the /proc/pcache file); returns the length. */
 size_t pcache_stats_show(char *buf, size_t size);
 /* Print the counters on the console (pcache.stats=1, at process exit). */

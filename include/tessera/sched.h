@@ -113,6 +113,7 @@ struct task_struct {
 	cpumask_t cpus_mask;		/* CPUs it may run on */
 	unsigned int nr_cpus_allowed;
 	unsigned long nvcsw, nivcsw;	/* voluntary/involuntary switches */
+	u64 utime, stime;		/* ticks (HZ) in user and kernel mode */
 
 	/* Identity and life cycle. */
 	pid_t pid;
@@ -251,6 +252,31 @@ u64 task_sched_runtime(struct task_struct *p);
 
 /* The periodic tick, from interrupt context (CONFIG_HZ times a second). */
 void scheduler_tick(void);
+
+/* Tick accounting (kernel/sched/cputime.c), in ticks of HZ. */
+enum cpu_usage_stat {
+	CPUTIME_USER,
+	CPUTIME_SYSTEM,
+	CPUTIME_IDLE,
+	NR_CPUTIME
+};
+/* From the tick: charge it to the current task and this CPU. */
+void account_process_tick(bool user);
+/* The ticks cpu spent in user mode, kernel mode or idle. */
+u64 kcpustat_cpu(unsigned int cpu, enum cpu_usage_stat what);
+/* Runnable tasks (the running ones included) and switches since boot. */
+unsigned long nr_running(void);
+u64 nr_context_switches(void);
+
+/* The 1, 5 and 15 minute load averages, fixed point with FSHIFT bits. */
+#define FSHIFT		11
+#define FIXED_1		(1UL << FSHIFT)
+#define LOAD_INT(x)	((x) >> FSHIFT)
+#define LOAD_FRAC(x)	LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
+/* From the boot CPU's tick: fold nr_running() in every 5 seconds. */
+void calc_global_load(void);
+/* The averages, (avenrun + offset) << shift. */
+void get_avenrun(unsigned long *loads, unsigned long offset, int shift);
 
 /* Boot: set up run queues; the caller becomes CPU 0's idle task. */
 void sched_init(void);

@@ -39,7 +39,8 @@ struct mm_struct {
 	u32 space_id;		/* names the address space on its memory node */
 	u32 mnode;		/* FIT node id of the memory node */
 	unsigned long start_brk, brk;
-	unsigned long nr_ptes;	/* present user PTEs (for checks) */
+	unsigned long nr_ptes;	/* present user PTEs: the resident set */
+	unsigned long hiwater_rss;	/* the most nr_ptes has been */
 	void *pcache_priv;	/* owned by the pcache */
 };
 

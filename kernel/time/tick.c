@@ -14,9 +14,11 @@
 #include <tessera/interrupt.h>
 #include <tessera/jiffies.h>
 #include <tessera/printk.h>
+#include <tessera/sched.h>
 #include <tessera/timekeeping.h>
 #include <tessera/timer.h>
 #include <asm/apic.h>
+#include <asm/ptrace.h>
 
 volatile unsigned long jiffies;
 static bool tick_started;
@@ -35,7 +37,9 @@ static void tick_interrupt(struct pt_regs *regs)
 	if (apic_read_id() == boot_cpu_apicid) {
 		WRITE_ONCE(jiffies, jiffies + 1);
 		run_timers();
+		calc_global_load();
 	}
+	account_process_tick(user_mode(regs));
 	scheduler_tick();
 }
 

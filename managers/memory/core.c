@@ -430,6 +430,7 @@ static int h_stats(u32 node, const void *req, size_t len, void *reply,
 	rep->free_pages = nr_free_pages();
 	rep->nr_processes = space_nr_processes();
 	rep->nr_backing_pages = space_nr_backing_pages();
+	rep->total_pages = totalram_pages;
 	return sizeof(*rep);
 }
 

@@ -15,16 +15,12 @@
 #include <tessera/string.h>
 #include <tessera/vmalloc.h>
 #include <asm/processor.h>
+#include <uapi/linux/auxvec.h>
+#include <uapi/linux/times.h>
 
 #include "elf.h"
 #include "internal.h"
 
-enum {
-	AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6,
-	AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12,
-	AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
-	AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_EXECFN = 31,
-};
 #define EXEC_NR_AUXV	18	/* pairs, AT_NULL included */
 #define EXEC_PLATFORM	"x86_64"
 
@@ -182,7 +178,7 @@ static int exec_build_stack(struct mspace *ms, const struct elf_image *ei,
 #define AUX(t, v)	do { *w++ = (t); *w++ = (v); } while (0)
 	AUX(AT_HWCAP, exec_hwcap());
 	AUX(AT_PAGESZ, PAGE_SIZE);
-	AUX(AT_CLKTCK, 100);
+	AUX(AT_CLKTCK, USER_HZ);
 	AUX(AT_PHDR, ei->phdr);
 	AUX(AT_PHENT, ei->phentsize);
 	AUX(AT_PHNUM, ei->phnum);

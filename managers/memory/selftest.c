@@ -21,16 +21,12 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 
+#include <uapi/linux/mman.h>
+
 #include "elf.h"
 #include "internal.h"
 
 #define ST_TIMEOUT	10000
-#define MAP_SHARED	0x01
-#define MAP_PRIVATE	0x02
-#define MAP_SHARED_VALIDATE 0x03
-#define MAP_FIXED	0x10
-#define MAP_ANONYMOUS	0x20
-#define MAP_FIXED_NOREPLACE 0x100000
 #define MAP_ANON_PRIV	(MAP_PRIVATE | MAP_ANONYMOUS)
 #define RW		(MP_PROT_READ | MP_PROT_WRITE)
 #define PG		PAGE_SIZE

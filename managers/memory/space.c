@@ -26,27 +26,16 @@
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
 
+#include <uapi/linux/mman.h>
+
 #include "internal.h"
 
-/* Linux's mmap() flags and advice values that M understands. */
-#define MAP_SHARED		0x01
-#define MAP_PRIVATE		0x02
-#define MAP_SHARED_VALIDATE	0x03
-#define MAP_TYPE		0x0f
-#define MAP_FIXED		0x10
-#define MAP_ANONYMOUS		0x20
-#define MAP_FIXED_NOREPLACE	0x100000
 /* Every flag Linux knows (the legacy ones included), for MAP_SHARED_VALIDATE. */
 #define MAP_KNOWN_FLAGS		(MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | \
-				 0x40 | 0x100 | 0x800 | 0x1000 | 0x2000 | \
-				 0x4000 | 0x8000 | 0x10000 | 0x20000 | \
-				 0x40000 | 0x80000 | MAP_FIXED_NOREPLACE)
-#define MREMAP_MAYMOVE		1
-#define MREMAP_FIXED		2
-#define PROT_SEM		0x8
-#define PROT_GROWSDOWN		0x01000000
-#define PROT_GROWSUP		0x02000000
-#define MADV_DONTNEED		4
+				 MAP_32BIT | MAP_GROWSDOWN | MAP_DENYWRITE | \
+				 MAP_EXECUTABLE | MAP_LOCKED | MAP_NORESERVE | \
+				 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | \
+				 MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE)
 
 static struct rb_root space_tree = RB_ROOT;
 static DEFINE_SPINLOCK(space_lock);

@@ -229,9 +229,12 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 	char *npath = kstrdup(path, GFP_KERNEL);
 	int ret;
 
+	write_lock(&tasklist_lock);
+	p->maxrss = max(p->maxrss, old->hiwater_rss);
+	p->mm = new_mm;
+	write_unlock(&tasklist_lock);
 	preempt_disable();
 	current->mm = new_mm;
-	p->mm = new_mm;
 	switch_mm(new_mm);
 	preempt_enable();
 	pcache_exit_mm(old);

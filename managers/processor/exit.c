@@ -131,6 +131,18 @@ static void exit_mm(struct process *p)
 	struct fpu_state *fpu;
 	int ret;
 
+	/*
+	 * What /proc and wait4() read of it once its task and address space
+	 * are gone; /proc takes mm references under tasklist_lock.
+	 */
+	write_lock(&tasklist_lock);
+	p->utime += current->utime;
+	p->stime += current->stime;
+	current->utime = current->stime = 0;
+	p->maxrss = max(p->maxrss, mm->hiwater_rss);
+	p->mm = NULL;
+	write_unlock(&tasklist_lock);
+
 	/* Off the user page tables and FPU state before they are freed. */
 	preempt_disable();
 	current->mm = NULL;
@@ -148,7 +160,6 @@ static void exit_mm(struct process *p)
 				p->comm, p->tgid, p->mnode, ret);
 	}
 	mm_release(mm);
-	p->mm = NULL;
 }
 
 /*
@@ -267,6 +278,7 @@ static int wait_scan(struct process *p, struct wait_opts *wo,
 				wo->code = c->exit_status;
 			}
 			if (!(wo->options & WNOWAIT)) {
+				process_account_child(p, c);
 				__process_unlink(c);
 				*dead = c;
 			}

@@ -26,11 +26,8 @@
 #include <uapi/linux/stat.h>
 #include <uapi/linux/uio.h>
 #include "process.h"
+#include "procfs.h"
 #include "syscall.h"
-
-#define RLIMIT_NOFILE	7
-
-#define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))	/* old_encode_dev */
 
 /* ---------------------------------------------------------- console --- */
 
@@ -307,6 +304,7 @@ int files_fork(struct process *child, struct process *parent)
 
 	if (!cwd)
 		return -ENOMEM;
+	files_close(child, false);	/* what process_alloc() gave it */
 	kfree(child->cwd);
 	child->cwd = cwd;
 	child->umask = parent->umask;
@@ -410,7 +408,7 @@ SYSCALL_DEFINE(dup3)
 static long fd_cloexec(int fd, int set)
 {
 	struct process *p = current_proc();
-	long ret;
+	long ret = 0;
 
 	if (fd < 0 || fd >= NR_OPEN_FILES)
 		return -EBADF;
@@ -420,7 +418,7 @@ static long fd_cloexec(int fd, int set)
 	else if (set < 0)
 		ret = test_bit(fd, p->close_on_exec) ? FD_CLOEXEC : 0;
 	else
-		ret = 0, fd_set_locked(p, fd, p->files[fd], set);
+		fd_set_locked(p, fd, p->files[fd], set);
 	mutex_unlock(&p->files_lock);
 	return ret;
 }
@@ -432,34 +430,37 @@ SYSCALL_DEFINE(fcntl)
 {
 	int fd = a0;
 	unsigned int cmd = a1;
-	struct file *f;
+	struct file *f = fget(fd);
+	long ret;
 
+	if (!f)
+		return -EBADF;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		if ((long)a2 < 0 || a2 >= INT_MAX)
-			return -EINVAL;
-		return do_dup(fd, -1, a2, cmd == F_DUPFD_CLOEXEC);
+			ret = -EINVAL;
+		else
+			ret = do_dup(fd, -1, a2, cmd == F_DUPFD_CLOEXEC);
+		break;
 	case F_GETFD:
-		return fd_cloexec(fd, -1);
+		ret = fd_cloexec(fd, -1);
+		break;
 	case F_SETFD:
-		return fd_cloexec(fd, a2 & FD_CLOEXEC);
+		ret = fd_cloexec(fd, a2 & FD_CLOEXEC);
+		break;
 	case F_GETFL:
+		ret = f->flags;
+		break;
 	case F_SETFL:
-		f = fget(fd);
-		if (!f)
-			return -EBADF;
-		if (cmd == F_SETFL)
-			f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
-		a2 = f->flags;
-		fput(f);
-		return cmd == F_GETFL ? (long)a2 : 0;
+		f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
+		ret = 0;
+		break;
+	default:
+		ret = -EINVAL;
 	}
-	f = fget(fd);
-	if (!f)
-		return -EBADF;
 	fput(f);
-	return -EINVAL;
+	return ret;
 }
 
 /* ------------------------------------------------------------ paths --- */
@@ -532,8 +533,11 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 	ulen = n;
 	path[0] = '/';
 	path[1] = '\0';
-	if (!n)
-		user[ulen++] = '.', user[ulen] = '\0';	/* the working directory */
+	if (!n) {
+		/* "" with AT_EMPTY_PATH and AT_FDCWD: the working directory */
+		user[ulen++] = '.';
+		user[ulen] = '\0';
+	}
 	if (user[0] != '/') {
 		const char *base = current_proc()->cwd;
 		struct file *f = NULL;
@@ -557,11 +561,15 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 	}
 	if (!ret)
 		ret = path_append(path, &len, user);
-	if (!ret && user[ulen - 1] == '/' && len > 1) {
-		if (len + 1 >= PATH_MAX)
+	/* "dir/" and "dir/." must name a directory: M checks the "/". */
+	if (!ret && len > 1 && (user[ulen - 1] == '/' ||
+				(ulen >= 2 && !strcmp(user + ulen - 2, "/.")))) {
+		if (len + 1 >= PATH_MAX) {
 			ret = -ENAMETOOLONG;
-		else
-			path[len] = '/', path[len + 1] = '\0';
+		} else {
+			path[len] = '/';
+			path[len + 1] = '\0';
+		}
 	}
 out:
 	if (!ret)
@@ -595,7 +603,7 @@ int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 
 static void stat_from_mp(struct stat *st, const struct mp_stat *m)
 {
-	st->st_dev = MKDEV(0, 1);
+	st->st_dev = ARCHIVE_DEV;
 	st->st_ino = m->ino;
 	st->st_nlink = m->nlink;
 	st->st_mode = m->mode;
@@ -662,6 +670,12 @@ static s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
 	case SEEK_END:
 		base = size;
 		break;
+	case SEEK_DATA:		/* no holes: data up to the end */
+	case SEEK_HOLE:		/* the only hole starts at the end */
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		f->pos = whence == SEEK_DATA ? off : size;
+		return f->pos;
 	default:
 		return -EINVAL;
 	}
@@ -840,20 +854,137 @@ static struct file *pcache_file_open(void)
 	return f;
 }
 
-/* /proc/pcache and /proc/self/exe until procfs.c serves /proc. */
-static struct file *proc_files_open(const char *path, int flags)
+/* ------------------------------------------------------ /proc, /sys --- */
+
+static struct file *path_open(const char *path, int flags);
+
+static void procfs_file_stat(struct file *f, struct stat *st)
 {
+	st->st_mode = f->st.mode;
+	st->st_ino = f->st.ino;
+	st->st_nlink = f->st.nlink;
+	st->st_atime = st->st_mtime = st->st_ctime = f->st.mtime;
+	st->st_blksize = 1024;
+}
+
+static const struct file_operations procfs_file_fops = {
+	.read = buffer_read,
+	.pread = buffer_pread,
+	.llseek = buffer_llseek,
+	.stat = procfs_file_stat,
+};
+
+struct procfs_dir_walk {
+	struct dir_context *ctx;
+	u64 index;
+};
+
+static int procfs_dir_emit(void *arg, const char *name, u64 ino,
+			   unsigned int type)
+{
+	struct procfs_dir_walk *w = arg;
+	u64 i = w->index++;
+
+	if (i < w->ctx->pos)
+		return 0;
+	return dir_emit(w->ctx, name, strlen(name), ino, type, i + 1) ? 0 : 1;
+}
+
+/* A listing is made anew at each call; entries are counted from 0. */
+static int procfs_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct procfs_dir_walk w = { .ctx = ctx };
+	int ret = procfs_readdir(f->path, procfs_dir_emit, &w);
+
+	return ret < 0 ? ret : 0;
+}
+
+static const struct file_operations procfs_dir_fops = {
+	.iterate = procfs_iterate,
+	.stat = procfs_file_stat,
+};
+
+/* The target of the procfs link at path, absolute (kmalloc'd). */
+static char *procfs_link_target(const char *path)
+{
+	char *target = kmalloc(PATH_MAX, GFP_KERNEL);
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash - path + 1;
+	int n;
+
+	if (!target)
+		return ERR_PTR(-ENOMEM);
+	n = procfs_readlink(path, target, PATH_MAX - 1);
+	if (n >= 0 && target[0] != '/') {
+		/* Relative ("/proc/self" -> "42"): from the link's directory. */
+		if (n + dir >= PATH_MAX - 1) {
+			n = -ENAMETOOLONG;
+		} else {
+			memmove(target + dir, target, n);
+			memcpy(target, path, dir);
+			n += dir;
+		}
+	}
+	if (n < 0) {
+		kfree(target);
+		return ERR_PTR(n);
+	}
+	target[n] = '\0';
+	return target;
+}
+
+/* /proc and /sys: procfs.c's nodes as files; links are followed. */
+static struct file *procfs_open(const char *path, int flags)
+{
+	struct procfs_node node;
+	struct file *f;
+	char *target;
+	int ret;
+
 	if (!strcmp(path, "/proc/pcache"))
 		return (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
 		       pcache_file_open();
-	if (!strcmp(path, "/proc/self/exe"))
-		return memory_open(current_proc()->path, flags & ~O_CLOEXEC);
-	return ERR_PTR(-ENOENT);
+	ret = procfs_lookup(path, &node);
+	if (ret)
+		return ERR_PTR(ret);
+	if (node.type == PROCFS_LINK) {
+		if (flags & O_NOFOLLOW)
+			return ERR_PTR(-ELOOP);
+		target = procfs_link_target(path);
+		if (IS_ERR(target))
+			return ERR_PTR(PTR_ERR(target));
+		f = path_open(target, flags);
+		kfree(target);
+		return f;
+	}
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return ERR_PTR(node.type == PROCFS_DIR ? -EISDIR : -EACCES);
+	f = file_alloc(node.type == PROCFS_DIR ? &procfs_dir_fops :
+		       &procfs_file_fops, flags);
+	if (!f)
+		return ERR_PTR(-ENOMEM);
+	f->type = FILE_BUFFER;
+	f->st.mode = node.mode;
+	f->st.ino = node.ino;
+	f->st.nlink = node.nlink;
+	f->st.mtime = node.mtime;
+	f->path = kstrdup(path, GFP_KERNEL);
+	ret = f->path ? 0 : -ENOMEM;
+	if (!ret && node.type == PROCFS_FILE) {
+		ret = procfs_read_file(path, &f->buf, &f->len);
+		f->st.size = f->len;
+	}
+	if (ret) {
+		fput(f);
+		return ERR_PTR(ret);
+	}
+	return f;
 }
 
 static const struct pseudo_fs pseudo_fs[] = {
 	{ "/dev", dev_open },
-	{ "/proc", proc_files_open },
+	{ "/proc", procfs_open },
+	{ "/sys", procfs_open },
 };
 
 static void file_stat(struct file *f, struct stat *st)
@@ -964,7 +1095,9 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	f->flags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	/* As 64-bit Linux: F_GETFL shows O_LARGEFILE on every opened file. */
+	f->flags = (flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)) |
+		   O_LARGEFILE;
 	fd = fd_install(f, flags);
 	if (fd < 0)
 		fput(f);
@@ -1174,24 +1307,41 @@ static long fstat_fd(int fd, void __user *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* The stat of upath at dirfd; "" with AT_EMPTY_PATH: dirfd's file. */
+static int stat_at(int dirfd, const char __user *upath, int flags,
+		   struct stat *st)
+{
+	struct file *f;
+	char *path;
+	int ret = 0;
+
+	path = user_path_at(dirfd, upath, flags);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (*path) {
+		ret = path_stat(path, flags & AT_SYMLINK_NOFOLLOW, st);
+	} else {
+		f = fget(dirfd);
+		if (f) {
+			file_stat(f, st);
+			fput(f);
+		} else {
+			ret = -EBADF;
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
 static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		      int flags)
 {
 	struct stat st;
-	char *path;
 	long ret;
 
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = user_path_at(dirfd, upath, flags);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	if (!*path) {
-		kfree(path);
-		return fstat_fd(dirfd, ubuf);
-	}
-	ret = path_stat(path, flags, &st);
-	kfree(path);
+	ret = stat_at(dirfd, upath, flags, &st);
 	if (ret)
 		return ret;
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
@@ -1227,34 +1377,19 @@ static long do_access(int dirfd, const char __user *upath, int mode,
 		      int flags)
 {
 	struct stat st;
-	char *path;
 	long ret;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	path = user_path_at(dirfd, upath, flags);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	if (!*path) {
-		struct file *f = fget(dirfd);
-
-		ret = f ? 0 : -EBADF;
-		if (f) {
-			file_stat(f, &st);
-			fput(f);
-		}
-	} else {
-		ret = path_stat(path, flags & AT_SYMLINK_NOFOLLOW, &st);
-	}
+	ret = stat_at(dirfd, upath, flags, &st);
 	if (!ret && (mode & X_OK) && !S_ISDIR(st.st_mode) &&
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
 		ret = -EACCES;
-	if (!ret && (mode & W_OK) && st.st_dev == MKDEV(0, 1) &&
+	if (!ret && (mode & W_OK) && st.st_dev == ARCHIVE_DEV &&
 	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
 		ret = -EROFS;
-	kfree(path);
 	return ret;
 }
 
@@ -1442,9 +1577,8 @@ SYSCALL_DEFINE(umask)
 static long do_readlink(int dirfd, const char __user *upath,
 			char __user *buf, long size)
 {
-	const char *exe = current_proc()->path;
 	struct mp_stat m;
-	char *path;
+	char *path, *target;
 	long ret;
 
 	if (size <= 0)
@@ -1452,11 +1586,15 @@ static long do_readlink(int dirfd, const char __user *upath,
 	path = user_path_at(dirfd, upath, 0);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (!strcmp(path, "/proc/self/exe")) {
+	if (procfs_owns(path)) {
+		target = kmalloc(PATH_MAX, GFP_KERNEL);
+		ret = target ? procfs_readlink(path, target, PATH_MAX) : -ENOMEM;
 		/* Like Linux: truncated to size, no NUL. */
-		ret = min((long)strlen(exe), size);
-		if (copy_to_user(buf, exe, ret))
+		if (ret > size)
+			ret = size;
+		if (ret > 0 && copy_to_user(buf, target, ret))
 			ret = -EFAULT;
+		kfree(target);
 	} else {
 		/*
 		 * The protocol cannot read a link's target: every existing

@@ -13,23 +13,8 @@
 #include <tessera/string.h>
 #include <asm/uaccess.h>
 #include "process.h"
+#include <uapi/linux/mman.h>
 #include "syscall.h"
-
-#define MAP_SHARED	0x01
-#define MAP_PRIVATE	0x02
-#define MAP_TYPE	0x0f
-#define MAP_FIXED	0x10
-#define MAP_ANONYMOUS	0x20
-
-#define MREMAP_MAYMOVE	1
-#define MREMAP_FIXED	2
-
-#define MADV_NORMAL	0
-#define MADV_RANDOM	1
-#define MADV_SEQUENTIAL	2
-#define MADV_WILLNEED	3
-#define MADV_DONTNEED	4
-#define MADV_FREE	8
 
 struct mm_struct *mm_alloc(void)
 {
@@ -49,9 +34,14 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
-/* No CPU may have mm loaded any more. */
+/*
+ * Drop a reference (the process's own, or one /proc took to read it);
+ * the last one frees mm, which no CPU may have loaded any more.
+ */
 void mm_release(struct mm_struct *mm)
 {
+	if (!refcount_dec_and_test(&mm->users))
+		return;
 	vma_free_all(mm);
 	pgd_free(mm->pgd);
 	kfree(mm);

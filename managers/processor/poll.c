@@ -224,10 +224,10 @@ static long do_poll(struct pollfd __user *ufds, unsigned long nfds,
 }
 
 /* A relative timespec from user memory as a deadline; NULL: none. */
-static int timespec_deadline(const struct __kernel_timespec __user *uts,
+static int timespec_deadline(const struct timespec __user *uts,
 			     u64 *deadline)
 {
-	struct __kernel_timespec ts;
+	struct timespec ts;
 
 	*deadline = NO_DEADLINE;
 	if (!uts)
@@ -245,9 +245,9 @@ static int timespec_deadline(const struct __kernel_timespec __user *uts,
 }
 
 /* What is left until deadline, written back as Linux does for ppoll/select. */
-static void timespec_left(struct __kernel_timespec __user *uts, u64 deadline)
+static void timespec_left(struct timespec __user *uts, u64 deadline)
 {
-	struct __kernel_timespec ts = { 0 };
+	struct timespec ts = { 0 };
 	u64 now = ktime_get_ns();
 
 	if (!uts || deadline == NO_DEADLINE)
@@ -296,7 +296,7 @@ SYSCALL_DEFINE(poll)
 
 SYSCALL_DEFINE(ppoll)
 {
-	struct __kernel_timespec __user *uts = (struct __kernel_timespec __user *)a2;
+	struct timespec __user *uts = (struct timespec __user *)a2;
 	sigset_t old;
 	u64 deadline;
 	long ret;
@@ -414,8 +414,8 @@ out:
 
 SYSCALL_DEFINE(select)
 {
-	struct __kernel_old_timeval __user *utv = (struct __kernel_old_timeval __user *)a4;
-	struct __kernel_old_timeval tv;
+	struct timeval __user *utv = (struct timeval __user *)a4;
+	struct timeval tv;
 	u64 deadline = NO_DEADLINE, now;
 	long ret;
 
@@ -450,7 +450,7 @@ SYSCALL_DEFINE(select)
 
 SYSCALL_DEFINE(pselect6)
 {
-	struct __kernel_timespec __user *uts = (struct __kernel_timespec __user *)a4;
+	struct timespec __user *uts = (struct timespec __user *)a4;
 	struct { u64 set; u64 size; } sig = { 0, 0 };
 	sigset_t old;
 	u64 deadline;

@@ -7,6 +7,7 @@
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
+#include <tessera/jiffies.h>
 #include <tessera/pcache.h>
 #include <tessera/printk.h>
 #include <tessera/process.h>
@@ -49,6 +50,7 @@ struct process *process_alloc(const char *path)
 	memcpy(p->path, path, len + 1);
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 	p->tgid = atomic_inc_return(&next_tgid);
+	p->start_time = jiffies;
 	p->mm->space_id = space_id_alloc();
 	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
@@ -78,12 +80,37 @@ fail:
 	return NULL;
 }
 
+unsigned long process_nr_forks(void)
+{
+	return atomic_read(&next_tgid);
+}
+
+void process_cputime(struct process *p, u64 *utime, u64 *stime)
+{
+	struct task_struct *t = p->task;
+
+	*utime = p->utime + (t ? READ_ONCE(t->utime) : 0);
+	*stime = p->stime + (t ? READ_ONCE(t->stime) : 0);
+}
+
+void process_account_child(struct process *parent, struct process *child)
+{
+	u64 u, s;
+
+	process_cputime(child, &u, &s);
+	parent->cutime += u + child->cutime;
+	parent->cstime += s + child->cstime;
+	parent->cmaxrss = max(parent->cmaxrss,
+			      max(child->maxrss, child->cmaxrss));
+}
+
 /* After the process exited (or never started). */
 void process_free(struct process *p)
 {
 	files_release(p);
 	if (p->mm)
 		mm_release(p->mm);
+	kfree(p->cmdline);
 	kfree(p->cwd);
 	kfree(p->path);
 	kfree(p);
@@ -235,6 +262,29 @@ void user_fatal_trap(struct pt_regs *regs, const char *name)
 	force_sig_fault(sig, code, addr, regs, name);
 }
 
+/* Keep argv for /proc/PID/cmdline: the strings, each with its NUL. */
+static void process_set_cmdline(struct process *p, char *const argv[],
+				int argc)
+{
+	size_t len = 0, off = 0;
+	char *cmd, *old;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	cmd = len ? kmalloc(len, GFP_KERNEL) : NULL;
+	for (i = 0; cmd && i < argc; i++) {
+		memcpy(cmd + off, argv[i], strlen(argv[i]) + 1);
+		off += strlen(argv[i]) + 1;
+	}
+	write_lock(&tasklist_lock);
+	old = p->cmdline;
+	p->cmdline = cmd;
+	p->cmdline_len = cmd ? len : 0;
+	write_unlock(&tasklist_lock);
+	kfree(old);
+}
+
 /*
  * Exec path on mm's memory node: a new address space is built there
  * under mm->space_id from the ELF file; mirror its VMAs into mm (new, not in
@@ -305,6 +355,7 @@ int mm_exec(struct process *p, struct mm_struct *mm, const char *path,
 	mutex_unlock(&mm->lock);
 	p->entry = rep->entry;
 	p->sp = rep->sp;
+	process_set_cmdline(p, argv, argc);
 out:
 	kfree(buf);
 	return ret;
@@ -318,9 +369,8 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 		char *const envp[], int envc)
 {
 	struct process *p;
-	int ret;
-
 	bool built = false;
+	int ret;
 
 	p = process_alloc(path);
 	if (!p)

@@ -24,6 +24,11 @@
 /* The size of the fd table: Linux's default RLIMIT_NOFILE. */
 #define NR_OPEN_FILES	1024
 
+/* A device number as stat() gives it (Linux's encoding, both parts < 256). */
+#define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))
+/* st_dev of the memory node's archive. */
+#define ARCHIVE_DEV	MKDEV(0, 1)
+
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
 	FILE_NULL,		/* /dev/null and the other devices of dev.c */
@@ -68,7 +73,7 @@ struct file {
 	char *path;		/* absolute, for directories (fchdir, *at); may be NULL */
 	u64 handle;		/* FILE_MEMORY: the memory node's handle */
 	u32 mnode;		/* FILE_MEMORY: that node */
-	struct mp_stat st;	/* FILE_MEMORY: from the open reply */
+	struct mp_stat st;	/* FILE_MEMORY: from the open reply; FILE_BUFFER: mode, ino */
 	char *buf;		/* FILE_BUFFER contents */
 	size_t len;
 	const struct file_operations *f_op;
@@ -130,6 +135,17 @@ struct process {
 	u32 mnode;		/* the memory node: home of its address space */
 	char comm[TASK_COMM_LEN];
 	char *path;		/* of the program (/proc/self/exe) */
+	char *cmdline;		/* argv as exec gave it, NUL-separated */
+	size_t cmdline_len;	/* with the last NUL */
+	unsigned long start_time;	/* jiffies at process_alloc() */
+	/*
+	 * CPU time in ticks of HZ: its own once its task is gone (while it
+	 * runs: p->task->utime, stime; see process_cputime()), and that of
+	 * the children it waited for (RUSAGE_CHILDREN, times()).
+	 */
+	u64 utime, stime;
+	u64 cutime, cstime;
+	unsigned long maxrss, cmaxrss;	/* pages: its peak RSS, its children's */
 	struct mutex files_lock;
 	struct file *files[NR_OPEN_FILES];
 	unsigned long close_on_exec[BITS_TO_LONGS(NR_OPEN_FILES)];
@@ -180,6 +196,15 @@ struct process *process_alloc(const char *path);
 u32 space_id_alloc(void);
 int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 		       struct fpu_state *fpu);
+/* The number of processes process_alloc() made since boot. */
+unsigned long process_nr_forks(void);
+/* p's own CPU time so far, in ticks of HZ (tasklist_lock held). */
+void process_cputime(struct process *p, u64 *utime, u64 *stime);
+/*
+ * A parent reaps child (wait4): the child's CPU time and peak RSS count
+ * as the parent's children's (tasklist_lock held for writing).
+ */
+void process_account_child(struct process *parent, struct process *child);
 void process_free(struct process *p);
 int mm_exec(struct process *p, struct mm_struct *mm, const char *path,
 	    char *const argv[], int argc, char *const envp[], int envc,
@@ -246,6 +271,9 @@ void vma_punch(struct mm_struct *mm, unsigned long start, unsigned long end);
 void vma_free_all(struct mm_struct *mm);
 struct mm_struct *mm_alloc(void);
 void mm_release(struct mm_struct *mm);
+
+/* sys.c: uname()'s release, also in /proc/version */
+#define UTS_RELEASE	"6.1.0-tessera"
 
 /* syscall.c */
 const char *syscall_name(unsigned long nr);

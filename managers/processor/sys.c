@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The small system calls: identity, limits, time, randomness, the thread
- * area, and the end of a process.
+ * The small system calls: identity, limits, time, resource usage,
+ * randomness, the thread area, and the end of a process.
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/jiffies.h>
+#include <tessera/mm.h>
 #include <tessera/sched.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
@@ -13,7 +14,12 @@
 #include <tessera/version.h>
 #include <asm/processor.h>
 #include <asm/uaccess.h>
+#include <uapi/linux/prctl.h>
+#include <uapi/linux/resource.h>
+#include <uapi/linux/sysinfo.h>
 #include <uapi/linux/time.h>
+#include <uapi/linux/times.h>
+#include <uapi/linux/utsname.h>
 #include "process.h"
 #include "syscall.h"
 
@@ -25,15 +31,6 @@
 #define GRND_NONBLOCK	0x1
 #define GRND_RANDOM	0x2
 #define GRND_INSECURE	0x4
-
-struct utsname {
-	char sysname[65];
-	char nodename[65];
-	char release[65];
-	char version[65];
-	char machine[65];
-	char domainname[65];
-};
 
 SYSCALL_DEFINE(exit)
 {
@@ -70,12 +67,12 @@ SYSCALL_DEFINE(sched_yield)
 
 SYSCALL_DEFINE(uname)
 {
-	struct utsname u;
+	struct new_utsname u;
 
 	memset(&u, 0, sizeof(u));
 	strscpy(u.sysname, "Linux", sizeof(u.sysname));
 	strscpy(u.nodename, "tessera", sizeof(u.nodename));
-	strscpy(u.release, "6.1.0-tessera", sizeof(u.release));
+	strscpy(u.release, UTS_RELEASE, sizeof(u.release));
 	strscpy(u.version, tessera_version, sizeof(u.version));
 	strscpy(u.machine, "x86_64", sizeof(u.machine));
 	strscpy(u.domainname, "(none)", sizeof(u.domainname));
@@ -167,6 +164,130 @@ SYSCALL_DEFINE(getrlimit)
 SYSCALL_DEFINE(setrlimit)
 {
 	return do_prlimit(0, a0, (const struct rlimit64 __user *)a1, NULL);
+}
+
+/* --------------------------------------------------- resource usage --- */
+
+static void ticks_to_timeval(u64 ticks, struct timeval *tv)
+{
+	tv->tv_sec = ticks / HZ;
+	tv->tv_usec = ticks % HZ * USEC_PER_SEC / HZ;
+}
+
+static u64 ticks_to_clock_t(u64 ticks)
+{
+	return ticks * USER_HZ / HZ;
+}
+
+SYSCALL_DEFINE(getrusage)
+{
+	struct process *p = current_proc();
+	int who = a0;
+	struct rusage ru;
+	u64 u, s;
+
+	memset(&ru, 0, sizeof(ru));
+	switch (who) {
+	case RUSAGE_SELF:
+	case RUSAGE_THREAD:	/* the only thread */
+		read_lock(&tasklist_lock);
+		process_cputime(p, &u, &s);
+		read_unlock(&tasklist_lock);
+		ru.ru_maxrss = max(p->maxrss, current->mm->hiwater_rss) <<
+			       (PAGE_SHIFT - 10);
+		ru.ru_nvcsw = current->nvcsw;
+		ru.ru_nivcsw = current->nivcsw;
+		break;
+	case RUSAGE_CHILDREN:
+		read_lock(&tasklist_lock);
+		u = p->cutime;
+		s = p->cstime;
+		ru.ru_maxrss = p->cmaxrss << (PAGE_SHIFT - 10);
+		read_unlock(&tasklist_lock);
+		break;
+	default:
+		return -EINVAL;
+	}
+	ticks_to_timeval(u, &ru.ru_utime);
+	ticks_to_timeval(s, &ru.ru_stime);
+	return copy_to_user((void __user *)a1, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE(times)
+{
+	struct process *p = current_proc();
+	struct tms t;
+	u64 u, s;
+
+	if (a0) {
+		read_lock(&tasklist_lock);
+		process_cputime(p, &u, &s);
+		t.tms_utime = ticks_to_clock_t(u);
+		t.tms_stime = ticks_to_clock_t(s);
+		t.tms_cutime = ticks_to_clock_t(p->cutime);
+		t.tms_cstime = ticks_to_clock_t(p->cstime);
+		read_unlock(&tasklist_lock);
+		if (copy_to_user((void __user *)a0, &t, sizeof(t)))
+			return -EFAULT;
+	}
+	return ticks_to_clock_t(jiffies);
+}
+
+SYSCALL_DEFINE(sysinfo)
+{
+	struct mp_stats_reply st;
+	struct sysinfo si;
+	unsigned long loads[3];
+	u64 up = ktime_get_ns();
+	long ret;
+
+	BUILD_BUG_ON(sizeof(si) != 112);
+	/* The memory of user programs is the memory node's. */
+	memset(&st, 0, sizeof(st));
+	ret = mm_call(MEMOP_STATS, NULL, 0, &st, sizeof(st));
+	if (ret >= 0 && ret != sizeof(st))
+		ret = -EPROTO;
+	if (ret < 0)
+		return ret;
+	memset(&si, 0, sizeof(si));
+	si.uptime = up / NSEC_PER_SEC + !!(up % NSEC_PER_SEC);
+	get_avenrun(loads, 0, SI_LOAD_SHIFT - FSHIFT);
+	si.loads[0] = loads[0];
+	si.loads[1] = loads[1];
+	si.loads[2] = loads[2];
+	si.totalram = st.total_pages << PAGE_SHIFT;
+	si.freeram = st.free_pages << PAGE_SHIFT;
+	si.mem_unit = 1;
+	si.procs = nr_tasks_allocated();	/* Linux counts every thread */
+	return copy_to_user((void __user *)a0, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE(prctl)
+{
+	struct process *p = current_proc();
+	char comm[TASK_COMM_LEN];
+	long n;
+
+	switch (a0) {
+	case PR_SET_NAME:
+		memset(comm, 0, sizeof(comm));
+		n = strncpy_from_user(comm, (const char __user *)a1,
+				      sizeof(comm) - 1);
+		if (n < 0)
+			return n;
+		write_lock(&tasklist_lock);
+		memcpy(p->comm, comm, sizeof(comm));
+		write_unlock(&tasklist_lock);
+		strscpy(current->comm, comm, sizeof(current->comm));
+		return 0;
+	case PR_GET_NAME:
+		read_lock(&tasklist_lock);
+		memcpy(comm, p->comm, sizeof(comm));
+		read_unlock(&tasklist_lock);
+		return copy_to_user((void __user *)a1, comm, sizeof(comm)) ?
+		       -EFAULT : 0;
+	}
+	return -EINVAL;
 }
 
 /* ------------------------------------------------------------- time --- */

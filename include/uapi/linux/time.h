@@ -1,28 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Time structures, clocks and interval timers (Linux x86-64). */
+/* Clocks and interval timers (Linux x86-64). */
 #ifndef _UAPI_LINUX_TIME_H
 #define _UAPI_LINUX_TIME_H
 
-#include <uapi/linux/types.h>
-
-struct timespec {
-	__s64 tv_sec;
-	__s64 tv_nsec;
-};
-
-struct timeval {
-	__s64 tv_sec;
-	__s64 tv_usec;
-};
-
-struct itimerval {
-	struct timeval it_interval;	/* reload value */
-	struct timeval it_value;	/* time to the next expiry */
-};
-
-#define ITIMER_REAL		0
-#define ITIMER_VIRTUAL		1
-#define ITIMER_PROF		2
+#include <uapi/linux/time_types.h>
 
 #define CLOCK_REALTIME			0
 #define CLOCK_MONOTONIC			1
@@ -32,7 +13,14 @@ struct itimerval {
 #define CLOCK_REALTIME_COARSE		5
 #define CLOCK_MONOTONIC_COARSE		6
 #define CLOCK_BOOTTIME			7
+#define CLOCK_REALTIME_ALARM		8
+#define CLOCK_BOOTTIME_ALARM		9
+#define CLOCK_TAI			11
 
 #define TIMER_ABSTIME			0x01
+
+#define ITIMER_REAL			0
+#define ITIMER_VIRTUAL			1
+#define ITIMER_PROF			2
 
 #endif /* _UAPI_LINUX_TIME_H */

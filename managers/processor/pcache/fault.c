@@ -471,7 +471,8 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	atomic_inc(&m->refcount);
 	set_bit(PC_VALID, &m->flags);
 	WRITE_ONCE(*pte, pcache_mk_pte(pa, f->prot));
-	mm->nr_ptes++;
+	if (++mm->nr_ptes > mm->hiwater_rss)
+		mm->hiwater_rss = mm->nr_ptes;
 	atomic_long_inc(&f->pm->nr_lines);
 	spin_unlock(&mm->pt_lock);
 	m->fill_mm = NULL;

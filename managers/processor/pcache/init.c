@@ -241,6 +241,12 @@ int pcache_init(void)
 	return 0;
 }
 
+void pcache_usage(unsigned long *total, unsigned long *used)
+{
+	*total = pcache ? pcache->nr_lines : 0;
+	*used = pcache ? atomic_long_read(&pcache->nr_used) : 0;
+}
+
 size_t pcache_stats_show(char *buf, size_t size)
 {
 	size_t n = 0;

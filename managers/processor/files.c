@@ -307,6 +307,7 @@ int files_fork(struct process *child, struct process *parent)
 
 	if (!cwd)
 		return -ENOMEM;
+	files_close(child, false);	/* what process_alloc() gave it */
 	kfree(child->cwd);
 	child->cwd = cwd;
 	child->umask = parent->umask;
@@ -410,7 +411,7 @@ SYSCALL_DEFINE(dup3)
 static long fd_cloexec(int fd, int set)
 {
 	struct process *p = current_proc();
-	long ret;
+	long ret = 0;
 
 	if (fd < 0 || fd >= NR_OPEN_FILES)
 		return -EBADF;
@@ -420,7 +421,7 @@ static long fd_cloexec(int fd, int set)
 	else if (set < 0)
 		ret = test_bit(fd, p->close_on_exec) ? FD_CLOEXEC : 0;
 	else
-		ret = 0, fd_set_locked(p, fd, p->files[fd], set);
+		fd_set_locked(p, fd, p->files[fd], set);
 	mutex_unlock(&p->files_lock);
 	return ret;
 }
@@ -432,34 +433,37 @@ SYSCALL_DEFINE(fcntl)
 {
 	int fd = a0;
 	unsigned int cmd = a1;
-	struct file *f;
+	struct file *f = fget(fd);
+	long ret;
 
+	if (!f)
+		return -EBADF;
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		if ((long)a2 < 0 || a2 >= INT_MAX)
-			return -EINVAL;
-		return do_dup(fd, -1, a2, cmd == F_DUPFD_CLOEXEC);
+			ret = -EINVAL;
+		else
+			ret = do_dup(fd, -1, a2, cmd == F_DUPFD_CLOEXEC);
+		break;
 	case F_GETFD:
-		return fd_cloexec(fd, -1);
+		ret = fd_cloexec(fd, -1);
+		break;
 	case F_SETFD:
-		return fd_cloexec(fd, a2 & FD_CLOEXEC);
+		ret = fd_cloexec(fd, a2 & FD_CLOEXEC);
+		break;
 	case F_GETFL:
+		ret = f->flags;
+		break;
 	case F_SETFL:
-		f = fget(fd);
-		if (!f)
-			return -EBADF;
-		if (cmd == F_SETFL)
-			f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
-		a2 = f->flags;
-		fput(f);
-		return cmd == F_GETFL ? (long)a2 : 0;
+		f->flags = (f->flags & ~SETFL_MASK) | (a2 & SETFL_MASK);
+		ret = 0;
+		break;
+	default:
+		ret = -EINVAL;
 	}
-	f = fget(fd);
-	if (!f)
-		return -EBADF;
 	fput(f);
-	return -EINVAL;
+	return ret;
 }
 
 /* ------------------------------------------------------------ paths --- */
@@ -532,8 +536,11 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 	ulen = n;
 	path[0] = '/';
 	path[1] = '\0';
-	if (!n)
-		user[ulen++] = '.', user[ulen] = '\0';	/* the working directory */
+	if (!n) {
+		/* "" with AT_EMPTY_PATH and AT_FDCWD: the working directory */
+		user[ulen++] = '.';
+		user[ulen] = '\0';
+	}
 	if (user[0] != '/') {
 		const char *base = current_proc()->cwd;
 		struct file *f = NULL;
@@ -557,11 +564,15 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 	}
 	if (!ret)
 		ret = path_append(path, &len, user);
-	if (!ret && user[ulen - 1] == '/' && len > 1) {
-		if (len + 1 >= PATH_MAX)
+	/* "dir/" and "dir/." must name a directory: M checks the "/". */
+	if (!ret && len > 1 && (user[ulen - 1] == '/' ||
+				(ulen >= 2 && !strcmp(user + ulen - 2, "/.")))) {
+		if (len + 1 >= PATH_MAX) {
 			ret = -ENAMETOOLONG;
-		else
-			path[len] = '/', path[len + 1] = '\0';
+		} else {
+			path[len] = '/';
+			path[len + 1] = '\0';
+		}
 	}
 out:
 	if (!ret)
@@ -964,7 +975,9 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	f->flags = flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	/* As 64-bit Linux: F_GETFL shows O_LARGEFILE on every opened file. */
+	f->flags = (flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)) |
+		   O_LARGEFILE;
 	fd = fd_install(f, flags);
 	if (fd < 0)
 		fput(f);

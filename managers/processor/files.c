@@ -28,10 +28,6 @@
 #include "process.h"
 #include "syscall.h"
 
-#define RLIMIT_NOFILE	7
-
-#define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))	/* old_encode_dev */
-
 /* ---------------------------------------------------------- console --- */
 
 /*
@@ -606,7 +602,7 @@ static int memory_stat(const char *path, u32 flags, struct mp_stat *st)
 
 static void stat_from_mp(struct stat *st, const struct mp_stat *m)
 {
-	st->st_dev = MKDEV(0, 1);
+	st->st_dev = ARCHIVE_DEV;
 	st->st_ino = m->ino;
 	st->st_nlink = m->nlink;
 	st->st_mode = m->mode;
@@ -1187,24 +1183,41 @@ static long fstat_fd(int fd, void __user *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* The stat of upath at dirfd; "" with AT_EMPTY_PATH: dirfd's file. */
+static int stat_at(int dirfd, const char __user *upath, int flags,
+		   struct stat *st)
+{
+	struct file *f;
+	char *path;
+	int ret = 0;
+
+	path = user_path_at(dirfd, upath, flags);
+	if (IS_ERR(path))
+		return PTR_ERR(path);
+	if (*path) {
+		ret = path_stat(path, flags & AT_SYMLINK_NOFOLLOW, st);
+	} else {
+		f = fget(dirfd);
+		if (f) {
+			file_stat(f, st);
+			fput(f);
+		} else {
+			ret = -EBADF;
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
 static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 		      int flags)
 {
 	struct stat st;
-	char *path;
 	long ret;
 
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	path = user_path_at(dirfd, upath, flags);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	if (!*path) {
-		kfree(path);
-		return fstat_fd(dirfd, ubuf);
-	}
-	ret = path_stat(path, flags, &st);
-	kfree(path);
+	ret = stat_at(dirfd, upath, flags, &st);
 	if (ret)
 		return ret;
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
@@ -1240,34 +1253,19 @@ static long do_access(int dirfd, const char __user *upath, int mode,
 		      int flags)
 {
 	struct stat st;
-	char *path;
 	long ret;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	path = user_path_at(dirfd, upath, flags);
-	if (IS_ERR(path))
-		return PTR_ERR(path);
-	if (!*path) {
-		struct file *f = fget(dirfd);
-
-		ret = f ? 0 : -EBADF;
-		if (f) {
-			file_stat(f, &st);
-			fput(f);
-		}
-	} else {
-		ret = path_stat(path, flags & AT_SYMLINK_NOFOLLOW, &st);
-	}
+	ret = stat_at(dirfd, upath, flags, &st);
 	if (!ret && (mode & X_OK) && !S_ISDIR(st.st_mode) &&
 	    !(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
 		ret = -EACCES;
-	if (!ret && (mode & W_OK) && st.st_dev == MKDEV(0, 1) &&
+	if (!ret && (mode & W_OK) && st.st_dev == ARCHIVE_DEV &&
 	    (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)))
 		ret = -EROFS;
-	kfree(path);
 	return ret;
 }
 

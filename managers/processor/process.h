@@ -18,11 +18,16 @@
 #include <asm/ptrace.h>
 #include <asm/uaccess.h>
 #include <uapi/asm/stat.h>
+#include <uapi/linux/resource.h>
 #include "signal.h"
 
 /* The size of the fd table: Linux's default RLIMIT_NOFILE. */
 #define NR_OPEN_FILES	1024
-#define RLIM_NLIMITS	16
+
+/* A device number as stat() gives it (Linux's encoding, both parts < 256). */
+#define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))
+/* st_dev of the memory node's archive. */
+#define ARCHIVE_DEV	MKDEV(0, 1)
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */

@@ -669,6 +669,12 @@ static s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
 	case SEEK_END:
 		base = size;
 		break;
+	case SEEK_DATA:		/* no holes: data up to the end */
+	case SEEK_HOLE:		/* the only hole starts at the end */
+		if (off < 0 || off >= size)
+			return -ENXIO;
+		f->pos = whence == SEEK_DATA ? off : size;
+		return f->pos;
 	default:
 		return -EINVAL;
 	}

@@ -335,6 +335,12 @@ static void test_dirs(void)
 	CHECK_ERR(access("/no/such/file", F_OK), ENOENT, "access of nothing");
 	CHECK_ERR(access(self, 8), EINVAL, "access with a bad mode");
 	check(faccessat(AT_FDCWD, self, R_OK, 0) == 0, "faccessat");
+	n = readlink("/proc/self/exe", big, sizeof(big) - 1);
+	big[n > 0 ? n : 0] = '\0';
+	check(!strcmp(big, self), "readlink /proc/self/exe: \"%s\"", big);
+	CHECK_ERR(readlink("/dev/null", big, sizeof(big)), EINVAL,
+		  "readlink of a device");
+	CHECK_ERR(readlink(self, big, sizeof(big)), EINVAL, "readlink of a file");
 	say("access: existence and modes");
 }
 

@@ -31,7 +31,7 @@ test_usr_host_build() {
 	local f p bin
 	usr_build || return 1
 	for f in $USR_FLAVOURS; do
-		for p in hello args memstress mmtest segv bench; do
+		for p in hello args memstress mmtest segv bench fdtest; do
 			bin=out/processor/usr/$f/$p
 			[ -x "$bin" ] || fail "no $bin" || return 1
 			LC_ALL=C readelf -h "$bin" | grep -q 'Type: *EXEC' ||
@@ -128,4 +128,20 @@ test_usr_bench_pcache_linux() {
 		fail "bench-pcache --linux-only failed: see $log" || return 1
 	expect_log "$log" '^bench-pcache: miss latency: linux [0-9.]+ us \([0-9]+ cycles\)$' || return 1
 	expect_log "$log" '^bench-pcache: misses per second: linux [0-9]+$' || return 1
+}
+
+# fdtest wants its absolute path (it lists its own directory); both libcs
+# print the same lines.
+test_usr_host_fdtest() {
+	local f
+	usr_build || return 1
+	for f in $USR_FLAVOURS; do
+		usr_out=$LOGDIR/usr-host-fdtest-$f.out
+		env -i USR_TEST=1 "$srctree/out/processor/usr/$f/fdtest" > "$usr_out" 2>&1 ||
+			fail "fdtest ($f) failed: see $usr_out" || return 1
+		expect_log "$usr_out" '^fdtest: pipe: capacity 65536$' || return 1
+		expect_log "$usr_out" '^fdtest: OK' || return 1
+	done
+	cmp -s "$LOGDIR/usr-host-fdtest-glibc.out" "$LOGDIR/usr-host-fdtest-musl.out" ||
+		fail "fdtest prints different lines with glibc and musl (see $LOGDIR/usr-host-fdtest-*.out)"
 }

@@ -18,6 +18,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "utest.h"
@@ -36,6 +37,7 @@ static void test_pipe_basics(void)
 {
 	int p[2];
 	struct stat st;
+	struct iovec iov[2];
 	char buf[16];
 
 	if (!check(pipe(p) == 0, "pipe: %s", strerror(errno)))
@@ -47,9 +49,15 @@ static void test_pipe_basics(void)
 	check(fcntl(p[1], F_GETFL) == O_WRONLY, "write end F_GETFL %#x",
 	      fcntl(p[1], F_GETFL));
 	check(write(p[1], "abc", 3) == 3, "write 3 to a pipe");
-	close(p[1]);
-	check(read(p[0], buf, sizeof(buf)) == 3 && !memcmp(buf, "abc", 3),
+	check(read(p[0], buf, 2) == 2 && !memcmp(buf, "ab", 2),
 	      "read back what was written");
+	iov[0] = (struct iovec){ .iov_base = buf, .iov_len = 1 };
+	iov[1] = (struct iovec){ .iov_base = buf + 1, .iov_len = 1 };
+	check(writev(p[1], iov, 2) == 2, "writev to a pipe");
+	check(readv(p[0], iov, 2) == 2 && !memcmp(buf, "ca", 2),
+	      "readv from a pipe: \"%.2s\"", buf);
+	check(read(p[0], buf, sizeof(buf)) == 1 && buf[0] == 'b', "the rest");
+	close(p[1]);
 	check(read(p[0], buf, sizeof(buf)) == 0,
 	      "read after the last writer closed is not end of file");
 	say("pipe: end of file after the writer closed");
@@ -309,11 +317,30 @@ static void test_dirs(void)
 	close(fd);
 
 	check(stat("/", &st) == 0 && S_ISDIR(st.st_mode), "stat /");
+	check(stat("/dev", &st) == 0 && S_ISDIR(st.st_mode), "stat /dev");
+	snprintf(big, sizeof(big), "%s/", self);
+	CHECK_ERR(open(big, O_RDONLY), ENOTDIR, "open of \"file/\"");
+	snprintf(big, sizeof(big), "%s/.", self);
+	CHECK_ERR(stat(big, &st), ENOTDIR, "stat of \"file/.\"");
+	fd = open(self, O_RDONLY | O_CLOEXEC);
+	/* 64-bit Linux adds O_LARGEFILE (0100000) to every open. */
+	check(fcntl(fd, F_GETFL) == (O_RDONLY | 0100000) &&
+	      fcntl(fd, F_GETFD) == FD_CLOEXEC, "open O_CLOEXEC: F_GETFL %#x",
+	      fcntl(fd, F_GETFL));
+	check(fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode),
+	      "fstatat AT_EMPTY_PATH");
+	close(fd);
 	check(access(self, X_OK) == 0, "access X_OK of this program");
 	check(access("/", R_OK | X_OK) == 0, "access of /");
 	CHECK_ERR(access("/no/such/file", F_OK), ENOENT, "access of nothing");
 	CHECK_ERR(access(self, 8), EINVAL, "access with a bad mode");
 	check(faccessat(AT_FDCWD, self, R_OK, 0) == 0, "faccessat");
+	n = readlink("/proc/self/exe", big, sizeof(big) - 1);
+	big[n > 0 ? n : 0] = '\0';
+	check(!strcmp(big, self), "readlink /proc/self/exe: \"%s\"", big);
+	CHECK_ERR(readlink("/dev/null", big, sizeof(big)), EINVAL,
+		  "readlink of a device");
+	CHECK_ERR(readlink(self, big, sizeof(big)), EINVAL, "readlink of a file");
 	say("access: existence and modes");
 }
 

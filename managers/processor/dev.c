@@ -15,7 +15,6 @@
 #include "process.h"
 #include "syscall.h"
 
-#define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))	/* old_encode_dev */
 #define DEV_DIR_INO	1
 
 static long null_read(struct file *f, char __user *buf, size_t count)

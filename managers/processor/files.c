@@ -981,11 +981,32 @@ static struct file *procfs_open(const char *path, int flags)
 	return f;
 }
 
+/* Links are followed by procfs_open(); readlink() reads them here. */
+static int procfs_readlink_fs(const char *path, char *buf, int size)
+{
+	return procfs_readlink(path, buf, size);
+}
+
 static const struct pseudo_fs pseudo_fs[] = {
 	{ "/dev", dev_open },
-	{ "/proc", procfs_open },
-	{ "/sys", procfs_open },
+	{ "/proc", procfs_open, procfs_readlink_fs },
+	{ "/sys", procfs_open, procfs_readlink_fs },
 };
+
+/* The pseudo file system path is at or below, or NULL. */
+static const struct pseudo_fs *pseudo_fs_of(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pseudo_fs); i++) {
+		size_t n = strlen(pseudo_fs[i].prefix);
+
+		if (!strncmp(path, pseudo_fs[i].prefix, n) &&
+		    (path[n] == '/' || !path[n]))
+			return &pseudo_fs[i];
+	}
+	return NULL;
+}
 
 static void file_stat(struct file *f, struct stat *st)
 {
@@ -1002,16 +1023,9 @@ static void file_stat(struct file *f, struct stat *st)
 /* Open path from a pseudo file system; ERR_PTR(-ENOENT) if none has it. */
 static struct file *pseudo_open(const char *path, int flags)
 {
-	unsigned int i;
+	const struct pseudo_fs *fs = pseudo_fs_of(path);
 
-	for (i = 0; i < ARRAY_SIZE(pseudo_fs); i++) {
-		size_t n = strlen(pseudo_fs[i].prefix);
-
-		if (!strncmp(path, pseudo_fs[i].prefix, n) &&
-		    (path[n] == '/' || !path[n]))
-			return pseudo_fs[i].open(path, flags);
-	}
-	return ERR_PTR(-ENOENT);
+	return fs ? fs->open(path, flags) : ERR_PTR(-ENOENT);
 }
 
 /*
@@ -1061,7 +1075,8 @@ static struct file *path_open(const char *path, int flags)
 
 int path_stat(const char *path, u32 at_flags, struct stat *st)
 {
-	struct file *f = pseudo_open(path, O_RDONLY);
+	struct file *f = pseudo_open(path, O_PATH |
+				     (at_flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
 	struct mp_stat m;
 	int ret;
 
@@ -1577,8 +1592,9 @@ SYSCALL_DEFINE(umask)
 static long do_readlink(int dirfd, const char __user *upath,
 			char __user *buf, long size)
 {
+	const struct pseudo_fs *fs;
 	struct mp_stat m;
-	char *path, *target;
+	char *path, *target = NULL;
 	long ret;
 
 	if (size <= 0)
@@ -1586,24 +1602,36 @@ static long do_readlink(int dirfd, const char __user *upath,
 	path = user_path_at(dirfd, upath, 0);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	if (procfs_owns(path)) {
+	fs = pseudo_fs_of(path);
+	ret = -ENOENT;
+	if (fs && fs->readlink) {
 		target = kmalloc(PATH_MAX, GFP_KERNEL);
-		ret = target ? procfs_readlink(path, target, PATH_MAX) : -ENOMEM;
+		ret = target ? fs->readlink(path, target, PATH_MAX) : -ENOMEM;
+	}
+	if (ret == -ENOENT && fs) {
+		/* A pseudo file that is no link. */
+		struct file *f = fs->open(path, O_PATH | O_NOFOLLOW);
+
+		if (!IS_ERR(f)) {
+			fput(f);
+			ret = -EINVAL;
+		}
+	}
+	if (ret >= 0) {
 		/* Like Linux: truncated to size, no NUL. */
-		if (ret > size)
-			ret = size;
-		if (ret > 0 && copy_to_user(buf, target, ret))
+		ret = min(ret, size);
+		if (copy_to_user(buf, target, ret))
 			ret = -EFAULT;
-		kfree(target);
-	} else {
+	} else if (ret == -ENOENT) {
 		/*
 		 * The protocol cannot read a link's target: every existing
-		 * path reads as not a link.
+		 * path of the archive reads as not a link.
 		 */
 		ret = memory_stat(path, AT_SYMLINK_NOFOLLOW, &m);
 		if (!ret)
 			ret = -EINVAL;
 	}
+	kfree(target);
 	kfree(path);
 	return ret;
 }

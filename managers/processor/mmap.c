@@ -212,7 +212,8 @@ SYSCALL_DEFINE(mmap)
 		f = fget((int)a4);
 		if (!f)
 			return -EBADF;
-		if (f->type != FILE_MEMORY) {
+		/* Only archive files map; a directory does not. */
+		if (f->type != FILE_MEMORY || f->f_op->iterate) {
 			fput(f);
 			return -ENODEV;
 		}

@@ -179,7 +179,7 @@ static void pipe_stat(struct file *f, struct stat *st)
 	struct pipe *pipe = f->private_data;
 
 	st->st_mode = S_IFIFO | 0600;
-	st->st_dev = 12;	/* pipefs, as Linux numbers it */
+	st->st_dev = MKDEV(0, 12);	/* pipefs, as Linux numbers it */
 	st->st_ino = pipe->ino;
 	st->st_blksize = PAGE_SIZE;
 }

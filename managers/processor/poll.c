@@ -19,7 +19,6 @@
 #include "process.h"
 #include "syscall.h"
 
-#define RLIMIT_NOFILE	7
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 #define POLL_ENTRIES	16
 

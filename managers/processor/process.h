@@ -248,15 +248,20 @@ extern const struct file_operations console_fops;
 void console_stat(struct file *f, struct stat *st);
 
 /*
- * Pseudo file systems: open(path, flags) for the absolute normalised
- * path at or below the prefix; ERR_PTR(-ENOENT) when it has no such file.
- * files.c tries them (pseudo_fs[]) before the memory node, for open,
- * stat (through the opened file's f_op->stat), access and chdir;
- * getdents64 on a directory goes to f_op->iterate.
+ * Pseudo file systems (the pseudo_fs[] table of files.c), tried before
+ * the memory node for the absolute normalised paths equal to or below
+ * prefix.  open() returns a new file, or ERR_PTR(-ENOENT) when there is
+ * no such name (then the archive is asked).  stat, access and chdir open
+ * with O_PATH (and O_NOFOLLOW for lstat) and use f_op->stat; a directory
+ * is a file with f_op->iterate (getdents64) and f->path set (fchdir,
+ * *at).  readlink (optional) copies a link's target into buf (at most
+ * size bytes with the NUL) and returns its length, -EINVAL if path is no
+ * link, -ENOENT if it does not exist.
  */
 struct pseudo_fs {
 	const char *prefix;
 	struct file *(*open)(const char *path, int flags);
+	int (*readlink)(const char *path, char *buf, int size);
 };
 /* dev.c */
 struct file *dev_open(const char *path, int flags);

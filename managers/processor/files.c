@@ -947,9 +947,7 @@ static struct file *procfs_open(const char *path, int flags)
 	ret = procfs_lookup(path, &node);
 	if (ret)
 		return ERR_PTR(ret);
-	if (node.type == PROCFS_LINK) {
-		if (flags & O_NOFOLLOW)
-			return ERR_PTR(-ELOOP);
+	if (node.type == PROCFS_LINK && !(flags & O_NOFOLLOW)) {
 		target = procfs_link_target(path);
 		if (IS_ERR(target))
 			return ERR_PTR(PTR_ERR(target));
@@ -957,6 +955,9 @@ static struct file *procfs_open(const char *path, int flags)
 		kfree(target);
 		return f;
 	}
+	/* The link itself: only for stat (O_PATH), as Linux. */
+	if (node.type == PROCFS_LINK && !(flags & O_PATH))
+		return ERR_PTR(-ELOOP);
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return ERR_PTR(node.type == PROCFS_DIR ? -EISDIR : -EACCES);
 	f = file_alloc(node.type == PROCFS_DIR ? &procfs_dir_fops :
@@ -970,7 +971,7 @@ static struct file *procfs_open(const char *path, int flags)
 	f->st.mtime = node.mtime;
 	f->path = kstrdup(path, GFP_KERNEL);
 	ret = f->path ? 0 : -ENOMEM;
-	if (!ret && node.type == PROCFS_FILE) {
+	if (!ret && node.type == PROCFS_FILE && !(flags & O_PATH)) {
 		ret = procfs_read_file(path, &f->buf, &f->len);
 		f->st.size = f->len;
 	}

@@ -112,6 +112,8 @@ static long console_read(char __user *buf, size_t count)
 		if (c < 0) {
 			if (n)
 				break;	/* what the UART had so far */
+			if (signal_pending_current())
+				return -ERESTARTSYS;
 			schedule_timeout_interruptible(1);
 			continue;
 		}

@@ -49,6 +49,11 @@ struct rt_sigframe {
 	/* the fpstate lies above, 64-byte aligned */
 };
 
+/* The registers struct sigcontext and struct pt_regs both name so. */
+#define SIGCONTEXT_REGS(X)						\
+	X(r8) X(r9) X(r10) X(r11) X(r12) X(r13) X(r14) X(r15)		\
+	X(rdi) X(rsi) X(rbp) X(rbx) X(rdx) X(rax) X(rcx) X(rsp) X(rip)
+
 /* sigcontext eflags bits rt_sigreturn takes from user mode. */
 #define FIX_EFLAGS	(X86_EFLAGS_AC | (1UL << 11) /* OF */ | X86_EFLAGS_DF | \
 			 X86_EFLAGS_TF | (1UL << 7) /* SF */ | (1UL << 6) /* ZF */ | \
@@ -301,23 +306,9 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 
 	f.pretcode = ka->sa_restorer;
 	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-	sc->r8 = regs->r8;
-	sc->r9 = regs->r9;
-	sc->r10 = regs->r10;
-	sc->r11 = regs->r11;
-	sc->r12 = regs->r12;
-	sc->r13 = regs->r13;
-	sc->r14 = regs->r14;
-	sc->r15 = regs->r15;
-	sc->rdi = regs->rdi;
-	sc->rsi = regs->rsi;
-	sc->rbp = regs->rbp;
-	sc->rbx = regs->rbx;
-	sc->rdx = regs->rdx;
-	sc->rax = regs->rax;
-	sc->rcx = regs->rcx;
-	sc->rsp = regs->rsp;
-	sc->rip = regs->rip;
+#define SAVE_REG(r)	sc->r = regs->r;
+	SIGCONTEXT_REGS(SAVE_REG)
+#undef SAVE_REG
 	sc->eflags = regs->rflags;
 	sc->cs = regs->cs;
 	sc->ss = regs->ss;
@@ -884,23 +875,9 @@ SYSCALL_DEFINE(rt_sigreturn)
 		fpu_reset_current();
 	}
 
-	regs->r8 = sc->r8;
-	regs->r9 = sc->r9;
-	regs->r10 = sc->r10;
-	regs->r11 = sc->r11;
-	regs->r12 = sc->r12;
-	regs->r13 = sc->r13;
-	regs->r14 = sc->r14;
-	regs->r15 = sc->r15;
-	regs->rdi = sc->rdi;
-	regs->rsi = sc->rsi;
-	regs->rbp = sc->rbp;
-	regs->rbx = sc->rbx;
-	regs->rdx = sc->rdx;
-	regs->rax = sc->rax;
-	regs->rcx = sc->rcx;
-	regs->rsp = sc->rsp;
-	regs->rip = sc->rip;
+#define RESTORE_REG(r)	regs->r = sc->r;
+	SIGCONTEXT_REGS(RESTORE_REG)
+#undef RESTORE_REG
 	regs->rflags = (regs->rflags & ~FIX_EFLAGS) | (sc->eflags & FIX_EFLAGS);
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;

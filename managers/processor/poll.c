@@ -139,7 +139,7 @@ static long jiffies_until(u64 deadline)
 static long do_poll_loop(long (*scan)(void *arg, struct poll_table *pt),
 			 void *arg, u64 deadline)
 {
-	struct poll_table pt = { .registering = true };
+	struct poll_table pt = { .registering = deadline != 0 };
 	long ret, left;
 
 	for (;;) {

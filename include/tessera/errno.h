@@ -58,6 +58,12 @@
 #define EALREADY	114
 #define ECANCELED	125
 
+/*
+ * Kernel-internal: never seen by user programs.  A slow call a signal
+ * interrupted; the signal code restarts it or turns it into EINTR.
+ */
+#define ERESTARTSYS	512
+
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 

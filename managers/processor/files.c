@@ -17,6 +17,7 @@
 #include <asm/uaccess.h>
 #include "process.h"
 #include "syscall.h"
+#include "tty.h"
 
 #define O_ACCMODE	00000003
 #define O_RDONLY	00000000
@@ -31,9 +32,6 @@
 
 #define S_IFCHR		0020000
 #define S_IFREG		0100000
-
-#define TCGETS		0x5401
-#define TIOCGWINSZ	0x5413
 
 #define PATH_MAX	4096
 #define IOV_MAX		1024
@@ -62,85 +60,7 @@ struct iovec {
 	unsigned long iov_len;
 };
 
-/* struct termios as TCGETS returns it (Linux's kernel layout). */
-struct termios {
-	u32 c_iflag, c_oflag, c_cflag, c_lflag;
-	u8 c_line;
-	u8 c_cc[19];
-};
-
-struct winsize {
-	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
 #define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))	/* old_encode_dev */
-
-/* ---------------------------------------------------------- console --- */
-
-/*
- * stdin: without stdin=serial (the cluster's serial ports only log) a read
- * is at end of file at once; with it, a read sleeps until the UART gives
- * a line (echoed, CR read as NL, as a tty in canonical mode would).
- */
-static bool stdin_serial;
-
-static int parse_stdin(char *val)
-{
-	if (!val)
-		return -EINVAL;
-	if (!strcmp(val, "serial"))
-		stdin_serial = true;
-	else if (!strcmp(val, "null"))
-		stdin_serial = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-__setup("stdin", parse_stdin);
-
-static long console_read(char __user *buf, size_t count)
-{
-	char line[256];
-	size_t n = 0;
-	int c;
-
-	if (!stdin_serial || !count)
-		return 0;
-	count = min(count, sizeof(line));
-	while (n < count) {
-		c = serial_console_getc();
-		if (c < 0) {
-			if (n)
-				break;	/* what the UART had so far */
-			schedule_timeout_interruptible(1);
-			continue;
-		}
-		if (c == '\r')
-			c = '\n';
-		if (c == 4 && !n)	/* ^D at the start: end of file */
-			break;
-		line[n++] = c;
-		console_write_raw((char *)&line[n - 1], 1);
-		if (c == '\n')
-			break;
-	}
-	return copy_to_user(buf, line, n) ? -EFAULT : n;
-}
-
-static long console_write(const char __user *buf, size_t count)
-{
-	char chunk[256];
-	size_t done = 0, n;
-
-	while (done < count) {
-		n = min(count - done, sizeof(chunk));
-		if (copy_from_user(chunk, buf + done, n))
-			return done ? done : -EFAULT;
-		console_write_raw(chunk, n);
-		done += n;
-	}
-	return done;
-}
 
 /* ------------------------------------------------------- fd table --- */
 
@@ -212,6 +132,7 @@ int files_init(struct process *p)
 	for (fd = 0; fd < 3; fd++)
 		p->files[fd] = con;
 	refcount_set(&con->count, 3);
+	tty_attach(p);
 	return 0;
 }
 
@@ -358,7 +279,7 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	/* The memory node judges the flags for its files (read-only). */
 	if (!strcmp(path, "/dev/null"))
 		f = file_new(FILE_NULL) ?: ERR_PTR(-ENOMEM);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
+	else if (tty_path(path))
 		f = file_new(FILE_CONSOLE) ?: ERR_PTR(-ENOMEM);
 	else if (!strcmp(path, "/proc/pcache"))
 		f = (flags & O_ACCMODE) != O_RDONLY ? ERR_PTR(-EACCES) :
@@ -367,6 +288,14 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 		f = memory_open(current_proc()->path, flags & ~O_CLOEXEC);
 	else
 		f = memory_open(path, flags & ~O_CLOEXEC);
+	if (!IS_ERR(f) && f->type == FILE_CONSOLE) {
+		int ret = tty_open(f, path, flags);
+
+		if (ret) {
+			kfree(f);
+			f = ERR_PTR(ret);
+		}
+	}
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -431,7 +360,7 @@ static long file_read(struct file *f, char __user *buf, size_t count,
 		return -EFAULT;
 	switch (f->type) {
 	case FILE_CONSOLE:
-		return pos ? -ESPIPE : console_read(buf, count);
+		return pos ? -ESPIPE : tty_fops.read(f, buf, count);
 	case FILE_NULL:
 		return 0;
 	case FILE_MEMORY:
@@ -456,7 +385,7 @@ static long file_write(struct file *f, const char __user *buf, size_t count)
 		return -EFAULT;
 	switch (f->type) {
 	case FILE_CONSOLE:
-		return console_write(buf, count);
+		return tty_fops.write(f, buf, count);
 	case FILE_NULL:
 		return count;
 	default:
@@ -655,7 +584,7 @@ static long stat_path(int dirfd, const char __user *upath, void __user *ubuf,
 	}
 	if (!strcmp(path, "/dev/null"))
 		f = file_new(FILE_NULL);
-	else if (!strcmp(path, "/dev/tty") || !strcmp(path, "/dev/console"))
+	else if (tty_path(path))
 		f = file_new(FILE_CONSOLE);
 	else if (!strcmp(path, "/proc/pcache"))
 		f = file_new(FILE_BUFFER);
@@ -703,30 +632,21 @@ SYSCALL_DEFINE(newfstatat)
 
 SYSCALL_DEFINE(ioctl)
 {
-	static const struct termios tio = {
-		.c_iflag = 0x0500,	/* ICRNL | IXON */
-		.c_oflag = 0x0005,	/* OPOST | ONLCR */
-		.c_cflag = 0x04bf,	/* B38400 | CS8 | CREAD | HUPCL */
-		.c_lflag = 0x8a3b,	/* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-		.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a,
-			  0, 0x12, 0x0f, 0x17, 0x16, 0 },
-	};
-	static const struct winsize ws = { .ws_row = 24, .ws_col = 80 };
 	struct file *f = fget(a0);
 	long ret = -ENOTTY;
 
 	if (!f)
 		return -EBADF;
-	if (f->type == FILE_CONSOLE) {
-		if (a1 == TCGETS)
-			ret = copy_to_user((void __user *)a2, &tio, sizeof(tio)) ?
-			      -EFAULT : 0;
-		else if (a1 == TIOCGWINSZ)
-			ret = copy_to_user((void __user *)a2, &ws, sizeof(ws)) ?
-			      -EFAULT : 0;
-	}
+	if (f->type == FILE_CONSOLE)
+		ret = tty_fops.ioctl(f, a1, a2);
 	fput(f);
 	return ret;
+}
+
+/* Until poll()/select() (poll.c) exist nothing sleeps on a poll table. */
+void poll_wait(struct file *f, struct wait_queue_head *wq,
+	       struct poll_table *pt)
+{
 }
 
 /* --------------------------------------------------------- readlink --- */

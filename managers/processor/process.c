@@ -18,6 +18,7 @@
 #include <asm/switch_to.h>
 #include <asm/traps.h>
 #include "process.h"
+#include "tty.h"
 
 static atomic_t next_tgid = ATOMIC_INIT(0);
 
@@ -143,6 +144,7 @@ void process_exit(int status, int sig)
 	struct mp_exit_req req = { .tgid = p->tgid };
 	int ret;
 
+	tty_session_exit(p);
 	files_release(p);
 
 	/* Off the user page tables and FPU state before they are freed. */

@@ -483,8 +483,12 @@ static long tiocspgrp(struct tty_struct *tty, pid_t __user *arg)
 		goto out;
 	}
 	ret = -ESRCH;
+	if (pgrp == p->pgid)
+		ret = 0;	/* current's own group, of its session */
 	read_lock(&tasklist_lock);
 	for_each_process(q) {
+		if (!ret)
+			break;
 		if (q->pgid != pgrp || q->state != PROC_ALIVE)
 			continue;
 		ret = q->sid == p->sid ? 0 : -EPERM;

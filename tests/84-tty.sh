@@ -65,7 +65,7 @@ test_tty_input() {
 
 	user_images || return 1
 	for dir in /bin /musl/bin; do
-		pairs+=('ttytest: line?=helxo\x7f\x7f\x7flo wrold\x17world\r'
+		pairs+=('ttytest: line?=helxo\x7f\x7flo wrold\x17world\r'
 			'ttytest: kill?=garbage\x15line two\r'
 			'ttytest: eof?=partial\x04'
 			'ttytest: eof2?=\x04'
@@ -82,10 +82,13 @@ test_tty_input() {
 	[ "$(grep -c '^ttytest: OK' "$ulog")" = 2 ] ||
 		fail "ttytest input did not pass twice (see $ulog)" || return 1
 	# Echo: ERASE and WERASE rub out, KILL (ECHOKE) rubs out the line.
-	wire_has 'helxo\b \b\b \b\b \blo wrold\b \b\b \b\b \b\b \b\b \bworld\r\n' \
+	wire_has 'helxo\b \b\b \blo wrold\b \b\b \b\b \b\b \b\b \bworld\r\n' \
 		"the erase echo" || return 1
 	wire_has 'garbage\b \b\b \b\b \b\b \b\b \b\b \b\b \bline two\r\n' \
 		"the kill echo" || return 1
+	# LNEXT shows "^" until the quoted byte replaces it.
+	wire_has 'a^\b^?b\r\n' "the LNEXT echo" || return 1
+	wire_has 'abX\b \bc\r\n' "the ^H erase echo" || return 1
 	# ONLCR on, then off.
 	wire_has 'opost on three\r\nfour\r\n' "NL as CR NL with OPOST" || return 1
 	wire_has 'opost off one\ntwo\n' "NL alone without OPOST" || return 1

@@ -173,7 +173,7 @@ static void input(void)
 
 	tcgetattr(0, &t);
 
-	prompt("line");		/* helxo ^?^?^? lo wrold ^W world CR */
+	prompt("line");		/* helxo ^?^? lo wrold ^W world CR */
 	expect_read("erase and werase", 100, "hello world\n", 12);
 	prompt("kill");		/* garbage ^U line two CR */
 	expect_read("kill", 100, "line two\n", 9);

@@ -71,6 +71,7 @@ fail:
 /* After the process exited (or never started). */
 void process_free(struct process *p)
 {
+	tty_session_exit(p);	/* one that never ran */
 	files_release(p);
 	if (p->mm)
 		mm_release(p->mm);

@@ -518,8 +518,7 @@ static void tty_disassociate(struct tty_struct *tty)
 	}
 }
 
-static long tiocsctty(struct tty_struct *tty, struct file *f,
-		      unsigned long arg)
+static long tiocsctty(struct tty_struct *tty, unsigned long arg)
 {
 	struct process *p = current_proc();
 	bool leader = p->sid == p->tgid;
@@ -529,12 +528,11 @@ static long tiocsctty(struct tty_struct *tty, struct file *f,
 	if (leader && tty->session == p->sid)
 		goto out;	/* already ours */
 	/*
-	 * Only a session leader; one whose session has a terminal is
-	 * checked by the tty's session since there is one tty.  Stealing
-	 * a terminal (arg 1) needs CAP_SYS_ADMIN, which everybody has.
+	 * Only a session leader.  Stealing the terminal of another session
+	 * (arg 1), like opening it without read access, needs
+	 * CAP_SYS_ADMIN, which everybody has.
 	 */
-	if (!leader || (tty->session && arg != 1) ||
-	    (f->flags & O_ACCMODE) == O_WRONLY) {
+	if (!leader || (tty->session && arg != 1)) {
 		ret = -EPERM;
 		goto out;
 	}
@@ -671,7 +669,7 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case TIOCSPGRP:
 		return p ? tiocspgrp(tty, uarg) : -ENOTTY;
 	case TIOCSCTTY:
-		return p ? tiocsctty(tty, f, arg) : -EPERM;
+		return p ? tiocsctty(tty, arg) : -EPERM;
 	case TIOCNOTTY:
 		mutex_lock(&tty->lock);
 		ret = p && is_ctty(tty, p) ? 0 : -ENOTTY;

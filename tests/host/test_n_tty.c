@@ -17,17 +17,17 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
+/* The header declares the k_-prefixed copies the Makefile links. */
+#define n_tty_std_termios	k_n_tty_std_termios
+#define n_tty_init		k_n_tty_init
+#define n_tty_set_termios	k_n_tty_set_termios
+#define n_tty_receive		k_n_tty_receive
+#define n_tty_write		k_n_tty_write
+#define n_tty_input_available	k_n_tty_input_available
+#define n_tty_read		k_n_tty_read
+#define n_tty_inq		k_n_tty_inq
+#define n_tty_flush_input	k_n_tty_flush_input
 #include "../../include/tessera/n_tty.h"
-
-extern const struct termios k_n_tty_std_termios;
-void k_n_tty_init(struct n_tty *ld, const struct n_tty_ops *ops);
-void k_n_tty_set_termios(struct n_tty *ld, const struct termios *t);
-void k_n_tty_receive(struct n_tty *ld, const unsigned char *s, size_t len);
-void k_n_tty_write(struct n_tty *ld, const unsigned char *s, size_t len);
-bool k_n_tty_input_available(struct n_tty *ld, bool poll);
-size_t k_n_tty_read(struct n_tty *ld, unsigned char *buf, size_t len);
-size_t k_n_tty_inq(struct n_tty *ld);
-void k_n_tty_flush_input(struct n_tty *ld);
 
 #define SIGINT	2
 #define SIGQUIT	3

@@ -2,7 +2,8 @@
 /*
  * ttytest - the console terminal (termios(3), tty_ioctl(4)).
  *
- *   ttytest          termios and ioctl checks that need no typing
+ *   ttytest          termios and ioctl checks that need no typing, with
+ *                    stdin=null (a read of the console is at end of file)
  *   ttytest input    line editing, EOF, raw mode (VMIN/VTIME), output
  *                    processing: before each read it prints a prompt
  *                    "ttytest: NAME?" and tests/84-tty.sh types the
@@ -156,6 +157,12 @@ static void basic(void)
 	CHECK_ERR(ioctl(0, TIOCGWINSZ, (void *)8), EFAULT,
 		  "TIOCGWINSZ bad pointer");
 
+	{
+		char c;
+
+		check(read(0, &c, 1) == 0, "stdin=null: read not at end of file");
+	}
+
 	fd = open("/dev/tty", O_RDWR);
 	check(fd >= 0 && isatty(fd), "open /dev/tty: errno %d", errno);
 	if (fd >= 0) {
@@ -230,6 +237,17 @@ static void input(void)
 	dt = now_ns() - t0;
 	check(dt < 300000000ull, "VMIN 0 VTIME 0 took %llu ms",
 	      (unsigned long long)dt / 1000000);
+
+	/* Canonical, nothing typed: O_NONBLOCK does not wait. */
+	set_attr(&t, "cooked");
+	n = open("/dev/tty", O_RDWR | O_NONBLOCK);
+	check(n >= 0, "open /dev/tty O_NONBLOCK: errno %d", errno);
+	if (n >= 0) {
+		char c;
+
+		CHECK_ERR(read(n, &c, 1), EAGAIN, "O_NONBLOCK read");
+		close(n);
+	}
 
 	/* Output processing: the script finds these on the wire. */
 	raw.c_oflag &= ~OPOST;

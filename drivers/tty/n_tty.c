@@ -379,7 +379,7 @@ static void receive_char(struct n_tty *ld, unsigned char c)
 			if (L_(ld, ECHO)) {
 				finish_erasing(ld);
 				if (L_(ld, ECHOCTL)) {
-					/* "^" then back over it: the next byte replaces it. */
+					/* "^", then the quoted byte over it */
 					output_char(ld, '^');
 					output_char(ld, '\b');
 				}

@@ -295,11 +295,15 @@ static long tty_read(struct file *f, char __user *buf, size_t count)
 	mutex_lock(&tty->read_lock);
 	mutex_lock(&tty->lock);
 	if (!(tty->ldisc.termios.c_lflag & ICANON)) {
-		minimum = tty->ldisc.termios.c_cc[VMIN];
+		const cc_t *cc = tty->ldisc.termios.c_cc;
+		/* VTIME is in tenths of a second. */
+		long vtime = msecs_to_jiffies(cc[VTIME] * 100);
+
+		minimum = cc[VMIN];
 		if (minimum) {
-			time = tty->ldisc.termios.c_cc[VTIME] * (HZ / 10);
+			time = vtime;
 		} else {
-			timeout = tty->ldisc.termios.c_cc[VTIME] * (HZ / 10);
+			timeout = vtime;
 			minimum = 1;
 		}
 	}

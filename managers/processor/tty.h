@@ -19,7 +19,10 @@ bool tty_path(const char *path);
  * O_NOCTTY makes it the controlling tty of a session leader that has none.
  */
 int tty_open(struct file *f, const char *path, u32 flags);
-/* p starts with the console on fds 0-2 (files_init): a session leader gets it as ctty. */
+/*
+ * p starts with the console on fds 0-2 (files_init): a session leader
+ * without a controlling tty gets it.
+ */
 void tty_attach(struct process *p);
 /* A session leader exits: its terminal hangs up on the foreground group. */
 void tty_session_exit(struct process *p);

@@ -73,7 +73,8 @@ static void type_n(const char *s, size_t n)
 	k_n_tty_receive(&ld, (const unsigned char *)s, n);
 }
 
-#define CHECK_READ(len, want) check_read_at(__FILE__, __LINE__, len, want, sizeof(want) - 1)
+#define CHECK_READ(len, want) \
+	check_read_at(__FILE__, __LINE__, len, want, sizeof(want) - 1)
 static void check_read_at(const char *file, int line, size_t len,
 			  const char *want, size_t wlen)
 {

@@ -169,6 +169,18 @@ void console_write_raw(const char *s, size_t len)
 	local_irq_restore(flags);
 }
 
+void console_write_bytes(const char *s, size_t len)
+{
+	unsigned long flags = local_irq_save();
+	struct console *con;
+
+	spin_lock(&logbuf_lock);
+	for (con = consoles; con; con = con->next)
+		(con->write_bytes ?: con->write)(con, s, len);
+	spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+}
+
 /* Replay the log to a new console, honouring the console log level. */
 static void replay_log(struct console *con)
 {

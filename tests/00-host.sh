@@ -19,3 +19,4 @@ test_host_crc32c() { host_unit crc32c; }
 test_host_fit_wire() { host_unit fit_wire; }
 test_host_cpio() { host_unit cpio; }
 test_host_elf() { host_unit elf; }
+test_host_n_tty() { host_unit n_tty; }

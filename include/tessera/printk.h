@@ -43,6 +43,8 @@ int vprintk(const char *fmt, va_list ap);
 struct console {
 	const char *name;
 	void (*write)(struct console *con, const char *s, size_t len);
+	/* Optional: the bytes unchanged (write() turns NL into CR NL). */
+	void (*write_bytes)(struct console *con, const char *s, size_t len);
 	struct console *next;
 };
 
@@ -50,8 +52,19 @@ struct console {
 void register_console(struct console *con);
 /* Raw bytes to every console (a user program's stdout and stderr). */
 void console_write_raw(const char *s, size_t len);
-/* A byte the console UART received, or -1 if none is waiting. */
+/* The bytes exactly (a tty's processed output) to every console. */
+void console_write_bytes(const char *s, size_t len);
+/* A byte the console UART received, or -1 if none is waiting (polled). */
 int serial_console_getc(void);
+/* Called from the UART's interrupt with the bytes it received. */
+typedef void (*serial_rx_fn)(const unsigned char *s, size_t len);
+/*
+ * Take the console UART's input by interrupt from now on: 0, -ENODEV
+ * (no console port), -EBUSY (already taken) or request_irq()'s error.
+ */
+int serial_console_rx_start(serial_rx_fn fn);
+/* Hold the console UART's line in the break state, or release it. */
+void serial_console_break(bool on);
 
 extern int console_loglevel;
 /* Set while an oops or panic prints: printk then ignores its lock. */

@@ -13,6 +13,7 @@
 #include <uapi/linux/fs.h>
 #include <uapi/linux/stat.h>
 #include "process.h"
+#include "tty.h"
 #include "syscall.h"
 
 #define DEV_DIR_INO	1
@@ -165,6 +166,7 @@ struct file *dev_open(const char *path, int flags)
 	const struct dev_node *d = NULL;
 	struct file *f;
 	unsigned int i;
+	int ret;
 
 	if (!strcmp(path, "/dev") || !strcmp(path, "/dev/")) {
 		if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT))
@@ -199,9 +201,14 @@ struct file *dev_open(const char *path, int flags)
 		if (f)
 			f->type = FILE_NULL;
 	} else {
-		f = file_alloc(&console_fops, flags);
+		f = file_alloc(&tty_fops, flags);
 		if (f)
 			f->type = FILE_CONSOLE;
+		ret = f ? tty_open(f, path, flags) : 0;
+		if (ret) {
+			fput(f);
+			return ERR_PTR(ret);
+		}
 	}
 	if (!f)
 		return ERR_PTR(-ENOMEM);

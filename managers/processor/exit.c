@@ -24,6 +24,7 @@
 #include <asm/switch_to.h>
 #include "process.h"
 #include "syscall.h"
+#include "tty.h"
 
 DEFINE_RWLOCK(tasklist_lock);
 LIST_HEAD(process_list);
@@ -175,6 +176,7 @@ void process_exit(int status, int sig)
 	LIST_HEAD(reap);
 
 	signals_exit(p);
+	tty_session_exit(p);
 	if (p->clear_child_tid && current->mm)
 		put_user(0, (int __user *)p->clear_child_tid);
 	files_release(p);

@@ -28,134 +28,9 @@
 #include "process.h"
 #include "procfs.h"
 #include "syscall.h"
+#include "tty.h"
 
 /* ---------------------------------------------------------- console --- */
-
-/*
- * stdin: without stdin=serial (the cluster's serial ports only log) a read
- * is at end of file at once; with it, a read sleeps until the UART gives
- * a line (echoed, CR read as NL, as a tty in canonical mode would).
- */
-static bool stdin_serial;
-/* A character poll() took from the UART before read() wanted it; -1: none. */
-static int console_peeked = -1;
-
-static int parse_stdin(char *val)
-{
-	if (!val)
-		return -EINVAL;
-	if (!strcmp(val, "serial"))
-		stdin_serial = true;
-	else if (!strcmp(val, "null"))
-		stdin_serial = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-__setup("stdin", parse_stdin);
-
-static int console_getc(void)
-{
-	int c = console_peeked;
-
-	if (c >= 0) {
-		console_peeked = -1;
-		return c;
-	}
-	return serial_console_getc();
-}
-
-static long console_read(struct file *f, char __user *buf, size_t count)
-{
-	char line[256];
-	size_t n = 0;
-	int c;
-
-	if (!stdin_serial || !count)
-		return 0;
-	count = min(count, sizeof(line));
-	while (n < count) {
-		c = console_getc();
-		if (c < 0) {
-			if (n)
-				break;	/* what the UART had so far */
-			if (f->flags & O_NONBLOCK)
-				return -EAGAIN;
-			if (signal_pending_current())
-				return -ERESTARTSYS;
-			schedule_timeout_interruptible(1);
-			continue;
-		}
-		if (c == '\r')
-			c = '\n';
-		if (c == 4 && !n)	/* ^D at the start: end of file */
-			break;
-		line[n++] = c;
-		console_write_raw((char *)&line[n - 1], 1);
-		if (c == '\n')
-			break;
-	}
-	return copy_to_user(buf, line, n) ? -EFAULT : n;
-}
-
-static long console_write(struct file *f, const char __user *buf, size_t count)
-{
-	char chunk[256];
-	size_t done = 0, n;
-
-	while (done < count) {
-		n = min(count - done, sizeof(chunk));
-		if (copy_from_user(chunk, buf + done, n))
-			return done ? done : -EFAULT;
-		console_write_raw(chunk, n);
-		done += n;
-	}
-	return done;
-}
-
-/*
- * The UART is polled, not interrupt driven: poll() asks again every
- * tick while the console is not readable (poll_wait() with no queue).
- */
-static unsigned int console_poll(struct file *f, struct poll_table *pt)
-{
-	unsigned int mask = POLLOUT | POLLWRNORM;
-
-	if (stdin_serial && console_peeked < 0)
-		console_peeked = serial_console_getc();
-	if (!stdin_serial || console_peeked >= 0)
-		mask |= POLLIN | POLLRDNORM;
-	else
-		poll_wait(f, NULL, pt);
-	return mask;
-}
-
-static long console_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
-{
-	static const struct termios tio = {
-		.c_iflag = ICRNL | IXON,
-		.c_oflag = OPOST | ONLCR,
-		.c_cflag = B38400 | CS8 | CREAD | HUPCL,
-		.c_lflag = ISIG | ICANON | ECHO | ECHOE | ECHOK | ECHOCTL |
-			   ECHOKE | IEXTEN,
-		.c_cc = { [VINTR] = 3, [VQUIT] = 0x1c, [VERASE] = 0x7f,
-			  [VKILL] = 0x15, [VEOF] = 4, [VMIN] = 1,
-			  [VSTART] = 0x11, [VSTOP] = 0x13, [VSUSP] = 0x1a,
-			  [VREPRINT] = 0x12, [VDISCARD] = 0x0f,
-			  [VWERASE] = 0x17, [VLNEXT] = 0x16 },
-	};
-	static const struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-
-	switch (cmd) {
-	case TCGETS:
-		return copy_to_user((void __user *)arg, &tio, sizeof(tio)) ?
-		       -EFAULT : 0;
-	case TIOCGWINSZ:
-		return copy_to_user((void __user *)arg, &ws, sizeof(ws)) ?
-		       -EFAULT : 0;
-	}
-	return -ENOTTY;
-}
 
 /* Like /dev/ttyS0. */
 void console_stat(struct file *f, struct stat *st)
@@ -165,13 +40,6 @@ void console_stat(struct file *f, struct stat *st)
 	st->st_blksize = 1024;
 }
 
-const struct file_operations console_fops = {
-	.read = console_read,
-	.write = console_write,
-	.poll = console_poll,
-	.ioctl = console_ioctl,
-	.stat = console_stat,
-};
 
 /* ------------------------------------------------------- fd table --- */
 
@@ -256,7 +124,7 @@ int fd_install(struct file *f, u32 flags)
 
 int files_init(struct process *p)
 {
-	struct file *con = file_alloc(&console_fops, O_RDWR);
+	struct file *con = file_alloc(&tty_fops, O_RDWR);
 	int fd;
 
 	if (!con)

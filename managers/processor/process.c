@@ -20,6 +20,7 @@
 #include <asm/traps.h>
 #include <uapi/linux/wait.h>
 #include "process.h"
+#include "tty.h"
 
 static atomic_t next_tgid = ATOMIC_INIT(0);
 /* Address spaces on M are named apart from pids: exec makes a new one. */
@@ -107,6 +108,7 @@ void process_account_child(struct process *parent, struct process *child)
 /* After the process exited (or never started). */
 void process_free(struct process *p)
 {
+	tty_session_exit(p);	/* one that never ran */
 	files_release(p);
 	if (p->mm)
 		mm_release(p->mm);
@@ -379,8 +381,11 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 	ret = mm_exec(p, p->mm, path, argv, argc, envp, envc, &built);
 	if (!ret)
 		ret = process_link(p, NULL);
-	if (!ret)
+	if (!ret) {
+		/* A session leader: the console becomes its terminal. */
+		tty_attach(p);
 		ret = process_start(p);
+	}
 	if (ret) {
 		/* Free what the memory node built. */
 		struct mp_exit_req req = { .tgid = p->mm->space_id };

@@ -243,8 +243,7 @@ int fd_install(struct file *f, u32 flags);
 char *user_path_at(int dirfd, const char __user *upath, int flags);
 /* Stat of an absolute normalised path (pseudo files, then M). */
 int path_stat(const char *path, u32 at_flags, struct stat *st);
-/* The console's file operations (stdin/stdout/stderr, /dev/console, /dev/tty). */
-extern const struct file_operations console_fops;
+/* The console's stat (stdin/stdout/stderr, /dev/console, /dev/tty: tty.c). */
 void console_stat(struct file *f, struct stat *st);
 
 /*

@@ -2,12 +2,15 @@
 /*
  * 16550 UART console.  console=ttyS<N>[,<baud>] picks the port(s); without
  * it, CONFIG_SERIAL_CONSOLE_INDEX at CONFIG_SERIAL_CONSOLE_BAUD.  Output is
- * polled: it works from the first line of boot and in an oops.
+ * polled: it works from the first line of boot and in an oops.  Input
+ * comes by the receive interrupt once a tty asks for it
+ * (serial_console_rx_start()).
  */
 #include <tessera/kernel.h>
 #include <tessera/console.h>
 #include <tessera/errno.h>
 #include <tessera/init.h>
+#include <tessera/interrupt.h>
 #include <tessera/printk.h>
 #include <tessera/string.h>
 #include <asm/io.h>
@@ -28,12 +31,15 @@
 
 #define LCR_8N1		0x03
 #define LCR_DLAB	0x80
+#define LCR_SBC		0x40	/* send break */
+#define IER_RDI		0x01	/* receive data interrupt */
 #define LSR_DR		0x01
 #define LSR_THRE	0x20
 #define MCR_DTR_RTS_OUT2 0x0b
 #define FCR_ENABLE_CLEAR 0x07
 
 static const u16 port_base[NR_PORTS] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+static const u8 port_irq[NR_PORTS] = { 4, 3, 4, 3 };
 
 struct uart {
 	struct console con;
@@ -95,19 +101,90 @@ static void uart_write(struct console *con, const char *s, size_t len)
 	}
 }
 
-/* Input is polled too, from the first console port. */
-int serial_console_getc(void)
+/* Bytes as they are: the tty did its own output processing (OPOST). */
+static void uart_write_bytes(struct console *con, const char *s, size_t len)
+{
+	struct uart *u = container_of(con, struct uart, con);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		uart_putc(u->base, s[i]);
+}
+
+/* The port input comes from: the first console port. */
+static struct uart *input_uart(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_PORTS; i++) {
-		if (!uarts[i].con.write)
-			continue;
-		if (!(inb(uarts[i].base + UART_LSR) & LSR_DR))
-			return -1;
-		return inb(uarts[i].base + UART_RX);
+	for (i = 0; i < NR_PORTS; i++)
+		if (uarts[i].con.write)
+			return &uarts[i];
+	return NULL;
+}
+
+int serial_console_getc(void)
+{
+	struct uart *u = input_uart();
+
+	if (!u || !(inb(u->base + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(u->base + UART_RX);
+}
+
+static serial_rx_fn rx_fn;
+
+static irqreturn_t uart_interrupt(int irq, void *dev_id)
+{
+	struct uart *u = dev_id;
+	unsigned char buf[64];
+	bool any = false;
+	size_t n;
+
+	/* Drain the FIFO: the ISA line is edge triggered. */
+	do {
+		n = 0;
+		while (n < sizeof(buf) && (inb(u->base + UART_LSR) & LSR_DR))
+			buf[n++] = inb(u->base + UART_RX);
+		if (n) {
+			rx_fn(buf, n);
+			any = true;
+		}
+	} while (n == sizeof(buf));
+	return any ? IRQ_HANDLED : IRQ_NONE;
+}
+
+int serial_console_rx_start(serial_rx_fn fn)
+{
+	struct uart *u = input_uart();
+	unsigned int irq;
+	int ret;
+
+	if (!u)
+		return -ENODEV;
+	if (rx_fn)
+		return -EBUSY;
+	rx_fn = fn;
+	irq = port_irq[u - uarts];
+	ret = request_irq(irq, uart_interrupt, 0, u->name, u);
+	if (ret) {
+		rx_fn = NULL;
+		return ret;
 	}
-	return -1;
+	outb(IER_RDI, u->base + UART_IER);
+	/* Whatever came before the interrupt was on. */
+	uart_interrupt(irq, u);
+	return 0;
+}
+
+void serial_console_break(bool on)
+{
+	struct uart *u = input_uart();
+	u8 lcr;
+
+	if (!u)
+		return;
+	lcr = inb(u->base + UART_LCR);
+	outb(on ? lcr | LCR_SBC : lcr & ~LCR_SBC, u->base + UART_LCR);
 }
 
 static bool uart_present(u16 base)
@@ -156,6 +233,7 @@ void console_init(void)
 		scnprintf(u->name, sizeof(u->name), "ttyS%u", i);
 		u->con.name = u->name;
 		u->con.write = uart_write;
+		u->con.write_bytes = uart_write_bytes;
 		register_console(&u->con);
 		pr_info("console [%s] enabled at I/O %#x, %u baud\n", u->name,
 			u->base, u->baud);

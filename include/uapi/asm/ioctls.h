@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Terminal and generic file ioctl numbers (Linux x86-64). */
+/* Terminal and generic ioctl numbers (Linux x86-64: asm-generic/ioctls.h). */
 #ifndef _UAPI_ASM_IOCTLS_H
 #define _UAPI_ASM_IOCTLS_H
 
@@ -44,14 +44,16 @@
 #define TIOCSBRK	0x5427
 #define TIOCCBRK	0x5428
 #define TIOCGSID	0x5429
+#define TIOCGRS485	0x542E
+#define TIOCSRS485	0x542F
 #define TCGETS2		0x802c542a	/* _IOR('T', 0x2A, struct termios2) */
 #define TCSETS2		0x402c542b	/* _IOW('T', 0x2B, struct termios2) */
 #define TCSETSW2	0x402c542c
 #define TCSETSF2	0x402c542d
 #define TIOCGPTN	0x80045430	/* _IOR('T', 0x30, unsigned int) */
 #define TIOCSPTLCK	0x40045431	/* _IOW('T', 0x31, int) */
-#define TIOCGDEV	0x80045432
-#define TIOCSIG		0x40045436
+#define TIOCGDEV	0x80045432	/* _IOR('T', 0x32, unsigned int) */
+#define TIOCSIG		0x40045436	/* _IOW('T', 0x36, int) */
 #define TIOCVHANGUP	0x5437
 #define TIOCGPKT	0x80045438
 #define TIOCGPTLCK	0x80045439
@@ -68,22 +70,13 @@
 #define TIOCSLCKTRMIOS	0x5457
 #define TIOCSERGSTRUCT	0x5458
 #define TIOCSERGETLSR	0x5459
-#define TIOCSERGETMULTI	0x545A
-#define TIOCSERSETMULTI	0x545B
+#define TIOCSERGETMULTI 0x545A
+#define TIOCSERSETMULTI 0x545B
 #define TIOCMIWAIT	0x545C
 #define TIOCGICOUNT	0x545D
 #define FIOQSIZE	0x5460
 
-/* TIOCPKT packet-mode bytes */
-#define TIOCPKT_DATA		0
-#define TIOCPKT_FLUSHREAD	1
-#define TIOCPKT_FLUSHWRITE	2
-#define TIOCPKT_STOP		4
-#define TIOCPKT_START		8
-#define TIOCPKT_NOSTOP		16
-#define TIOCPKT_DOSTOP		32
-#define TIOCPKT_IOCTL		64
-
+/* TIOCSERGETLSR: the transmitter is empty */
 #define TIOCSER_TEMT	0x01
 
 #endif /* _UAPI_ASM_IOCTLS_H */

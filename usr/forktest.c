@@ -26,6 +26,8 @@
 
 #define MIB		(1ul << 20)
 #define BOMB_LIMIT	24
+#define STR(x)		STR_(x)
+#define STR_(x)		#x
 #define LOOP_FORKS	200
 
 static pid_t top_pid;
@@ -56,6 +58,13 @@ static int exited_with(int st, int code, const char *what)
 {
 	return check(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == code,
 		     "%s: wait status 0x%x, expected exit %d", what, st, code);
+}
+
+/* Run fn in a child that must exit with code; then print ok. */
+static void child_case(int (*fn)(void *), void *arg, int code, const char *what, const char *ok)
+{
+	if (exited_with(run_child(fn, arg), code, what))
+		say("%s", ok);
 }
 
 /* ------------------------------------------------------------------ COW - */
@@ -216,11 +225,10 @@ static int tree_root(void *arg)
 
 static void test_tree(void)
 {
-	int depth = 3, st;
+	int depth = 3;
 
-	st = run_child(tree_root, &depth);
-	if (exited_with(st, 1, "tree of 15 processes (0: a node saw a wrong status)"))
-		say("tree: depth %d, every node saw its children's exit codes", depth);
+	child_case(tree_root, &depth, 1, "tree of 15 processes (0: a node saw a wrong status)",
+		   "tree: depth 3, every node saw its children's exit codes");
 }
 
 /* --------------------------------------------------------- wait status - */
@@ -525,18 +533,15 @@ static void test_ids(void)
 	pid_t me = getpid(), grp = getpgrp(), pid;
 	int st;
 
-	st = run_child(check_ppid, &me);
-	if (exited_with(st, 0, "getppid() in the child"))
-		say("ids: the child's getppid() is the parent");
+	child_case(check_ppid, &me, 0, "getppid() in the child",
+		   "ids: the child's getppid() is the parent");
 	if (check(getpgid(0) == grp && getpgid(me) == grp, "getpgid(0) %d getpgid(self) %d getpgrp %d",
 		  (int)getpgid(0), (int)getpgid(me), (int)grp))
 		say("ids: getpgid(0) and getpgid(self) are getpgrp()");
-	st = run_child(own_group, NULL);
-	if (exited_with(st, 0, "setpgid(0,0) (1: failed, 2: ids wrong, 3: setsid not EPERM)"))
-		say("ids: setpgid(0, 0) makes a group; its leader's setsid gives EPERM");
-	st = run_child(new_session, &grp);
-	if (exited_with(st, 0, "setsid (1: group, 2: setsid, 3: ids, 4: 2nd setsid, 5: setpgid)"))
-		say("ids: setsid makes a session and a group; setsid again and setpgid out give EPERM");
+	child_case(own_group, NULL, 0, "setpgid(0,0) (1: failed, 2: ids wrong, 3: setsid not EPERM)",
+		   "ids: setpgid(0, 0) makes a group; its leader's setsid gives EPERM");
+	child_case(new_session, &grp, 0, "setsid (1: group, 2: setsid, 3: ids, 4: 2nd setsid, 5: setpgid)",
+		   "ids: setsid makes a session and a group; setsid again and setpgid out give EPERM");
 
 	if (CHECK_ERR(setpgid(0, -1), EINVAL, "setpgid(0, -1)"))
 		say("ids: setpgid with a negative group gives EINVAL");
@@ -653,23 +658,17 @@ static const struct {
 static void test_exec(void)
 {
 	char *const argv[] = { "x", NULL };
-	int st;
 
-	st = run_child(exec_fdcheck, NULL);
-	if (exited_with(st, 0, "execve /bin/fdcheck with argv and envp"))
-		say("exec: /bin/fdcheck got its argv and envp");
-	st = run_child(exec_args, NULL);
-	if (exited_with(st, 0, "execve /bin/args one two (output to /dev/null)"))
-		say("exec: /bin/args checked its stack and exited 0");
-	st = run_child(exec_script, NULL);
-	if (exited_with(st, 0, "execve of \"#!/bin/fdcheck -x\" script"))
-		say("exec: #! script with an argument runs its interpreter");
-	st = run_child(exec_script0, NULL);
-	if (exited_with(st, 0, "execve of \"#!/bin/fdcheck\" script"))
-		say("exec: #! script without an argument runs its interpreter");
-	st = run_child(exec_cloexec, NULL);
-	if (exited_with(st, 0, "close-on-exec (125: open/dup, 126: flags, 127: execve)"))
-		say("exec: an O_CLOEXEC fd is closed in the new program, others stay open");
+	child_case(exec_fdcheck, NULL, 0, "execve /bin/fdcheck with argv and envp",
+		   "exec: /bin/fdcheck got its argv and envp");
+	child_case(exec_args, NULL, 0, "execve /bin/args one two (output to /dev/null)",
+		   "exec: /bin/args checked its stack and exited 0");
+	child_case(exec_script, NULL, 0, "execve of \"#!/bin/fdcheck -x\" script",
+		   "exec: #! script with an argument runs its interpreter");
+	child_case(exec_script0, NULL, 0, "execve of \"#!/bin/fdcheck\" script",
+		   "exec: #! script without an argument runs its interpreter");
+	child_case(exec_cloexec, NULL, 0, "close-on-exec (125: open/dup, 126: flags, 127: execve)",
+		   "exec: an O_CLOEXEC fd is closed in the new program, others stay open");
 
 	for (unsigned int i = 0; i < sizeof(exec_errors) / sizeof(exec_errors[0]); i++) {
 		int r = execve(exec_errors[i].path, argv, fd_envp);
@@ -745,10 +744,8 @@ static int bomb(void *arg)
 
 static void test_bomb(void)
 {
-	int st = run_child(bomb, NULL);
-
-	if (exited_with(st, 0, "fork bomb (10: setrlimit, 11: no EAGAIN, 12: over the limit, 13: reaping)"))
-		say("bomb: fork fails with EAGAIN under RLIMIT_NPROC %d; everyone reaped", BOMB_LIMIT);
+	child_case(bomb, NULL, 0, "fork bomb (10: setrlimit, 11: no EAGAIN, 12: over the limit, 13: reaping)",
+		   "bomb: fork fails with EAGAIN under RLIMIT_NPROC " STR(BOMB_LIMIT) "; everyone reaped");
 }
 
 int main(int argc, char **argv)

@@ -269,7 +269,7 @@ setup:
 # with P0's console on this terminal, running RUN_INIT from the archive.
 # "run-node" boots the one image of this tree (O=) instead.
 RUN_LAYOUT ?= 1P-1M
-RUN_INIT ?= /bin/hello
+RUN_INIT ?= /bin/sh
 run:
 	$(Q)$(srctree)/scripts/setup
 	$(Q)$(srctree)/scripts/cluster $(RUN_LAYOUT) --interactive --init "$(RUN_INIT)" \

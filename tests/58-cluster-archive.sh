@@ -35,7 +35,29 @@ test_cluster_archive() {
 	! printf '%s\n' "$list" | grep -v ' root *root ' | grep -q . ||
 		fail "archive entries not owned by root" || return 1
 	cmp -s "$d/archive/etc/a/Makefile" Makefile || fail "--add-file copy differs" || return 1
+	printf '%s\n' "$list" | grep -q '^l.* bin/sh -> busybox$' || fail "no /bin/sh -> busybox" || return 1
+	printf '%s\n' "$list" | grep -q '^-.* bin/busybox$' || fail "no /bin/busybox" || return 1
 	expect_log "$d/P0.log" 'Command line: cluster=1P-1M init="/bin/args one  two" fabric.wait=20' || return 1
 	expect_no_log "$d/M0.log" 'init=' || return 1
 	expect_log "$LOGDIR/cluster-archive.cluster" "cluster: archive .*archive.cpio: [0-9]+ entries" || return 1
+}
+
+# Busybox's applets become symlinks in /bin, except where a usr/ program
+# has the name (a stand-in busybox whose list has "hello").
+test_cluster_archive_busybox() {
+	local d=$LOGDIR/cluster-archive-bb fake=$LOGDIR/fake-busybox list
+	usr_build || return 1
+	printf '#!/bin/sh\nprintf "sh\\nhello\\n[\\nls\\n"\n' > "$fake"
+	chmod 755 "$fake"
+	BUSYBOX=$fake scripts/cluster 1P-1M --no-build --archive-only --out "$d" \
+		> "$d.out" 2>&1 || fail "scripts/cluster --archive-only failed: see $d.out" || return 1
+	list=$(cpio -tv --quiet < "$d/archive.cpio") || return 1
+	for f in sh ls '\['; do
+		printf '%s\n' "$list" | grep -q "^l.* bin/$f -> busybox\$" ||
+			fail "no symlink bin/$f -> busybox" || return 1
+	done
+	cmp -s "$d/archive/bin/hello" out/processor/usr/glibc/hello ||
+		fail "the applet hello replaced the usr/ program" || return 1
+	cmp -s "$d/archive/bin/busybox" "$fake" || fail "bin/busybox is not \$BUSYBOX" || return 1
+	expect_log "$d.out" 'busybox applets left out for the usr/ programs of the same name: hello$' || return 1
 }

@@ -41,7 +41,8 @@ static int parse_init(char *val)
 }
 __setup("init", parse_init);
 
-static char *const init_envp[] = { "HOME=/", "PATH=/bin", "TERM=linux" };
+/* PS1: busybox sh's prompt is then "# " rather than its "\w \$ ". */
+static char *const init_envp[] = { "HOME=/", "PATH=/bin", "TERM=linux", "PS1=# " };
 
 /*
  * Split cmd (modified in place) into at most max arguments: spaces

@@ -18,16 +18,13 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/switch_to.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/linux/limits.h>
+#include <uapi/linux/stat.h>
 #include "process.h"
 #include "syscall.h"
 
-#define AT_FDCWD		(-100)
-#define AT_SYMLINK_NOFOLLOW	0x100
-#define AT_EMPTY_PATH		0x1000
-#define PATH_MAX		4096
 #define BINPRM_BUF_SIZE		256
-#define S_IFMT			0170000
-#define S_IFREG			0100000
 
 /* The argument and environment strings, copied in. */
 struct exec_args {
@@ -89,75 +86,22 @@ static void free_args(struct exec_args *a)
 	vfree(a->buf);
 }
 
-/*
- * The absolute, normalised form of path relative to cwd (kmalloc'd):
- * "." and empty components dropped, ".." takes one off.
- */
-static char *path_resolve(const char *cwd, const char *path)
-{
-	size_t cl = strlen(cwd), pl = strlen(path);
-	char *out = kmalloc(cl + pl + 3, GFP_KERNEL);
-	const char *s;
-	char *o;
-
-	if (!out)
-		return NULL;
-	o = out;
-	if (path[0] != '/') {
-		memcpy(o, cwd, cl);
-		o += cl;
-	}
-	*o++ = '/';
-	for (s = path; *s; ) {
-		const char *e = strchrnul(s, '/');
-		size_t len = e - s;
-
-		if (!len || (len == 1 && s[0] == '.')) {
-			/* nothing */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (o > out + 1 && o[-1] == '/')
-				o--;
-			while (o > out + 1 && o[-1] != '/')
-				o--;
-		} else {
-			if (o[-1] != '/')
-				*o++ = '/';
-			memcpy(o, s, len);
-			o += len;
-		}
-		s = *e ? e + 1 : e;
-	}
-	while (o > out + 1 && o[-1] == '/')
-		o--;
-	*o = '\0';
-	return out;
-}
-
 static char *exec_path(int dirfd, const char __user *upath, int flags)
 {
-	char *buf = kmalloc(PATH_MAX, GFP_KERNEL), *path;
-	long n;
+	char *path = user_path_at(dirfd, upath, flags & AT_EMPTY_PATH);
 
-	if (!buf)
-		return ERR_PTR(-ENOMEM);
-	n = strncpy_from_user(buf, upath, PATH_MAX);
-	if (n < 0 || n == PATH_MAX || !n) {
-		kfree(buf);
-		return ERR_PTR(n < 0 ? n : n ? -ENAMETOOLONG : -ENOENT);
-	}
-	if (buf[0] != '/' && dirfd != AT_FDCWD) {
-		/* Directory descriptors come with the fd rework. */
-		kfree(buf);
-		return ERR_PTR(-ENOTDIR);
-	}
-	path = path_resolve(current_proc()->cwd, buf);
-	kfree(buf);
-	if (path && !strcmp(path, "/proc/self/exe")) {
+	if (!IS_ERR(path) && !strcmp(path, "/proc/self/exe")) {
 		/* busybox runs its applets so: the program itself. */
 		kfree(path);
-		path = kstrdup(current_proc()->path, GFP_KERNEL);
+		path = kstrdup(current_proc()->path, GFP_KERNEL) ?:
+		       ERR_PTR(-ENOMEM);
 	}
-	return path ?: ERR_PTR(-ENOMEM);
+	if (!IS_ERR(path) && !*path) {
+		/* fexecve(): the open file's path is not kept. */
+		kfree(path);
+		path = ERR_PTR(-ENOENT);
+	}
+	return path;
 }
 
 /* A regular file with an x bit, as Linux wants (root too). */
@@ -322,13 +266,16 @@ static long do_execve(int dirfd, const char __user *upath,
 			goto out;
 		extra = iarg ? 3 : 2;
 		ipath = path_resolve(p->cwd, interp);
+		if (IS_ERR(ipath)) {
+			ret = PTR_ERR(ipath);
+			ipath = NULL;
+			goto out;
+		}
 		ret = -ENOMEM;
 		v = kmalloc_array(a.argc + a.envc + extra + 1, sizeof(*v),
 				  GFP_KERNEL);
-		if (!ipath || !v) {
-			kfree(v);
+		if (!v)
 			goto out;
-		}
 		v[0] = interp;
 		if (iarg)
 			v[1] = iarg;

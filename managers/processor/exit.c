@@ -183,6 +183,13 @@ void process_exit(int status, int sig)
 	if (current->mm)
 		exit_mm(p);
 
+	/*
+	 * Linux reports a core dump only when one was written, which
+	 * RLIMIT_CORE 0 forbids; no file is written here, but the report
+	 * follows the same rule.
+	 */
+	if ((sig & WCOREFLAG) && !p->rlim[RLIMIT_CORE].rlim_cur)
+		sig &= ~WCOREFLAG;
 	p->exit_status = status & 0xff;
 	p->exit_signal = sig & 0x7f;
 	if (sig) {

@@ -374,6 +374,26 @@ static int path_append(char *buf, size_t *len, const char *rel)
 	return 0;
 }
 
+char *path_resolve(const char *base, const char *rel)
+{
+	char *path = kmalloc(PATH_MAX, GFP_KERNEL);
+	size_t len = 1;
+	int ret;
+
+	if (!path)
+		return ERR_PTR(-ENOMEM);
+	path[0] = '/';
+	path[1] = '\0';
+	ret = rel[0] == '/' ? 0 : path_append(path, &len, base);
+	if (!ret)
+		ret = path_append(path, &len, rel);
+	if (ret) {
+		kfree(path);
+		return ERR_PTR(ret);
+	}
+	return path;
+}
+
 char *user_path_at(int dirfd, const char __user *upath, int flags)
 {
 	char *user, *path;

@@ -241,6 +241,8 @@ int fd_install(struct file *f, u32 flags);
  * kmalloc'd string or an ERR_PTR.  flags: AT_EMPTY_PATH allows "".
  */
 char *user_path_at(int dirfd, const char __user *upath, int flags);
+/* rel made absolute against base and normalised likewise (kernel strings). */
+char *path_resolve(const char *base, const char *rel);
 /* Stat of an absolute normalised path (pseudo files, then M). */
 int path_stat(const char *path, u32 at_flags, struct stat *st);
 /* The console's stat (stdin/stdout/stderr, /dev/console, /dev/tty: tty.c). */

@@ -222,6 +222,8 @@ struct pseudo_fs {
 	struct file *(*open)(const char *path, int flags);
 	int (*readlink)(const char *path, char *buf, int size);
 };
+/* pipe.c: a new pipe's read and write ends (O_NONBLOCK, O_CLOEXEC ignored). */
+int pipe_create(struct file **rd, struct file **wr, u32 flags);
 /* dev.c */
 struct file *dev_open(const char *path, int flags);
 void dev_file_stat(struct file *f, struct stat *st);

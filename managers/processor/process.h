@@ -78,6 +78,7 @@ struct file {
 	size_t len;
 	const struct file_operations *f_op;
 	void *private_data;	/* the kind's own */
+	const void *dev;	/* dev.c: the /dev node it was opened as */
 };
 
 /*

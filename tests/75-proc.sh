@@ -8,8 +8,9 @@ proc_user_checks() {
 	local log=$1
 	expect_log "$log" 'selftest: user_syscalls \.\.\. ok' || return 1
 	expect_log "$log" 'selftest: user_faults \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: user_pipe \.\.\. ok' || return 1
 	expect_log "$log" 'selftest: user_exec_loopback \.\.\. ok' || return 1
-	expect_log "$log" 'selftest: summary: 3 passed, 0 failed' || return 1
+	expect_log "$log" 'selftest: summary: 4 passed, 0 failed' || return 1
 	# exec'd from the fake memory node: argv[1], then a file it served.
 	expect_log "$log" '^argv-one' || return 1
 	expect_log "$log" '^hello from M' || return 1

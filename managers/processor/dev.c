@@ -105,7 +105,7 @@ static const struct dev_node dev_nodes[] = {
 
 static void dev_stat(struct file *f, struct stat *st)
 {
-	const struct dev_node *d = f->private_data;
+	const struct dev_node *d = f->dev;
 
 	st->st_mode = S_IFCHR | d->mode;
 	st->st_rdev = MKDEV(d->major, d->minor);
@@ -212,7 +212,7 @@ struct file *dev_open(const char *path, int flags)
 	}
 	if (!f)
 		return ERR_PTR(-ENOMEM);
-	f->private_data = (void *)d;
+	f->dev = d;
 	return f;
 }
 
@@ -222,9 +222,6 @@ struct file *dev_open(const char *path, int flags)
  */
 void dev_file_stat(struct file *f, struct stat *st)
 {
-	const struct dev_node *d = f->private_data;
-
-	if (f->type == FILE_CONSOLE && d >= dev_nodes &&
-	    d < dev_nodes + ARRAY_SIZE(dev_nodes))
+	if (f->type == FILE_CONSOLE && f->dev)
 		dev_stat(f, st);
 }

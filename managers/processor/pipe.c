@@ -213,13 +213,9 @@ static const struct file_operations pipe_fops = {
 	.release = pipe_release,
 };
 
-static long do_pipe(int __user *ufds, unsigned long flags)
+int pipe_create(struct file **rd, struct file **wr, u32 flags)
 {
-	struct process *p = current_proc();
-	struct file *rd = NULL, *wr = NULL;
 	struct pipe *pipe;
-	int fds[2] = { -1, -1 };
-	long ret = -ENOMEM;
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
@@ -227,13 +223,13 @@ static long do_pipe(int __user *ufds, unsigned long flags)
 	if (!pipe)
 		return -ENOMEM;
 	pipe->buf = kmalloc(PIPE_SIZE, GFP_KERNEL);
-	rd = file_alloc(&pipe_fops, O_RDONLY | (flags & O_NONBLOCK));
-	wr = file_alloc(&pipe_fops, O_WRONLY | (flags & O_NONBLOCK));
-	if (!pipe->buf || !rd || !wr) {
+	*rd = file_alloc(&pipe_fops, O_RDONLY | (flags & O_NONBLOCK));
+	*wr = file_alloc(&pipe_fops, O_WRONLY | (flags & O_NONBLOCK));
+	if (!pipe->buf || !*rd || !*wr) {
 		kfree(pipe->buf);
 		kfree(pipe);
-		kfree(rd);
-		kfree(wr);
+		kfree(*rd);
+		kfree(*wr);
 		return -ENOMEM;
 	}
 	mutex_init(&pipe->lock);
@@ -241,8 +237,20 @@ static long do_pipe(int __user *ufds, unsigned long flags)
 	init_waitqueue_head(&pipe->wr_wait);
 	pipe->readers = pipe->writers = 1;
 	pipe->ino = atomic_inc_return(&pipe_ino);
-	rd->private_data = wr->private_data = pipe;
+	(*rd)->private_data = (*wr)->private_data = pipe;
+	return 0;
+}
 
+static long do_pipe(int __user *ufds, unsigned long flags)
+{
+	struct process *p = current_proc();
+	struct file *rd, *wr;
+	int fds[2] = { -1, -1 };
+	long ret;
+
+	ret = pipe_create(&rd, &wr, flags);
+	if (ret)
+		return ret;
 	fds[0] = fd_install(rd, flags);
 	if (fds[0] >= 0)
 		fds[1] = fd_install(wr, flags);

@@ -78,6 +78,7 @@ struct file {
 	size_t len;
 	const struct file_operations *f_op;
 	void *private_data;	/* the kind's own */
+	const void *dev;	/* dev.c: the /dev node it was opened as */
 };
 
 /*
@@ -264,6 +265,8 @@ struct pseudo_fs {
 	struct file *(*open)(const char *path, int flags);
 	int (*readlink)(const char *path, char *buf, int size);
 };
+/* pipe.c: a new pipe's read and write ends (O_NONBLOCK, O_CLOEXEC ignored). */
+int pipe_create(struct file **rd, struct file **wr, u32 flags);
 /* dev.c */
 struct file *dev_open(const char *path, int flags);
 void dev_file_stat(struct file *f, struct stat *st);

@@ -14,6 +14,7 @@
 #include <tessera/selftest.h>
 #include <tessera/spinlock.h>
 #include <tessera/string.h>
+#include <tessera/time.h>
 #include <asm/pgtable.h>
 #include <uapi/linux/wait.h>
 #include "process.h"
@@ -236,6 +237,119 @@ SELFTEST(user_faults)
 			return selftest_fail("%s: status %#x, expected signal %d with core",
 					     progs[i].name, ret, progs[i].sig);
 	}
+	return 0;
+}
+
+/*
+ * Two processes share a pipe (fd 3 of each, installed by hand): the
+ * reader polls and reads before anything is written, so both sleep until
+ * the writer (after a 100 ms nanosleep) writes; its exit then ends the
+ * reader's second read with end of file.
+ */
+asm(".pushsection .rodata\n"
+    ".globl user_prog_pipe_reader, user_prog_pipe_reader_end\n"
+    "user_prog_pipe_reader:\n"
+    "	movl $7, %eax\n"		/* poll(data + 0x200, 1, -1) */
+    "	movl $0x600200, %edi\n"
+    "	movl $1, %esi\n"
+    "	movl $-1, %edx\n"
+    "	syscall\n"
+    "	movq %rax, 0x600000\n"
+    "	xorl %eax, %eax\n"		/* read(3, data + 0x100, 64) */
+    "	movl $3, %edi\n"
+    "	movl $0x600100, %esi\n"
+    "	movl $64, %edx\n"
+    "	syscall\n"
+    "	movq %rax, 0x600008\n"
+    "	xorl %eax, %eax\n"		/* read(3, data + 0x140, 64): EOF */
+    "	movl $3, %edi\n"
+    "	movl $0x600140, %esi\n"
+    "	movl $64, %edx\n"
+    "	syscall\n"
+    "	movq %rax, 0x600010\n"
+    "	movl $231, %eax\n"
+    "	xorl %edi, %edi\n"
+    "	syscall\n"
+    "	ud2\n"
+    "user_prog_pipe_reader_end:\n"
+    ".globl user_prog_pipe_writer, user_prog_pipe_writer_end\n"
+    "user_prog_pipe_writer:\n"
+    "	movl $35, %eax\n"		/* nanosleep(data + 0x200, NULL) */
+    "	movl $0x600200, %edi\n"
+    "	xorl %esi, %esi\n"
+    "	syscall\n"
+    "	movl $1, %eax\n"		/* write(3, "hello", 5) */
+    "	movl $3, %edi\n"
+    "	leaq 9f(%rip), %rsi\n"
+    "	movl $5, %edx\n"
+    "	syscall\n"
+    "	movq %rax, 0x600000\n"
+    "	movl $35, %eax\n"		/* nanosleep again, then exit */
+    "	movl $0x600200, %edi\n"
+    "	xorl %esi, %esi\n"
+    "	syscall\n"
+    "	movl $231, %eax\n"
+    "	xorl %edi, %edi\n"
+    "	syscall\n"
+    "	ud2\n"
+    "9:	.ascii \"hello\"\n"
+    "user_prog_pipe_writer_end:\n"
+    ".popsection");
+
+extern const char user_prog_pipe_reader[], user_prog_pipe_reader_end[];
+extern const char user_prog_pipe_writer[], user_prog_pipe_writer_end[];
+
+SELFTEST(user_pipe)
+{
+	struct test_proc r = { 0 }, w = { 0 };
+	struct file *rd, *wr;
+	char *rdata, *wdata;
+	u64 *rres, *wres;
+	int ret;
+
+	ret = test_proc_create(&r, "/test/pipe-reader", user_prog_pipe_reader,
+			       user_prog_pipe_reader_end);
+	if (!ret)
+		ret = test_proc_create(&w, "/test/pipe-writer",
+				       user_prog_pipe_writer,
+				       user_prog_pipe_writer_end);
+	if (!ret)
+		ret = pipe_create(&rd, &wr, 0);
+	if (ret) {
+		test_proc_destroy(&r);
+		test_proc_destroy(&w);
+		return selftest_fail("setting up: %d", ret);
+	}
+	r.p->files[3] = rd;
+	w.p->files[3] = wr;
+	rdata = r.data;
+	wdata = w.data;
+	rres = r.data;
+	wres = w.data;
+	/* The reader's struct pollfd { 3, POLLIN }, the writer's timespec. */
+	*(s32 *)(rdata + 0x200) = 3;
+	*(s16 *)(rdata + 0x204) = 1;
+	((u64 *)(wdata + 0x200))[1] = 100 * NSEC_PER_MSEC;
+	ret = process_start(r.p);
+	if (!ret)
+		ret = process_start(w.p);
+	if (!ret && (!wait_for_completion_timeout(&r.p->exited, 20 * HZ) ||
+		     !wait_for_completion_timeout(&w.p->exited, 20 * HZ)))
+		ret = -ETIMEDOUT;
+	if (!ret && (r.p->exit_status || r.p->exit_signal ||
+		     w.p->exit_status || w.p->exit_signal))
+		ret = -ECHILD;
+	if (!ret && (rres[0] != 1 || *(s16 *)(rdata + 0x206) != 1 ||
+		     rres[1] != 5 || memcmp(rdata + 0x100, "hello", 5) ||
+		     rres[2] != 0 || wres[0] != 5))
+		ret = -EINVAL;
+	if (ret)
+		pr_info("user_pipe: %d: poll %lld revents %#x, read %lld, read %lld, write %lld\n",
+			ret, rres[0], *(s16 *)(rdata + 0x206), rres[1],
+			rres[2], wres[0]);
+	test_proc_destroy(&r);
+	test_proc_destroy(&w);
+	ST_EQ(ret, 0);
 	return 0;
 }
 

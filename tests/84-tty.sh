@@ -104,3 +104,30 @@ test_tty_intr() {
 		"^C did not kill the reader with SIGINT (see $ulog)" || return 1
 	user_clean_logs tty-intr
 }
+
+# A reader waiting for the terminal sleeps: no polling of the UART.
+test_tty_idle_reader() {
+	local d=$LOGDIR/tty-idle cpid pid i t0 t1 used
+	user_images || return 1
+	rm -rf "$d"
+	"$srctree/scripts/cluster" 1P-1M --out "$d" --no-build --timeout 120 \
+		--cmdline-all "fabric.wait=20" --cmdline P=stdin=serial \
+		--init "/bin/ttytest intr" > "$LOGDIR/tty-idle.cluster" 2>&1 &
+	cpid=$!
+	for i in $(seq 300); do
+		grep -aq 'ttytest: intr?' "$d/P0.log" 2>/dev/null && break
+		sleep 0.2
+	done
+	sleep 1
+	pid=$(pgrep -f "qemu-system.*$d/P0.log")
+	t0=$(qemu_ticks $pid)
+	sleep 10
+	t1=$(qemu_ticks $pid)
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+	[ -n "$pid" ] && grep -aq 'ttytest: intr?' "$d/P0.log" ||
+		fail "ttytest did not reach its read (see $d/P0.log)" || return 1
+	used=$(( (t1 - t0) * 100 / $(getconf CLK_TCK) / 10 ))
+	echo "P0 with a reader waiting: ${used}% of one host core over 10 s"
+	[ "$used" -lt 20 ] || fail "P0 used ${used}% of a core while its reader waited"
+}

@@ -44,7 +44,6 @@ struct tty_struct {
 	pid_t pgrp;			/* the foreground process group */
 	struct winsize winsize;
 	bool live;			/* stdin=serial */
-	bool rx_started;
 
 	/* From the interrupt handler to rx_work. */
 	spinlock_t rx_lock;
@@ -169,9 +168,7 @@ static void tty_setup(struct tty_struct *tty)
 		pr_warn("tty: no console input (%d): reads are at end of file\n",
 			ret);
 		tty->live = false;
-		return;
 	}
-	tty->rx_started = true;
 }
 
 /* ------------------------------------------------------ job control --- */

@@ -103,6 +103,7 @@ test_busybox_jobs() {
 test_busybox_status() {
 	local s=$LOGDIR/busybox-S.sh
 	user_images || return 1
+	# shellcheck disable=SC2016  # the guest's shell expands it
 	printf '%s\n' 'echo "S: $(seq 1 10 | grep -c 1) lines with a 1"' 'exit 12' > "$s"
 	user_cluster busybox-status 12 --add-file "$s:/S.sh" --init "/bin/sh /S.sh" || return 1
 	expect_log "$ulog" '^S: 2 lines with a 1$' || return 1

@@ -7,7 +7,7 @@
 # The .out files are what the host's busybox prints running the script the
 # same way: as pid 1 (a new pid namespace), chrooted into the archive's
 # tree (scripts/cluster --archive-only), with init's environment
-# (HOME=/ PATH=/bin TERM=linux); test_busybox_host checks that they still
+# (HOME=/ PATH=/bin TERM=linux PS1='# '); test_busybox_host checks that they still
 # are.  After changing a script, regenerate them with
 #     BB_UPDATE=1 scripts/run-tests busybox_host
 #
@@ -40,7 +40,7 @@ bb_host() {
 	unshare=$(command -v unshare) && chroot=$(command -v chroot) ||
 		fail "no unshare or chroot on the host" || return 1
 	[ -e "$tree/archive/t/$1.sh" ] || bb_tree "$tree" || return 1
-	(cd / && env -i HOME=/ PATH=/bin TERM=linux "$unshare" --pid --fork \
+	(cd / && env -i HOME=/ PATH=/bin TERM=linux 'PS1=# ' "$unshare" --pid --fork \
 		"$chroot" "$tree/archive" /bin/sh "/t/$1.sh") > "$bb_out" 2>&1
 	bb_status=$?
 }

@@ -3,7 +3,7 @@
 # compares every line with basic.out (what the host's busybox prints) and
 # expects the run's status to be 5 (the last line).
 echo "start: $0 $#"
-echo "env: HOME=$HOME PATH=$PATH"
+echo "env: HOME=$HOME PATH=$PATH TERM=$TERM PS1=[$PS1]"
 
 # Pipelines of several applets
 echo "pipe: $(seq 1 1000 | grep 7 | wc -l)"

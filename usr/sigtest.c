@@ -217,6 +217,13 @@ static void test_sigtimedwait(void)
 	raise(SIGUSR1);
 	ret = sigwaitinfo(&set, &si);
 	check(ret == SIGUSR1, "sigwaitinfo: %d", ret);
+	/* A default-ignored signal that is blocked is kept for the wait. */
+	sigaddset(&set, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	raise(SIGWINCH);
+	ret = sigtimedwait(&set, &si, &ts);
+	check(ret == SIGWINCH, "sigtimedwait for a blocked SIGWINCH: %d", ret);
+	say("sigtimedwait for a blocked SIGWINCH: %d", ret);
 	ts.tv_nsec = 1000000000;
 	CHECK_ERR(sigtimedwait(&set, &si, &ts), EINVAL,
 		  "sigtimedwait with tv_nsec 1e9");
@@ -554,6 +561,68 @@ static void test_fpu(void)
 	set_default(SIGUSR1);
 }
 
+static volatile int async_flag;
+
+static void on_async(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)si;
+	(void)uc;
+	async_flag = 1;
+}
+
+/*
+ * A timer signal interrupts a loop that holds values in rcx and r11 (which
+ * a sysret return would lose) and in a blocked SIGALRM a nanosleep just
+ * goes on.
+ */
+static void test_async(void)
+{
+	struct itimerval it = { .it_value = { 0, 30000 } };
+	struct timespec req = { 0, 200 * 1000 * 1000 };
+	uint64_t rcx, r11, rdx;
+	sigset_t set, old, pend;
+	int ret;
+
+	async_flag = 0;
+	set_handler(SIGALRM, on_async, 0);
+	setitimer(ITIMER_REAL, &it, NULL);
+	__asm__ volatile("movabsq $0x1234567887654321, %%rcx\n\t"
+			 "movabsq $0x1122334455667788, %%r11\n\t"
+			 "movabsq $0x0badc0ffee0ddf00, %%rdx\n\t"
+			 "1: cmpl $0, %[flag]\n\t"
+			 "je 1b\n\t"
+			 "movq %%rcx, %[c]\n\t"
+			 "movq %%r11, %[r]\n\t"
+			 "movq %%rdx, %[d]"
+			 : [c] "=m"(rcx), [r] "=m"(r11), [d] "=m"(rdx)
+			 : [flag] "m"(async_flag)
+			 : "rcx", "r11", "rdx", "memory");
+	check(rcx == 0x1234567887654321ull && r11 == 0x1122334455667788ull &&
+	      rdx == 0x0badc0ffee0ddf00ull,
+	      "registers after an asynchronous handler: rcx %#llx r11 %#llx rdx %#llx",
+	      (unsigned long long)rcx, (unsigned long long)r11,
+	      (unsigned long long)rdx);
+	say("registers across an asynchronous handler: preserved %d",
+	    rcx == 0x1234567887654321ull && r11 == 0x1122334455667788ull &&
+	    rdx == 0x0badc0ffee0ddf00ull);
+
+	async_flag = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = nanosleep(&req, NULL);
+	sigpending(&pend);
+	check(ret == 0 && !async_flag && sigismember(&pend, SIGALRM),
+	      "nanosleep with SIGALRM blocked: %d", ret);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	check(async_flag == 1, "SIGALRM after the unblock");
+	say("nanosleep with SIGALRM blocked: %d, then delivered %d", ret,
+	    async_flag);
+	set_default(SIGALRM);
+}
+
 /* Breaks the frame rt_sigreturn will read. */
 static int break_what;
 
@@ -594,6 +663,7 @@ int main(int argc, char **argv)
 	test_fpe();
 	test_ill_trap();
 	test_fpu();
+	test_async();
 	if (argc > 1 && !strcmp(argv[1], "abort")) {
 		utest_finish();
 		say("abort()");

@@ -92,8 +92,11 @@ static bool sig_ignored(struct sigstate *s, int sig)
 {
 	u64 handler = s->action[sig - 1].sa_handler;
 
-	/* A blocked signal waits: its handler may change meanwhile. */
-	if (s->blocked & sigmask(sig))
+	/*
+	 * A blocked signal waits: its handler may change meanwhile.  So does
+	 * one rt_sigtimedwait() unblocked only to be woken by it.
+	 */
+	if ((s->blocked | s->real_blocked) & sigmask(sig))
 		return false;
 	if (handler == SIG_IGN)
 		return true;
@@ -761,6 +764,7 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 		/* The awaited signals wake the sleep below: unblock them for it. */
 		saved = s->blocked;
 		s->blocked &= ~set;
+		s->real_blocked = saved;
 		spin_unlock_irqrestore(&s->lock, flags);
 		for (;;) {
 			set_current_state(TASK_INTERRUPTIBLE);
@@ -779,6 +783,7 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 		__set_current_state(TASK_RUNNING);
 		spin_lock_irqsave(&s->lock, flags);
 		s->blocked = saved;
+		s->real_blocked = 0;
 		sig = dequeue_from(s, set, &info);
 	}
 	spin_unlock_irqrestore(&s->lock, flags);

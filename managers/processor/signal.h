@@ -32,6 +32,7 @@ struct sigstate {
 	spinlock_t lock;		/* everything below; irqsave (timers) */
 	sigset_t pending;		/* raised, not yet delivered */
 	sigset_t blocked;		/* rt_sigprocmask */
+	sigset_t real_blocked;		/* the mask rt_sigtimedwait lifted for its set */
 	sigset_t saved_mask;		/* rt_sigsuspend: restored after delivery */
 	bool restore_mask;		/* saved_mask is to be restored */
 	bool stopped;			/* by a stop signal, until SIGCONT */

@@ -275,7 +275,9 @@ static void test_uptime_loadavg(void)
 	      "loadavg: %s", buf);
 	check(read_file("/proc/version") > 0 && !strncmp(buf, "Linux version ", 14),
 	      "version: %s", buf);
-	section_end("/proc/uptime, /proc/loadavg, /proc/version");
+	check(read_file("/proc/filesystems") > 0 && strstr(buf, "nodev\tproc\n"),
+	      "filesystems: %s", buf);
+	section_end("/proc/uptime, /proc/loadavg, /proc/version, /proc/filesystems");
 }
 
 /* CPUs in a cpulist ("0-3,5"), or -1. */

@@ -4,6 +4,7 @@
 
 #include <tessera/kernel.h>
 #include <tessera/time.h>
+#include <uapi/linux/times.h>
 
 #define HZ		CONFIG_HZ
 
@@ -36,6 +37,12 @@ static inline unsigned int jiffies_to_msecs(unsigned long j)
 static inline unsigned int jiffies_to_usecs(unsigned long j)
 {
 	return j * USEC_PER_SEC / HZ;
+}
+
+/* Ticks of HZ as the clock ticks of the user ABI (times(), /proc). */
+static inline u64 jiffies_to_clock_t(u64 j)
+{
+	return j * USER_HZ / HZ;
 }
 
 /* Rounded up: a timeout is never shorter than asked. */

@@ -58,12 +58,6 @@ static void pb_write(struct pbuf *b, const void *data, size_t len)
 	b->len += len;
 }
 
-/* USER_HZ ticks, as /proc and times() count, from ticks of HZ. */
-static u64 to_clock_t(u64 ticks)
-{
-	return ticks * USER_HZ / HZ;
-}
-
 /* ----------------------------------------------------------- paths --- */
 
 struct ppath {
@@ -286,11 +280,11 @@ static int show_pid_stat(struct pbuf *b, pid_t pid)
 		  s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid,
 		  0, -1,		/* no controlling terminal */
 		  0u, 0UL, 0UL, 0UL, 0UL,	/* flags, faults */
-		  to_clock_t(s.utime), to_clock_t(s.stime),
-		  (long long)to_clock_t(s.cutime),
-		  (long long)to_clock_t(s.cstime),
+		  jiffies_to_clock_t(s.utime), jiffies_to_clock_t(s.stime),
+		  (long long)jiffies_to_clock_t(s.cutime),
+		  (long long)jiffies_to_clock_t(s.cstime),
 		  s.prio, s.nice, 1, 0,
-		  to_clock_t(s.start_time),
+		  jiffies_to_clock_t(s.start_time),
 		  sz.total << PAGE_SHIFT, sz.rss, s.rsslim,
 		  0UL, 0UL, s.start_stack, 0UL, 0UL,
 		  s.sig_pending, s.sig_blocked, 0ULL, 0ULL,
@@ -539,7 +533,7 @@ static void show_cpu_line(struct pbuf *b, const char *name, u64 user,
 			  u64 system, u64 idle)
 {
 	pb_printf(b, "%s %llu 0 %llu %llu 0 0 0 0 0 0\n", name,
-		  to_clock_t(user), to_clock_t(system), to_clock_t(idle));
+		  jiffies_to_clock_t(user), jiffies_to_clock_t(system), jiffies_to_clock_t(idle));
 }
 
 static unsigned int nr_processes(unsigned int *blocked)
@@ -591,7 +585,7 @@ static int show_uptime(struct pbuf *b, pid_t unused)
 
 	for_each_online_cpu(cpu)
 		idle += kcpustat_cpu(cpu, CPUTIME_IDLE);
-	idle = to_clock_t(idle);
+	idle = jiffies_to_clock_t(idle);
 	pb_printf(b, "%llu.%02llu %llu.%02llu\n", up / NSEC_PER_SEC,
 		  up % NSEC_PER_SEC / (NSEC_PER_SEC / 100),
 		  idle / USER_HZ, idle % USER_HZ);
@@ -615,6 +609,13 @@ static int show_version(struct pbuf *b, pid_t unused)
 {
 	pb_printf(b, "Linux version %s (tessera) %s\n", UTS_RELEASE,
 		  tessera_version);
+	return 0;
+}
+
+/* The root is the memory node's archive: a cpio unpacked in memory, like ramfs. */
+static int show_filesystems(struct pbuf *b, pid_t unused)
+{
+	pb_printf(b, "nodev\tsysfs\nnodev\tproc\nnodev\tramfs\n");
 	return 0;
 }
 
@@ -684,6 +685,7 @@ static const struct pentry proc_root[] = {
 	{ "uptime", PROCFS_FILE, show_uptime },
 	{ "loadavg", PROCFS_FILE, show_loadavg },
 	{ "version", PROCFS_FILE, show_version },
+	{ "filesystems", PROCFS_FILE, show_filesystems },
 	{ "pcache", PROCFS_FILE, show_pcache },
 };
 

@@ -174,11 +174,6 @@ static void ticks_to_timeval(u64 ticks, struct timeval *tv)
 	tv->tv_usec = ticks % HZ * USEC_PER_SEC / HZ;
 }
 
-static u64 ticks_to_clock_t(u64 ticks)
-{
-	return ticks * USER_HZ / HZ;
-}
-
 SYSCALL_DEFINE(getrusage)
 {
 	struct process *p = current_proc();
@@ -222,15 +217,15 @@ SYSCALL_DEFINE(times)
 	if (a0) {
 		read_lock(&tasklist_lock);
 		process_cputime(p, &u, &s);
-		t.tms_utime = ticks_to_clock_t(u);
-		t.tms_stime = ticks_to_clock_t(s);
-		t.tms_cutime = ticks_to_clock_t(p->cutime);
-		t.tms_cstime = ticks_to_clock_t(p->cstime);
+		t.tms_utime = jiffies_to_clock_t(u);
+		t.tms_stime = jiffies_to_clock_t(s);
+		t.tms_cutime = jiffies_to_clock_t(p->cutime);
+		t.tms_cstime = jiffies_to_clock_t(p->cstime);
 		read_unlock(&tasklist_lock);
 		if (copy_to_user((void __user *)a0, &t, sizeof(t)))
 			return -EFAULT;
 	}
-	return ticks_to_clock_t(jiffies);
+	return jiffies_to_clock_t(jiffies);
 }
 
 SYSCALL_DEFINE(sysinfo)

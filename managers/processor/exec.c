@@ -168,25 +168,11 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 			const char *path, struct pt_regs *regs)
 {
 	struct mm_struct *old = current->mm;
-	struct mp_exit_req req = { .tgid = old->space_id };
 	const char *base = strrchr(path, '/');
 	char *npath = kstrdup(path, GFP_KERNEL);
-	int ret;
 
-	write_lock(&tasklist_lock);
-	p->maxrss = max(p->maxrss, old->hiwater_rss);
-	p->mm = new_mm;
-	write_unlock(&tasklist_lock);
-	preempt_disable();
-	current->mm = new_mm;
-	switch_mm(new_mm);
-	preempt_enable();
-	pcache_exit_mm(old);
-	ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
-	if (ret < 0)
-		pr_warn("processor: %s[%d]: memory node %u did not free the old address space (%d)\n",
-			p->comm, p->tgid, p->mnode, ret);
-	mm_release(old);
+	process_switch_mm(p, new_mm);
+	process_drop_mm(p, old);
 
 	if (npath) {
 		kfree(p->path);
@@ -214,12 +200,7 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	preempt_enable();
 	fpu_reset_current();
-	memset(regs, 0, sizeof(*regs));
-	regs->rip = p->entry;
-	regs->rsp = p->sp;
-	regs->cs = __USER_CS;
-	regs->ss = __USER_DS;
-	regs->rflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+	process_entry_regs(p, regs);
 }
 
 static long do_execve(int dirfd, const char __user *upath,

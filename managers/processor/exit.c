@@ -124,43 +124,59 @@ static void forget_children(struct process *p, struct list_head *reap)
 	}
 }
 
-/* The address space and FPU state go: pcache lines, M's space, tables. */
-static void exit_mm(struct process *p)
+/*
+ * The current process p now runs in mm (NULL: none).  /proc reads p->mm
+ * under tasklist_lock, and keeps the old one's peak RSS from here.
+ */
+void process_switch_mm(struct process *p, struct mm_struct *mm)
 {
-	struct mm_struct *mm = current->mm;
-	struct mp_exit_req req = { .tgid = mm->space_id };
-	struct fpu_state *fpu;
-	int ret;
-
-	/*
-	 * What /proc and wait4() read of it once its task and address space
-	 * are gone; /proc takes mm references under tasklist_lock.
-	 */
 	write_lock(&tasklist_lock);
-	p->utime += current->utime;
-	p->stime += current->stime;
-	current->utime = current->stime = 0;
-	p->maxrss = max(p->maxrss, mm->hiwater_rss);
-	p->mm = NULL;
+	p->maxrss = max(p->maxrss, p->mm->hiwater_rss);
+	p->mm = mm;
 	write_unlock(&tasklist_lock);
-
-	/* Off the user page tables and FPU state before they are freed. */
 	preempt_disable();
-	current->mm = NULL;
-	switch_mm(NULL);
-	fpu = current->thread.fpu;
-	current->thread.fpu = NULL;
+	current->mm = mm;
+	switch_mm(mm);
 	preempt_enable();
-	kfree(fpu);
+}
+
+/* An address space no CPU uses any more: its lines, M's copy, its tables. */
+void process_drop_mm(struct process *p, struct mm_struct *mm)
+{
+	struct mp_exit_req req = { .tgid = mm->space_id };
+	int ret;
 
 	if (!p->local) {
 		pcache_exit_mm(mm);
 		ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
 		if (ret < 0)
-			pr_warn("processor: %s[%d]: memory node %u did not free the address space (%d)\n",
+			pr_warn("processor: %s[%d]: memory node %u did not free an address space (%d)\n",
 				p->comm, p->tgid, p->mnode, ret);
 	}
 	mm_release(mm);
+}
+
+/* The address space and FPU state go: pcache lines, M's space, tables. */
+static void exit_mm(struct process *p)
+{
+	struct mm_struct *mm = current->mm;
+	struct fpu_state *fpu;
+
+	/* What /proc and wait4() read once the task is gone. */
+	write_lock(&tasklist_lock);
+	p->utime += current->utime;
+	p->stime += current->stime;
+	current->utime = current->stime = 0;
+	write_unlock(&tasklist_lock);
+	process_switch_mm(p, NULL);
+
+	/* Off the FPU state before it is freed. */
+	preempt_disable();
+	fpu = current->thread.fpu;
+	current->thread.fpu = NULL;
+	preempt_enable();
+	kfree(fpu);
+	process_drop_mm(p, mm);
 }
 
 /*

@@ -118,19 +118,23 @@ void process_free(struct process *p)
 	kfree(p);
 }
 
-/* The first instructions of a process's task: enter user mode. */
-static int process_enter_user(void *arg)
+/* As the ELF ABI has it at the entry: every register 0 but IP and stack. */
+void process_entry_regs(struct process *p, struct pt_regs *regs)
 {
-	struct process *p = arg;
-	struct pt_regs *regs = task_pt_regs(current);
-
-	/* Like a fresh execve: every register 0 but the stack and IP. */
 	memset(regs, 0, sizeof(*regs));
 	regs->rip = p->entry;
 	regs->rsp = p->sp;
 	regs->cs = __USER_CS;
 	regs->ss = __USER_DS;
 	regs->rflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+}
+
+/* The first instructions of a process's task: enter user mode. */
+static int process_enter_user(void *arg)
+{
+	struct pt_regs *regs = task_pt_regs(current);
+
+	process_entry_regs(arg, regs);
 	start_user_thread(regs);
 }
 

@@ -185,6 +185,10 @@ void notify_parent(struct process *p, int why_code, int status);
 
 /* Link a new process under parent (NULL: a process of init=). */
 int process_link(struct process *p, struct process *parent);
+/* The current process p runs in mm from now on (NULL: none). */
+void process_switch_mm(struct process *p, struct mm_struct *mm);
+/* Free an address space no CPU uses: pcache lines, M's space, tables. */
+void process_drop_mm(struct process *p, struct mm_struct *mm);
 /* Take p (a process of init= that ended or never started) off the table. */
 void process_unlink(struct process *p);
 
@@ -195,6 +199,8 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 /* process.c */
 struct process *process_alloc(const char *path);
 u32 space_id_alloc(void);
+/* The registers at a program's entry (p->entry, p->sp). */
+void process_entry_regs(struct process *p, struct pt_regs *regs);
 int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 		       struct fpu_state *fpu);
 /* The number of processes process_alloc() made since boot. */

@@ -21,7 +21,7 @@
 #include <tessera/version.h>
 #include <asm/cpu.h>
 #include <asm/tsc.h>
-#include <uapi/linux/dirent.h>
+#include <uapi/linux/fs.h>
 #include <uapi/linux/stat.h>
 #include <uapi/linux/times.h>
 #include "process.h"

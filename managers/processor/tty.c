@@ -25,9 +25,9 @@
 #include <tessera/string.h>
 #include <tessera/wait.h>
 #include <tessera/workqueue.h>
-#include <uapi/asm/fcntl.h>
+#include <uapi/linux/fcntl.h>
 #include <uapi/asm/ioctls.h>
-#include <uapi/asm/poll.h>
+#include <uapi/linux/poll.h>
 #include <uapi/asm/termbits.h>
 #include "tty.h"
 

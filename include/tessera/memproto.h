@@ -52,6 +52,7 @@ enum memproto_op {
 	MEMOP_STATS,		/* M's free-memory counters */
 	MEMOP_FORK,		/* a copy-on-write copy of an address space */
 	MEMOP_GETDENTS,		/* entries of an open directory */
+	MEMOP_READLINK,		/* a symlink's target */
 	MEMOP_LAST,
 };
 
@@ -221,6 +222,11 @@ struct mp_pread_req {
 } __packed;
 
 /* MEMOP_STAT request is a struct mp_open_req and path; reply mp_stat. */
+/*
+ * MEMOP_READLINK request: as MEMOP_STAT's (flags 0); the reply is the
+ * target's bytes (no NUL), at most MEMPROTO_PATH_MAX; -EINVAL for a
+ * path that is no symlink.
+ */
 
 /*
  * MEMOP_FORK: make (node, child) a copy of (node, parent): the same VMAs,

@@ -42,6 +42,7 @@ static const char *const op_names[] = {
 	[MEMOP_STATS - MEMOP_EXEC] = "stats",
 	[MEMOP_FORK - MEMOP_EXEC] = "fork",
 	[MEMOP_GETDENTS - MEMOP_EXEC] = "getdents",
+	[MEMOP_READLINK - MEMOP_EXEC] = "readlink",
 };
 
 /* A malformed request: one rate-limited line for all of them. */
@@ -420,6 +421,27 @@ static int h_stat(u32 node, const void *req, size_t len, void *reply,
 	return sizeof(struct mp_stat);
 }
 
+static int h_readlink(u32 node, const void *req, size_t len, void *reply,
+		      size_t max, void *priv)
+{
+	const struct mp_open_req *r = req;
+	const struct mfile *f;
+	const char *path = req_path(node, MEMOP_READLINK, req, len);
+	int ret;
+
+	if (!path)
+		return -EINVAL;
+	ret = archive_lookup(path, r->path_len, false, &f);
+	if (ret)
+		return ret;
+	if (!MF_ISLNK(f))
+		return -EINVAL;
+	if (f->size > min(max, (size_t)MEMPROTO_PATH_MAX))
+		return -ENAMETOOLONG;
+	memcpy(reply, f->data, f->size);
+	return f->size;
+}
+
 static int h_stats(u32 node, const void *req, size_t len, void *reply,
 		   size_t max, void *priv)
 {
@@ -506,6 +528,7 @@ static const fit_handler_t handlers[] = {
 	[MEMOP_STATS - MEMOP_EXEC] = h_stats,
 	[MEMOP_FORK - MEMOP_EXEC] = h_fork,
 	[MEMOP_GETDENTS - MEMOP_EXEC] = h_getdents,
+	[MEMOP_READLINK - MEMOP_EXEC] = h_readlink,
 };
 
 void memory_manager_init(void)

@@ -271,6 +271,19 @@ static int st_stat(const char *path, u32 flags, struct mp_stat *st)
 	return n < 0 ? n : (n == sizeof(*st) ? 0 : -EPROTO);
 }
 
+/* A symlink's target into buf (max bytes): its length or an errno. */
+static ssize_t st_readlink(const char *path, char *buf, size_t max)
+{
+	u8 req[sizeof(struct mp_open_req) + 128];
+	struct mp_open_req *r = (void *)req;
+	size_t len = strlen(path);
+
+	r->flags = 0;
+	r->path_len = len;
+	memcpy(r + 1, path, len);
+	return mcall(MEMOP_READLINK, r, sizeof(*r) + len, buf, max);
+}
+
 static ssize_t st_pread(u64 handle, u64 off, u32 len, void *buf, size_t max)
 {
 	struct mp_pread_req r = { .handle = handle, .offset = off, .len = len };
@@ -482,6 +495,7 @@ SELFTEST(memory_stat)
 {
 	const struct mfile *bb = st_file("/bin/busybox");
 	struct mp_stat st;
+	char *t;
 
 	ST_NEED_ARCHIVE();
 	ST_ASSERT(bb);
@@ -497,6 +511,17 @@ SELFTEST(memory_stat)
 	ST_EQ(st.mode & 0170000, 0040000);
 	ST_EQ(st_stat("/nope/x", 0, &st), -ENOENT);
 	ST_EQ(st_stat("/etc/hello.txt/x", 0, &st), -ENOTDIR);
+	/* MEMOP_READLINK: the link itself, never followed. */
+	t = kmalloc(MEMPROTO_PATH_MAX, GFP_KERNEL);
+	ST_ASSERT(t);
+	ST_EQ(st_readlink("/bin/sh", t, MEMPROTO_PATH_MAX), 7);
+	ST_ASSERT(!memcmp(t, "busybox", 7));
+	ST_EQ(st_readlink("/bin/loop1", t, MEMPROTO_PATH_MAX), 10);
+	ST_ASSERT(!memcmp(t, "/bin/loop2", 10));
+	ST_EQ(st_readlink("/lib", t, MEMPROTO_PATH_MAX), 7);
+	ST_EQ(st_readlink("/bin/busybox", t, MEMPROTO_PATH_MAX), -EINVAL);
+	ST_EQ(st_readlink("/nope", t, MEMPROTO_PATH_MAX), -ENOENT);
+	kfree(t);
 	return 0;
 }
 

@@ -1478,11 +1478,38 @@ SYSCALL_DEFINE(umask)
 
 /* --------------------------------------------------------- readlink --- */
 
+/* An archive symlink's target into the user's buf, truncated to size. */
+static long memory_readlink(const char *path, char __user *buf, long size)
+{
+	size_t len = strlen(path);
+	struct mp_open_req *req;
+	char *target;
+	long ret;
+
+	req = kmalloc(sizeof(*req) + len, GFP_KERNEL);
+	target = kmalloc(MEMPROTO_PATH_MAX, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (req && target) {
+		req->flags = 0;
+		req->path_len = len;
+		memcpy(req + 1, path, len);
+		ret = mm_call(MEMOP_READLINK, req, sizeof(*req) + len, target,
+			      MEMPROTO_PATH_MAX);
+	}
+	if (ret >= 0) {
+		ret = min(ret, size);
+		if (copy_to_user(buf, target, ret))
+			ret = -EFAULT;
+	}
+	kfree(req);
+	kfree(target);
+	return ret;
+}
+
 static long do_readlink(int dirfd, const char __user *upath,
 			char __user *buf, long size)
 {
 	const struct pseudo_fs *fs;
-	struct mp_stat m;
 	char *path, *target = NULL;
 	long ret;
 
@@ -1511,14 +1538,8 @@ static long do_readlink(int dirfd, const char __user *upath,
 		ret = min(ret, size);
 		if (copy_to_user(buf, target, ret))
 			ret = -EFAULT;
-	} else if (ret == -ENOENT) {
-		/*
-		 * The protocol cannot read a link's target: every existing
-		 * path of the archive reads as not a link.
-		 */
-		ret = memory_stat(path, AT_SYMLINK_NOFOLLOW, &m);
-		if (!ret)
-			ret = -EINVAL;
+	} else if (ret == -ENOENT && !fs) {
+		ret = memory_readlink(path, buf, size);
 	}
 	kfree(target);
 	kfree(path);

@@ -103,6 +103,19 @@ static bool sig_ignored(struct sigstate *s, int sig)
 	return handler == SIG_DFL && (SIG_IGNORE_SET & sigmask(sig));
 }
 
+bool signal_blocked_or_ignored(struct process *p, int sig)
+{
+	struct sigstate *s = &p->sig;
+	unsigned long flags;
+	bool ret;
+
+	spin_lock_irqsave(&s->lock, flags);
+	ret = (s->blocked & sigmask(sig)) ||
+	      s->action[sig - 1].sa_handler == SIG_IGN;
+	spin_unlock_irqrestore(&s->lock, flags);
+	return ret;
+}
+
 /* ------------------------------------------------------------ raising --- */
 
 int send_signal_info(struct process *p, int sig, const struct siginfo *info)

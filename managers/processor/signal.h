@@ -56,6 +56,8 @@ struct sigstate {
  * sleeps interruptibly.  0 or -EINVAL.  Any context; takes p's signal lock.
  */
 int send_signal(struct process *p, int sig);
+/* Is sig blocked by p or set to SIG_IGN (job control's "ignored")? */
+bool signal_blocked_or_ignored(struct process *p, int sig);
 /* The same with a siginfo of the caller's (si_signo is set here). */
 int send_signal_info(struct process *p, int sig, const struct siginfo *info);
 /* kill(-pgid, sig): every process of the group; -ESRCH if none. */

@@ -178,14 +178,6 @@ static bool is_ctty(struct tty_struct *tty, struct process *p)
 	return tty->session && tty->session == p->sid;
 }
 
-/*
- * Would SIGTTIN/SIGTTOU be lost on current?  Blocked, as Linux's
- * is_ignored(); the handler disposition is the signal code's to add.
- */
-static bool sig_ignored(struct process *p, int sig)
-{
-	return p->sig.blocked & sigmask(sig);
-}
 
 /*
  * A process group is orphaned when no member has a parent in another
@@ -231,7 +223,7 @@ static int tty_check_change(struct tty_struct *tty, int sig)
 	mutex_unlock(&tty->lock);
 	if (!ctty || !pgrp || p->pgid == pgrp)
 		return 0;
-	if (sig_ignored(p, sig))
+	if (signal_blocked_or_ignored(p, sig))
 		return sig == SIGTTIN ? -EIO : 0;
 	if (pgrp_orphaned(p->pgid))
 		return -EIO;

@@ -14,7 +14,7 @@ void mdelay(unsigned long msecs);
  * context only; the CPU runs other tasks or idles meanwhile.  The
  * granularity is one tick (1000/HZ ms); the sleep may last up to two
  * ticks longer than asked.  msleep_interruptible() returns the
- * milliseconds left (0 until there are signals).
+ * milliseconds left when a signal ends it early, else 0.
  */
 void msleep(unsigned int msecs);
 unsigned long msleep_interruptible(unsigned int msecs);

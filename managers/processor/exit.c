@@ -207,7 +207,7 @@ void process_exit(int status, int sig)
 	if ((sig & WCOREFLAG) && !p->rlim[RLIMIT_CORE].rlim_cur)
 		sig &= ~WCOREFLAG;
 	p->exit_status = status & 0xff;
-	p->exit_signal = sig & 0x7f;
+	p->exit_signal = sig;	/* with WCOREFLAG */
 	if (sig) {
 		p->wait_status = sig & 0xff;
 		why = sig & WCOREFLAG ? CLD_DUMPED : CLD_KILLED;
@@ -297,7 +297,7 @@ static int wait_scan(struct process *p, struct wait_opts *wo,
 			if (c->exit_signal) {
 				wo->why = c->wait_status & WCOREFLAG ?
 					  CLD_DUMPED : CLD_KILLED;
-				wo->code = c->exit_signal;
+				wo->code = c->exit_signal & 0x7f;
 			} else {
 				wo->why = CLD_EXITED;
 				wo->code = c->exit_status;

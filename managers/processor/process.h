@@ -156,7 +156,7 @@ struct process {
 	bool local;		/* self-test: pages mapped by hand, no M */
 	int kill_signal;	/* killed: exits before returning to user mode */
 	int exit_status;	/* exit_group() status */
-	int exit_signal;	/* or the signal that killed it */
+	int exit_signal;	/* or the signal that killed it (| WCOREFLAG) */
 	struct completion exited;
 	/* Where user mode starts. */
 	unsigned long entry, sp;

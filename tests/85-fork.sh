@@ -88,13 +88,13 @@ forktest_cluster() {
 		--add-file "$FORKTEST_FIXTURES:/t" --init "$dir/forktest $mib $rounds" "$@"
 }
 
-# 16 MiB through an 8 MiB, 8-way pcache: COW pages evicted and refilled
+# 32 MiB, 4 times an 8 MiB, 8-way pcache: COW pages evicted and refilled
 # while parent and child write.  Each round touches about 7 times the
 # region, at a few MiB/s under a loaded TCG: a longer timeout.
-FORKTEST_TINY_TIMEOUT=900
+FORKTEST_TINY_TIMEOUT=600
 test_forktest_tiny_pcache() {
 	user_images || return 1
-	forktest_cluster forktest-tiny glibc /bin 16 2 --timeout $FORKTEST_TINY_TIMEOUT \
+	forktest_cluster forktest-tiny glibc /bin 32 2 --timeout $FORKTEST_TINY_TIMEOUT \
 		--cmdline P="pcache=8M pcache.ways=8 pcache.stats=1" || return 1
 	expect_log "$ulog" 'nr_pcache_eviction_succeed[^0-9]*[1-9]' || return 1
 	expect_log "$ulog" 'nr_pcache_fill_from_memory[^0-9]*[1-9]' || return 1

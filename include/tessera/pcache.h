@@ -31,10 +31,11 @@ extern bool pcache_stats_at_exit;
 
 /*
  * A user fault at addr in mm (error_code as the CPU gave it: X86_PF_*).
- * 0: the page is mapped now, retry the access.  -EFAULT: no VMA allows
- * the access (the caller kills the process with a segfault line).
- * -EHOSTDOWN, -ENOMEM, ...: the fill failed (the process is killed too,
- * with that reason logged).
+ * 0: the page is mapped now, retry the access.  -EFAULT: no VMA there
+ * (or the memory node refused the miss), -EACCES: the VMA forbids the
+ * access; the caller raises SIGSEGV (SEGV_MAPERR, SEGV_ACCERR).
+ * -EHOSTDOWN, -ENOMEM, ...: the fill failed (the process is killed, with
+ * that reason logged).
  */
 int pcache_handle_fault(struct mm_struct *mm, unsigned long addr,
 			unsigned long error_code);

@@ -15,8 +15,6 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/vmalloc.h>
-#include <asm/processor.h>
-#include <asm/segment.h>
 #include <asm/switch_to.h>
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/limits.h>
@@ -187,18 +185,11 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 	p->robust_list = p->robust_len = 0;
 
 	write_lock(&tasklist_lock);
-	if (p->vfork_done) {
-		complete(p->vfork_done);
-		p->vfork_done = NULL;
-	}
+	process_vfork_done(p);
 	write_unlock(&tasklist_lock);
 
 	/* A fresh register state, as the ELF ABI has it at the entry. */
-	preempt_disable();
-	current->thread.fsbase = current->thread.gsbase = 0;
-	wrmsr(MSR_FS_BASE, 0);
-	wrmsr(MSR_KERNEL_GS_BASE, 0);
-	preempt_enable();
+	thread_set_bases(0, 0);
 	fpu_reset_current();
 	process_entry_regs(p, regs);
 }
@@ -284,14 +275,10 @@ static long do_execve(int dirfd, const char __user *upath,
 	exec_commit(p, mm, ipath ?: path, task_pt_regs(current));
 	mm = NULL;
 out:
-	if (mm) {
-		struct mp_exit_req req = { .tgid = mm->space_id };
-
-		if (built)
-			fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req),
-				 NULL, 0, 0);
+	if (mm && built)
+		process_drop_mm(p, mm);
+	else if (mm)
 		mm_release(mm);
-	}
 	free_args(&a);
 	kfree(ipath);
 	kfree(path);

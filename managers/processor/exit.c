@@ -47,7 +47,7 @@ unsigned int process_count(void)
 	return READ_ONCE(nr_processes);
 }
 
-int process_link(struct process *p, struct process *parent)
+void process_link(struct process *p, struct process *parent)
 {
 	write_lock(&tasklist_lock);
 	p->parent = parent;
@@ -61,7 +61,14 @@ int process_link(struct process *p, struct process *parent)
 	list_add_tail(&p->list, &process_list);
 	nr_processes++;
 	write_unlock(&tasklist_lock);
-	return 0;
+}
+
+void process_vfork_done(struct process *p)
+{
+	if (p->vfork_done) {
+		complete(p->vfork_done);
+		p->vfork_done = NULL;
+	}
 }
 
 /* Off the table (tasklist_lock held for writing); the caller frees it. */
@@ -226,10 +233,7 @@ void process_exit(int status, int sig)
 		pcache_print_stats();
 
 	write_lock(&tasklist_lock);
-	if (p->vfork_done) {
-		complete(p->vfork_done);
-		p->vfork_done = NULL;
-	}
+	process_vfork_done(p);
 	forget_children(p, &reap);
 	p->state = PROC_ZOMBIE;
 	p->task = NULL;

@@ -24,7 +24,6 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <uapi/linux/sched.h>
-#include <asm/processor.h>
 #include <asm/switch_to.h>
 #include "process.h"
 #include "syscall.h"
@@ -43,12 +42,7 @@ static int child_enter_user(void *arg)
 	struct pt_regs *regs = task_pt_regs(current);
 
 	*regs = fs->regs;
-	preempt_disable();
-	current->thread.fsbase = fs->fsbase;
-	current->thread.gsbase = fs->gsbase;
-	wrmsr(MSR_FS_BASE, fs->fsbase);
-	wrmsr(MSR_KERNEL_GS_BASE, fs->gsbase);
-	preempt_enable();
+	thread_set_bases(fs->fsbase, fs->gsbase);
 	/* In the child's address space: its copy of the word. */
 	if (fs->ctid && put_user(current_proc()->tgid, fs->ctid))
 		pr_info("%s[%d]: CLONE_CHILD_SETTID at %p faulted\n",
@@ -145,12 +139,7 @@ static struct process *copy_process(struct process *parent, u64 flags)
 	child->mnode = child->mm->mnode = parent->mnode;
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
-	child->umask = parent->umask;
-	kfree(child->cwd);
-	child->cwd = kstrdup(parent->cwd, GFP_KERNEL);
 	child->parent_sig = flags & CSIGNAL;
-	if (!child->cwd)
-		goto fail;
 	ret = files_fork(child, parent);
 	if (ret)
 		goto fail;
@@ -171,7 +160,6 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	struct completion vfork_done;
 	struct fork_start *fs;
 	struct fpu_state *fpu;
-	struct mp_exit_req req;
 	pid_t pid;
 	int ret;
 
@@ -233,9 +221,8 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	return pid;
 
 fail:
-	req.tgid = child->mm->space_id;
-	req.reserved = 0;
-	fit_call(child->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+	process_drop_mm(child, child->mm);	/* M made a copy of it */
+	child->mm = NULL;
 	process_free(child);
 	kfree(fs);
 	kfree(fpu);

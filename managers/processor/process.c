@@ -118,6 +118,17 @@ void process_free(struct process *p)
 	kfree(p);
 }
 
+/* The current thread's user FS and GS bases (fork, exec). */
+void thread_set_bases(unsigned long fsbase, unsigned long gsbase)
+{
+	preempt_disable();
+	current->thread.fsbase = fsbase;
+	current->thread.gsbase = gsbase;
+	wrmsr(MSR_FS_BASE, fsbase);
+	wrmsr(MSR_KERNEL_GS_BASE, gsbase);	/* user GS while in the kernel */
+	preempt_enable();
+}
+
 /* As the ELF ABI has it at the entry: every register 0 but IP and stack. */
 void process_entry_regs(struct process *p, struct pt_regs *regs)
 {
@@ -383,19 +394,18 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 		return -ENOMEM;
 	p->mnode = p->mm->mnode = mnode;
 	ret = mm_exec(p, p->mm, path, argv, argc, envp, envc, &built);
-	if (!ret)
-		ret = process_link(p, NULL);
 	if (!ret) {
+		process_link(p, NULL);
 		/* A session leader: the console becomes its terminal. */
 		tty_attach(p);
 		ret = process_start(p);
 	}
 	if (ret) {
 		/* Free what the memory node built. */
-		struct mp_exit_req req = { .tgid = p->mm->space_id };
-
-		if (built)
-			fit_call(mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
+		if (built) {
+			process_drop_mm(p, p->mm);
+			p->mm = NULL;
+		}
 		process_unlink(p);
 		process_free(p);
 		return ret;

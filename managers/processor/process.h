@@ -184,7 +184,9 @@ bool do_notify_parent(struct process *child, int why, int status);
 void notify_parent(struct process *p, int why_code, int status);
 
 /* Link a new process under parent (NULL: a process of init=). */
-int process_link(struct process *p, struct process *parent);
+void process_link(struct process *p, struct process *parent);
+/* Release a vfork parent waiting for p's exec or exit (tasklist_lock held). */
+void process_vfork_done(struct process *p);
 /* The current process p runs in mm from now on (NULL: none). */
 void process_switch_mm(struct process *p, struct mm_struct *mm);
 /* Free an address space no CPU uses: pcache lines, M's space, tables. */
@@ -201,6 +203,7 @@ struct process *process_alloc(const char *path);
 u32 space_id_alloc(void);
 /* The registers at a program's entry (p->entry, p->sp). */
 void process_entry_regs(struct process *p, struct pt_regs *regs);
+void thread_set_bases(unsigned long fsbase, unsigned long gsbase);
 int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 		       struct fpu_state *fpu);
 /* The number of processes process_alloc() made since boot. */

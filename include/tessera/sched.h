@@ -93,6 +93,7 @@ struct thread_struct {
 struct sched_class;
 struct mm_struct;
 struct process;
+struct uthread;
 
 struct task_struct {
 	struct thread_struct thread;
@@ -128,6 +129,7 @@ struct task_struct {
 	/* User processes (managers/processor): NULL for kernel threads. */
 	struct mm_struct *mm;
 	struct process *proc;
+	struct uthread *uthread;	/* the user thread this task runs */
 
 	/* Kernel threads (kernel/kthread.c). */
 	int (*threadfn)(void *data);

@@ -181,8 +181,8 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 	files_exec(p);
 	signals_exec(p);
 	p->did_exec = true;
-	p->clear_child_tid = 0;
-	p->robust_list = p->robust_len = 0;
+	current_thread()->clear_child_tid = 0;
+	current_thread()->robust_list = current_thread()->robust_len = 0;
 
 	write_lock(&tasklist_lock);
 	process_vfork_done(p);

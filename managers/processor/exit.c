@@ -200,8 +200,8 @@ void process_exit(int status, int sig)
 
 	signals_exit(p);
 	tty_session_exit(p);
-	if (p->clear_child_tid && current->mm)
-		put_user(0, (int __user *)p->clear_child_tid);
+	if (current_thread()->clear_child_tid && current->mm)
+		put_user(0, (int __user *)current_thread()->clear_child_tid);
 	files_release(p);
 	if (current->mm)
 		exit_mm(p);
@@ -238,6 +238,8 @@ void process_exit(int status, int sig)
 	p->state = PROC_ZOMBIE;
 	p->task = NULL;
 	current->proc = NULL;
+	list_del(&current_thread()->node);
+	p->nr_threads--;
 	if (p->parent) {
 		self_reap = do_notify_parent(p, why, code);
 		if (self_reap)
@@ -247,6 +249,8 @@ void process_exit(int status, int sig)
 	}
 	write_unlock(&tasklist_lock);
 
+	kfree(current->uthread);
+	current->uthread = NULL;
 	list_for_each_entry_safe(c, tmp, &reap, sibling)
 		process_free(c);
 	if (self_reap)

@@ -33,6 +33,7 @@
 struct fork_start {
 	struct pt_regs regs;
 	int __user *ctid;	/* CLONE_CHILD_SETTID */
+	unsigned long clear_child_tid;	/* CLONE_CHILD_CLEARTID */
 	unsigned long fsbase, gsbase;
 };
 
@@ -43,6 +44,7 @@ static int child_enter_user(void *arg)
 
 	*regs = fs->regs;
 	thread_set_bases(fs->fsbase, fs->gsbase);
+	current_thread()->clear_child_tid = fs->clear_child_tid;
 	/* In the child's address space: its copy of the word. */
 	if (fs->ctid && put_user(current_proc()->tgid, fs->ctid))
 		pr_info("%s[%d]: CLONE_CHILD_SETTID at %p faulted\n",
@@ -195,7 +197,7 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	if (flags & CLONE_CHILD_SETTID)
 		fs->ctid = ctid;
 	if (flags & CLONE_CHILD_CLEARTID)
-		child->clear_child_tid = (unsigned long)ctid;
+		fs->clear_child_tid = (unsigned long)ctid;
 	fs->fsbase = flags & CLONE_SETTLS ? tls : current->thread.fsbase;
 	fs->gsbase = current->thread.gsbase;
 	fpu_save_current(fpu);

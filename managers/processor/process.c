@@ -56,6 +56,7 @@ struct process *process_alloc(const char *path)
 	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
 	INIT_LIST_HEAD(&p->children);
+	INIT_LIST_HEAD(&p->threads);
 	INIT_LIST_HEAD(&p->sibling);
 	INIT_LIST_HEAD(&p->list);
 	init_waitqueue_head(&p->child_wait);
@@ -155,8 +156,15 @@ int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 {
 	struct task_struct *t;
 
+	struct uthread *ut = kzalloc(sizeof(*ut), GFP_KERNEL);
+
+	if (!ut) {
+		kfree(fpu);
+		return -ENOMEM;
+	}
 	t = create_task(fn, arg, p->comm);
 	if (IS_ERR(t)) {
+		kfree(ut);
 		kfree(fpu);
 		return PTR_ERR(t);
 	}
@@ -164,7 +172,15 @@ int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 	t->flags &= ~PF_KTHREAD;
 	t->mm = p->mm;
 	t->proc = p;
+	ut->task = t;
+	ut->proc = p;
+	ut->tid = p->tgid;
+	t->uthread = ut;
+	write_lock(&tasklist_lock);
+	list_add_tail(&ut->node, &p->threads);
+	p->nr_threads++;
 	p->task = t;
+	write_unlock(&tasklist_lock);
 	wake_up_process(t);
 	return 0;
 }

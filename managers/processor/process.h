@@ -104,10 +104,32 @@ enum proc_state {
 	PROC_ZOMBIE,		/* exited, waiting for its parent's wait4() */
 };
 
+/*
+ * A thread of a process: one task.  Its tid comes from the same space as
+ * process ids; the first thread's tid is the tgid.
+ */
+struct uthread {
+	struct task_struct *task;	/* NULL once it exited */
+	struct process *proc;
+	pid_t tid;
+	struct list_head node;		/* in proc->threads (tasklist_lock) */
+	/* Zeroed and futex-woken at its exit (CLONE_CHILD_CLEARTID, set_tid_address). */
+	unsigned long clear_child_tid;
+	/* set_robust_list: the head of its robust futex list and its length. */
+	unsigned long robust_list, robust_len;
+};
+
+static inline struct uthread *current_thread(void)
+{
+	return current->uthread;
+}
+
 struct process {
 	struct mm_struct *mm;
 	struct task_struct *task;
 	pid_t tgid;		/* the process id */
+	struct list_head threads;	/* struct uthread, under tasklist_lock */
+	unsigned int nr_threads;	/* alive ones */
 
 	/* Relations (exit.c), under tasklist_lock. */
 	struct process *parent;	/* NULL for the first process of init= */
@@ -151,8 +173,6 @@ struct process {
 	struct file *files[NR_OPEN_FILES];
 	unsigned long close_on_exec[BITS_TO_LONGS(NR_OPEN_FILES)];
 	struct rlimit64 rlim[RLIM_NLIMITS];
-	unsigned long clear_child_tid;
-	unsigned long robust_list, robust_len;
 	bool local;		/* self-test: pages mapped by hand, no M */
 	int kill_signal;	/* killed: exits before returning to user mode */
 	int exit_status;	/* exit_group() status */

@@ -50,7 +50,7 @@ SYSCALL_DEFINE(getpid)
 
 SYSCALL_DEFINE(gettid)
 {
-	return current_proc()->tgid;	/* the only thread is the leader */
+	return current_thread()->tid;
 }
 
 /* Everything runs as root. */
@@ -109,8 +109,8 @@ SYSCALL_DEFINE(arch_prctl)
 
 SYSCALL_DEFINE(set_tid_address)
 {
-	current_proc()->clear_child_tid = a0;
-	return current_proc()->tgid;
+	current_thread()->clear_child_tid = a0;
+	return current_thread()->tid;
 }
 
 SYSCALL_DEFINE(set_robust_list)
@@ -118,8 +118,8 @@ SYSCALL_DEFINE(set_robust_list)
 	/* sizeof(struct robust_list_head) */
 	if (a1 != 24)
 		return -EINVAL;
-	current_proc()->robust_list = a0;
-	current_proc()->robust_len = a1;
+	current_thread()->robust_list = a0;
+	current_thread()->robust_len = a1;
 	return 0;
 }
 

@@ -35,7 +35,8 @@ struct mm_struct {
 	struct mutex lock;	/* the VMA tree and address-space changes */
 	spinlock_t pt_lock;	/* page-table pages and PTEs */
 	struct rb_root vmas;	/* struct vm_area by start */
-	refcount_t users;
+	refcount_t users;		/* references to the struct */
+	atomic_t owners;		/* processes running in it (CLONE_VM) */
 	u32 space_id;		/* names the address space on its memory node */
 	u32 mnode;		/* FIT node id of the memory node */
 	unsigned long start_brk, brk;

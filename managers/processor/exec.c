@@ -178,15 +178,16 @@ static void exec_commit(struct process *p, struct mm_struct *new_mm,
 	}
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 	strscpy(current->comm, p->comm, sizeof(current->comm));
-	files_exec(p);
-	signals_exec(p);
+	/* Unsharing a table or the actions can fail only for memory. */
+	if (files_exec(p) || signals_exec(p)) {
+		pr_info("%s[%d]: out of memory at exec, killed\n", p->comm,
+			p->tgid);
+		p->kill_signal = SIGKILL;
+	}
 	p->did_exec = true;
 	current_thread()->clear_child_tid = 0;
 	current_thread()->robust_list = current_thread()->robust_len = 0;
-
-	write_lock(&tasklist_lock);
-	process_vfork_done(p);
-	write_unlock(&tasklist_lock);
+	thread_vfork_done(current_thread());
 
 	/* A fresh register state, as the ELF ABI has it at the entry. */
 	thread_set_bases(0, 0);
@@ -201,7 +202,7 @@ static long do_execve(int dirfd, const char __user *upath,
 	struct process *p = current_proc();
 	struct exec_args a = { };
 	char head[BINPRM_BUF_SIZE], *interp, *iarg;
-	char *path, *ipath = NULL;
+	char *path, *ipath = NULL, *cwd;
 	struct mm_struct *mm = NULL;
 	bool built = false;
 	long ret, n;
@@ -237,7 +238,9 @@ static long do_execve(int dirfd, const char __user *upath,
 		if (ret)
 			goto out;
 		extra = iarg ? 3 : 2;
-		ipath = path_resolve(p->cwd, interp);
+		cwd = fs_cwd_get(p);
+		ipath = cwd ? path_resolve(cwd, interp) : ERR_PTR(-ENOMEM);
+		kfree(cwd);
 		if (IS_ERR(ipath)) {
 			ret = PTR_ERR(ipath);
 			ipath = NULL;
@@ -270,6 +273,9 @@ static long do_execve(int dirfd, const char __user *upath,
 	mm->mnode = p->mnode;
 	ret = mm_exec(p, mm, ipath ?: path, a.v, a.argc, a.v + a.argc, a.envc,
 		      &built);
+	/* The point of no return: the other threads go. */
+	if (!ret)
+		ret = de_thread(p);
 	if (ret)
 		goto out;
 	exec_commit(p, mm, ipath ?: path, task_pt_regs(current));

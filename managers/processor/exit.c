@@ -24,6 +24,7 @@
 #include <asm/switch_to.h>
 #include "process.h"
 #include "syscall.h"
+#include "futex.h"
 #include "tty.h"
 
 DEFINE_RWLOCK(tasklist_lock);
@@ -40,6 +41,26 @@ struct process *find_process(pid_t pid)
 		if (p->tgid == pid)
 			return p;
 	return NULL;
+}
+
+struct uthread *find_thread(pid_t tid)
+{
+	struct process *p;
+	struct uthread *t;
+
+	for_each_process(p)
+		list_for_each_entry(t, &p->threads, node)
+			if (t->tid == tid)
+				return t;
+	return NULL;
+}
+
+struct task_struct *process_main_task(struct process *p)
+{
+	struct uthread *t;
+
+	t = list_first_entry_or_null(&p->threads, struct uthread, node);
+	return t ? t->task : NULL;
 }
 
 unsigned int process_count(void)
@@ -63,12 +84,12 @@ void process_link(struct process *p, struct process *parent)
 	write_unlock(&tasklist_lock);
 }
 
-void process_vfork_done(struct process *p)
+void thread_vfork_done(struct uthread *t)
 {
-	if (p->vfork_done) {
-		complete(p->vfork_done);
-		p->vfork_done = NULL;
-	}
+	struct completion *done = xchg(&t->vfork_done, NULL);
+
+	if (done)
+		complete(done);
 }
 
 /* Off the table (tasklist_lock held for writing); the caller frees it. */
@@ -153,6 +174,10 @@ void process_drop_mm(struct process *p, struct mm_struct *mm)
 	struct mp_exit_req req = { .tgid = mm->space_id };
 	int ret;
 
+	if (!atomic_dec_and_test(&mm->owners)) {
+		mm_release(mm);
+		return;
+	}
 	if (!p->local) {
 		pcache_exit_mm(mm);
 		ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
@@ -163,48 +188,40 @@ void process_drop_mm(struct process *p, struct mm_struct *mm)
 	mm_release(mm);
 }
 
-/* The address space and FPU state go: pcache lines, M's space, tables. */
-static void exit_mm(struct process *p)
+/*
+ * The current task leaves its address space and frees its FPU state;
+ * from here on it runs on the kernel's page tables only, so the space
+ * may go as soon as the process's last thread decides so.
+ */
+static void thread_leave_mm(void)
 {
-	struct mm_struct *mm = current->mm;
 	struct fpu_state *fpu;
 
-	/* What /proc and wait4() read once the task is gone. */
-	write_lock(&tasklist_lock);
-	p->utime += current->utime;
-	p->stime += current->stime;
-	current->utime = current->stime = 0;
-	write_unlock(&tasklist_lock);
-	process_switch_mm(p, NULL);
-
-	/* Off the FPU state before it is freed. */
 	preempt_disable();
+	current->mm = NULL;
+	switch_mm(NULL);
 	fpu = current->thread.fpu;
 	current->thread.fpu = NULL;
 	preempt_enable();
 	kfree(fpu);
-	process_drop_mm(p, mm);
 }
 
 /*
- * The end of the current process.  Its files and memory go at once; it
- * stays a zombie with its status until reaped.  Its children go to init.
+ * The process-wide end, by its last thread t: its files and memory go at
+ * once; it stays a zombie with its status until reaped.  Its children go
+ * to init.
  */
-void process_exit(int status, int sig)
+static void __noreturn process_end(struct process *p, struct uthread *t)
 {
-	struct process *p = current_proc();
 	struct process *c, *tmp;
 	bool self_reap = false;
-	int why, code;
+	int why, code, sig = p->exit_signal;
+	struct mm_struct *mm;
 	LIST_HEAD(reap);
 
 	signals_exit(p);
 	tty_session_exit(p);
-	if (current_thread()->clear_child_tid && current->mm)
-		put_user(0, (int __user *)current_thread()->clear_child_tid);
 	files_release(p);
-	if (current->mm)
-		exit_mm(p);
 
 	/*
 	 * Linux reports a core dump only when one was written, which
@@ -213,7 +230,6 @@ void process_exit(int status, int sig)
 	 */
 	if ((sig & WCOREFLAG) && !p->rlim[RLIMIT_CORE].rlim_cur)
 		sig &= ~WCOREFLAG;
-	p->exit_status = status & 0xff;
 	p->exit_signal = sig;	/* with WCOREFLAG */
 	if (sig) {
 		p->wait_status = sig & 0xff;
@@ -222,24 +238,39 @@ void process_exit(int status, int sig)
 		pr_info("processor: %s[%d] killed by %s%s\n", p->path, p->tgid,
 			signal_name(code), sig & WCOREFLAG ? " (core dumped)" : "");
 	} else {
-		p->wait_status = W_EXITCODE(status, 0);
+		p->wait_status = W_EXITCODE(p->exit_status, 0);
 		why = CLD_EXITED;
-		code = status & 0xff;
+		code = p->exit_status;
 		if (!p->parent)
 			pr_info("processor: %s[%d] exited with status %d\n",
 				p->path, p->tgid, p->exit_status);
 	}
+
+	/* What /proc and wait4() read once the threads are gone. */
+	write_lock(&tasklist_lock);
+	mm = p->mm;
+	if (mm)
+		p->maxrss = max(p->maxrss, mm->hiwater_rss);
+	p->mm = NULL;
+	write_unlock(&tasklist_lock);
+	if (mm)
+		process_drop_mm(p, mm);
 	if (!p->local && !p->parent && pcache_stats_at_exit)
 		pcache_print_stats();
 
 	write_lock(&tasklist_lock);
-	process_vfork_done(p);
 	forget_children(p, &reap);
 	p->state = PROC_ZOMBIE;
-	p->task = NULL;
-	current->proc = NULL;
-	list_del(&current_thread()->node);
+	p->utime += current->utime;
+	p->stime += current->stime;
+	current->utime = current->stime = 0;
+	spin_lock_irq(&p->sig.lock);
+	list_del(&t->node);
 	p->nr_threads--;
+	spin_unlock_irq(&p->sig.lock);
+	thread_unaccount();
+	current->proc = NULL;
+	current->uthread = NULL;
 	if (p->parent) {
 		self_reap = do_notify_parent(p, why, code);
 		if (self_reap)
@@ -249,8 +280,7 @@ void process_exit(int status, int sig)
 	}
 	write_unlock(&tasklist_lock);
 
-	kfree(current->uthread);
-	current->uthread = NULL;
+	kfree(t);
 	list_for_each_entry_safe(c, tmp, &reap, sibling)
 		process_free(c);
 	if (self_reap)
@@ -258,6 +288,98 @@ void process_exit(int status, int sig)
 	else if (!p->parent)
 		complete(&p->exited);	/* process_run() reaps it */
 	do_exit(0);
+}
+
+void thread_exit(int status)
+{
+	struct process *p = current_proc();
+	struct uthread *t = current_thread();
+	bool last;
+
+	thread_vfork_done(t);
+	/*
+	 * What other threads of the space may watch: pthread_join waits on
+	 * the tid word, robust mutexes on their owner.  Not worth the round
+	 * trips when the whole process goes.
+	 */
+	if (current->mm && !READ_ONCE(p->sig.group_exit)) {
+		if (t->clear_child_tid &&
+		    !put_user(0, (u32 __user *)t->clear_child_tid))
+			futex_wake_user((u32 __user *)t->clear_child_tid, 1);
+		futex_exit_robust(t);
+	}
+	thread_leave_mm();
+
+	write_lock(&tasklist_lock);
+	spin_lock_irq(&p->sig.lock);
+	last = p->nr_threads == 1;
+	if (!last) {
+		list_del(&t->node);
+		p->nr_threads--;
+		thread_unaccount();
+		p->utime += current->utime;
+		p->stime += current->stime;
+		current->utime = current->stime = 0;
+		/* exec waits for the others to go. */
+		wake_up_all(&p->thread_exit_wait);
+	} else if (!p->sig.group_exit) {
+		/* The last thread's exit is the process's (exit_group's) */
+		p->sig.group_exit = true;
+		p->exit_status = status & 0xff;
+	}
+	spin_unlock_irq(&p->sig.lock);
+	write_unlock(&tasklist_lock);
+	if (last)
+		process_end(p, t);
+	current->proc = NULL;
+	current->uthread = NULL;
+	kfree(t);
+	do_exit(0);
+}
+
+void process_exit(int status, int sig)
+{
+	struct process *p = current_proc();
+	unsigned long flags;
+
+	spin_lock_irqsave(&p->sig.lock, flags);
+	if (!p->sig.group_exit) {
+		p->sig.group_exit = true;
+		p->exit_status = status & 0xff;
+		p->exit_signal = sig;
+	}
+	signal_wake_threads(p);
+	spin_unlock_irqrestore(&p->sig.lock, flags);
+	thread_exit(status);
+}
+
+int de_thread(struct process *p)
+{
+	struct uthread *t = current_thread();
+	int ret = 0;
+
+	spin_lock_irq(&p->sig.lock);
+	if (p->sig.group_exit || p->sig.group_exec) {
+		spin_unlock_irq(&p->sig.lock);
+		return -EINTR;		/* it dies on its way out */
+	}
+	if (p->nr_threads > 1) {
+		p->sig.group_exec = t;
+		signal_wake_threads(p);
+	}
+	spin_unlock_irq(&p->sig.lock);
+	wait_event(p->thread_exit_wait, READ_ONCE(p->nr_threads) == 1 ||
+				       READ_ONCE(p->sig.group_exit));
+	write_lock(&tasklist_lock);
+	spin_lock_irq(&p->sig.lock);
+	p->sig.group_exec = NULL;
+	if (p->sig.group_exit)
+		ret = -EINTR;
+	else
+		t->tid = p->tgid;	/* Linux: the exec'ing thread becomes the leader */
+	spin_unlock_irq(&p->sig.lock);
+	write_unlock(&tasklist_lock);
+	return ret;
 }
 
 /* ------------------------------------------------------------ wait --- */

@@ -23,6 +23,7 @@
 #include <uapi/linux/fs.h>
 #include <uapi/linux/limits.h>
 #include <uapi/linux/poll.h>
+#include <uapi/linux/sched.h>
 #include <uapi/linux/stat.h>
 #include <uapi/linux/uio.h>
 #include "process.h"
@@ -74,11 +75,11 @@ struct file *fget(int fd)
 
 	if (fd < 0 || fd >= NR_OPEN_FILES)
 		return NULL;
-	mutex_lock(&p->files_lock);
-	f = p->files[fd];
+	mutex_lock(&p->files->lock);
+	f = p->files->fd[fd];
 	if (f)
 		refcount_inc(&f->count);
-	mutex_unlock(&p->files_lock);
+	mutex_unlock(&p->files->lock);
 	return f;
 }
 
@@ -92,11 +93,11 @@ static int fd_limit(struct process *p)
 static void fd_set_locked(struct process *p, int fd, struct file *f,
 			  bool cloexec)
 {
-	p->files[fd] = f;
+	p->files->fd[fd] = f;
 	if (cloexec)
-		__set_bit(fd, p->close_on_exec);
+		__set_bit(fd, p->files->close_on_exec);
 	else
-		__clear_bit(fd, p->close_on_exec);
+		__clear_bit(fd, p->files->close_on_exec);
 }
 
 /* files_lock held: the lowest free descriptor >= from, or -EMFILE. */
@@ -104,7 +105,7 @@ static int fd_alloc_locked(struct process *p, int from)
 {
 	int fd, max = fd_limit(p);
 
-	for (fd = from; fd < max && p->files[fd]; fd++)
+	for (fd = from; fd < max && p->files->fd[fd]; fd++)
 		;
 	return fd < max ? fd : -EMFILE;
 }
@@ -114,12 +115,40 @@ int fd_install(struct file *f, u32 flags)
 	struct process *p = current_proc();
 	int fd;
 
-	mutex_lock(&p->files_lock);
+	mutex_lock(&p->files->lock);
 	fd = fd_alloc_locked(p, 0);
 	if (fd >= 0)
 		fd_set_locked(p, fd, f, flags & O_CLOEXEC);
-	mutex_unlock(&p->files_lock);
+	mutex_unlock(&p->files->lock);
 	return fd;
+}
+
+static struct files_struct *files_alloc(void)
+{
+	struct files_struct *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+
+	if (fs) {
+		refcount_set(&fs->count, 1);
+		mutex_init(&fs->lock);
+	}
+	return fs;
+}
+
+static struct fs_struct *fs_alloc(const char *cwd, u32 umask)
+{
+	struct fs_struct *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+
+	if (!fs)
+		return NULL;
+	fs->cwd = kstrdup(cwd, GFP_KERNEL);
+	if (!fs->cwd) {
+		kfree(fs);
+		return NULL;
+	}
+	refcount_set(&fs->count, 1);
+	mutex_init(&fs->lock);
+	fs->umask = umask;
+	return fs;
 }
 
 int files_init(struct process *p)
@@ -127,66 +156,141 @@ int files_init(struct process *p)
 	struct file *con = file_alloc(&tty_fops, O_RDWR);
 	int fd;
 
-	if (!con)
+	p->files = files_alloc();
+	p->fs = fs_alloc("/", 022);
+	if (!con || !p->files || !p->fs) {
+		kfree(con);
 		return -ENOMEM;
+	}
 	con->type = FILE_CONSOLE;
 	for (fd = 0; fd < 3; fd++)
-		p->files[fd] = con;
+		p->files->fd[fd] = con;
 	refcount_set(&con->count, 3);
 	return 0;
 }
 
-/* Drop the descriptors of p that match: all, or only close-on-exec ones. */
-static void files_close(struct process *p, bool only_cloexec)
+/* Drop the descriptors of files that match: all, or only close-on-exec ones. */
+static void files_close(struct files_struct *files, bool only_cloexec)
 {
 	int fd;
 
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
 		struct file *f;
 
-		if (only_cloexec && !test_bit(fd, p->close_on_exec))
+		if (only_cloexec && !test_bit(fd, files->close_on_exec))
 			continue;
-		mutex_lock(&p->files_lock);
-		f = p->files[fd];
-		fd_set_locked(p, fd, NULL, false);
-		mutex_unlock(&p->files_lock);
+		mutex_lock(&files->lock);
+		f = files->fd[fd];
+		files->fd[fd] = NULL;
+		__clear_bit(fd, files->close_on_exec);
+		mutex_unlock(&files->lock);
 		if (f)
 			fput(f);
 	}
 }
 
+static void files_put(struct files_struct *files)
+{
+	if (!files || !refcount_dec_and_test(&files->count))
+		return;
+	files_close(files, false);
+	kfree(files);
+}
+
+static void fs_put(struct fs_struct *fs)
+{
+	if (!fs || !refcount_dec_and_test(&fs->count))
+		return;
+	kfree(fs->cwd);
+	kfree(fs);
+}
+
 void files_release(struct process *p)
 {
-	files_close(p, false);
+	files_put(p->files);
+	fs_put(p->fs);
+	p->files = NULL;
+	p->fs = NULL;
 }
 
-void files_exec(struct process *p)
+/* A copy of files: the same open files, their close-on-exec flags. */
+static struct files_struct *files_dup(struct files_struct *files)
 {
-	files_close(p, true);
-}
-
-int files_fork(struct process *child, struct process *parent)
-{
-	char *cwd = kstrdup(parent->cwd, GFP_KERNEL);
+	struct files_struct *n = files_alloc();
 	int fd;
 
-	if (!cwd)
-		return -ENOMEM;
-	files_close(child, false);	/* what process_alloc() gave it */
-	kfree(child->cwd);
-	child->cwd = cwd;
-	child->umask = parent->umask;
-	mutex_lock(&parent->files_lock);
+	if (!n)
+		return NULL;
+	mutex_lock(&files->lock);
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
-		struct file *f = parent->files[fd];
+		struct file *f = files->fd[fd];
 
 		if (f)
 			refcount_inc(&f->count);
-		fd_set_locked(child, fd, f,
-			      test_bit(fd, parent->close_on_exec));
+		n->fd[fd] = f;
 	}
-	mutex_unlock(&parent->files_lock);
+	memcpy(n->close_on_exec, files->close_on_exec,
+	       sizeof(n->close_on_exec));
+	mutex_unlock(&files->lock);
+	return n;
+}
+
+int files_exec(struct process *p)
+{
+	struct files_struct *files = p->files, *n;
+
+	/* A table shared with another process (CLONE_FILES) becomes its own. */
+	if (refcount_read(&files->count) > 1) {
+		n = files_dup(files);
+		if (!n)
+			return -ENOMEM;
+		p->files = n;
+		files_put(files);
+	}
+	files_close(p->files, true);
 	return 0;
+}
+
+int files_fork(struct process *child, struct process *parent, u64 flags)
+{
+	struct files_struct *files;
+	struct fs_struct *fs;
+	char *cwd;
+
+	if (flags & CLONE_FILES) {
+		refcount_inc(&parent->files->count);
+		files = parent->files;
+	} else {
+		files = files_dup(parent->files);
+		if (!files)
+			return -ENOMEM;
+	}
+	files_put(child->files);	/* what process_alloc() gave it */
+	child->files = files;
+
+	if (flags & CLONE_FS) {
+		refcount_inc(&parent->fs->count);
+		fs = parent->fs;
+	} else {
+		cwd = fs_cwd_get(parent);
+		fs = cwd ? fs_alloc(cwd, READ_ONCE(parent->fs->umask)) : NULL;
+		kfree(cwd);
+		if (!fs)
+			return -ENOMEM;
+	}
+	fs_put(child->fs);
+	child->fs = fs;
+	return 0;
+}
+
+char *fs_cwd_get(struct process *p)
+{
+	char *cwd;
+
+	mutex_lock(&p->fs->lock);
+	cwd = kstrdup(p->fs->cwd, GFP_KERNEL);
+	mutex_unlock(&p->fs->lock);
+	return cwd;
 }
 
 SYSCALL_DEFINE(close)
@@ -197,10 +301,10 @@ SYSCALL_DEFINE(close)
 
 	if (fd < 0 || fd >= NR_OPEN_FILES)
 		return -EBADF;
-	mutex_lock(&p->files_lock);
-	f = p->files[fd];
+	mutex_lock(&p->files->lock);
+	f = p->files->fd[fd];
 	fd_set_locked(p, fd, NULL, false);
-	mutex_unlock(&p->files_lock);
+	mutex_unlock(&p->files->lock);
 	if (!f)
 		return -EBADF;
 	fput(f);
@@ -221,19 +325,19 @@ static long do_dup(int oldfd, int newfd, int from, bool cloexec)
 		return -EBADF;
 	if (from >= fd_limit(p))
 		return -EINVAL;
-	mutex_lock(&p->files_lock);
-	f = oldfd >= 0 && oldfd < NR_OPEN_FILES ? p->files[oldfd] : NULL;
+	mutex_lock(&p->files->lock);
+	f = oldfd >= 0 && oldfd < NR_OPEN_FILES ? p->files->fd[oldfd] : NULL;
 	if (!f) {
-		mutex_unlock(&p->files_lock);
+		mutex_unlock(&p->files->lock);
 		return -EBADF;
 	}
 	fd = newfd >= 0 ? newfd : fd_alloc_locked(p, from);
 	if (fd >= 0) {
-		old = p->files[fd];
+		old = p->files->fd[fd];
 		refcount_inc(&f->count);
 		fd_set_locked(p, fd, f, cloexec);
 	}
-	mutex_unlock(&p->files_lock);
+	mutex_unlock(&p->files->lock);
 	if (old)
 		fput(old);
 	return fd;
@@ -280,14 +384,14 @@ static long fd_cloexec(int fd, int set)
 
 	if (fd < 0 || fd >= NR_OPEN_FILES)
 		return -EBADF;
-	mutex_lock(&p->files_lock);
-	if (!p->files[fd])
+	mutex_lock(&p->files->lock);
+	if (!p->files->fd[fd])
 		ret = -EBADF;
 	else if (set < 0)
-		ret = test_bit(fd, p->close_on_exec) ? FD_CLOEXEC : 0;
+		ret = test_bit(fd, p->files->close_on_exec) ? FD_CLOEXEC : 0;
 	else
-		fd_set_locked(p, fd, p->files[fd], set);
-	mutex_unlock(&p->files_lock);
+		fd_set_locked(p, fd, p->files->fd[fd], set);
+	mutex_unlock(&p->files->lock);
 	return ret;
 }
 
@@ -427,10 +531,14 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 		user[ulen] = '\0';
 	}
 	if (user[0] != '/') {
-		const char *base = current_proc()->cwd;
+		struct fs_struct *fs = current_proc()->fs;
+		const char *base = NULL;
 		struct file *f = NULL;
 
-		if (dirfd != AT_FDCWD) {
+		if (dirfd == AT_FDCWD) {
+			mutex_lock(&fs->lock);
+			base = fs->cwd;
+		} else {
 			f = fget(dirfd);
 			if (!f) {
 				ret = -EBADF;
@@ -446,6 +554,8 @@ char *user_path_at(int dirfd, const char __user *upath, int flags)
 		ret = path_append(path, &len, base);
 		if (f)
 			fput(f);
+		else
+			mutex_unlock(&fs->lock);
 	}
 	if (!ret)
 		ret = path_append(path, &len, user);
@@ -1422,8 +1532,10 @@ static long set_cwd(const char *path)
 	len = strlen(cwd);
 	if (len > 1 && cwd[len - 1] == '/')
 		cwd[len - 1] = '\0';
-	old = p->cwd;
-	p->cwd = cwd;
+	mutex_lock(&p->fs->lock);
+	old = p->fs->cwd;
+	p->fs->cwd = cwd;
+	mutex_unlock(&p->fs->lock);
 	kfree(old);
 	return 0;
 }
@@ -1459,21 +1571,24 @@ SYSCALL_DEFINE(fchdir)
 
 SYSCALL_DEFINE(getcwd)
 {
-	const char *cwd = current_proc()->cwd;
-	size_t len = strlen(cwd) + 1;
+	char *cwd = fs_cwd_get(current_proc());
+	size_t len;
+	long ret;
 
+	if (!cwd)
+		return -ENOMEM;
+	len = strlen(cwd) + 1;
 	if (a1 < len)
-		return -ERANGE;
-	return copy_to_user((char __user *)a0, cwd, len) ? -EFAULT : len;
+		ret = -ERANGE;
+	else
+		ret = copy_to_user((char __user *)a0, cwd, len) ? -EFAULT : len;
+	kfree(cwd);
+	return ret;
 }
 
 SYSCALL_DEFINE(umask)
 {
-	struct process *p = current_proc();
-	u32 old = p->umask;
-
-	p->umask = a0 & 0777;
-	return old;
+	return xchg(&current_proc()->fs->umask, a0 & 0777);
 }
 
 /* --------------------------------------------------------- readlink --- */

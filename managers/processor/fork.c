@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fork, vfork and clone without CLONE_VM: a new process whose address
- * space is a copy-on-write copy of its parent's.
+ * fork, vfork, clone and clone3: a new thread of the process
+ * (CLONE_THREAD), or a new process whose address space is the parent's
+ * (CLONE_VM) or a copy-on-write copy of it.
  *
  * The copy is made on the memory node (MEMOP_FORK): both spaces share
  * the backing frames and M copies a frame when either space writes it
@@ -46,9 +47,9 @@ static int child_enter_user(void *arg)
 	thread_set_bases(fs->fsbase, fs->gsbase);
 	current_thread()->clear_child_tid = fs->clear_child_tid;
 	/* In the child's address space: its copy of the word. */
-	if (fs->ctid && put_user(current_proc()->tgid, fs->ctid))
+	if (fs->ctid && put_user(current_thread()->tid, fs->ctid))
 		pr_info("%s[%d]: CLONE_CHILD_SETTID at %p faulted\n",
-			current_proc()->comm, current_proc()->tgid, fs->ctid);
+			current_proc()->comm, current_thread()->tid, fs->ctid);
 	kfree(fs);
 	local_irq_disable();
 	exit_to_user_mode(regs);
@@ -106,29 +107,23 @@ static int check_clone_flags(u64 flags)
 	/* Linux's rules for the combinations. */
 	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
 		return -EINVAL;
+	if ((flags & (CLONE_NEWUSER | CLONE_FS)) == (CLONE_NEWUSER | CLONE_FS))
+		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
+	/* No namespaces, cgroups or pidfds: as a kernel built without them. */
 	if (flags & (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
 		     CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
 		     CLONE_NEWNET | CLONE_PIDFD | CLONE_INTO_CGROUP))
 		return -EINVAL;
-	/*
-	 * A shared address space without vfork's wait is a thread, and a
-	 * shared fd table or fs context needs sharing the structures:
-	 * neither exists yet (Documentation/syscalls.md).
-	 */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -ENOSYS;
-	if (flags & (CLONE_FILES | CLONE_FS | CLONE_SIGHAND | CLONE_THREAD))
-		return -ENOSYS;
 	return 0;
 }
 
 /*
- * The child of the current process: everything copied, its own address
- * space (copy-on-write on M), stopped before its first instruction.
+ * The child process of the current one: everything copied or shared as
+ * flags say, stopped before its first instruction.
  */
 static struct process *copy_process(struct process *parent, u64 flags)
 {
@@ -142,10 +137,18 @@ static struct process *copy_process(struct process *parent, u64 flags)
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->parent_sig = flags & CSIGNAL;
-	ret = files_fork(child, parent);
+	ret = files_fork(child, parent, flags);
 	if (ret)
 		goto fail;
-	signals_fork(child, parent);
+	signals_fork(child, parent, flags & CLONE_SIGHAND);
+	if (flags & CLONE_VM) {
+		/* The same address space on P and on M: nothing to copy. */
+		mm_release(child->mm);
+		refcount_inc(&parent->mm->users);
+		atomic_inc(&parent->mm->owners);
+		child->mm = parent->mm;
+		return child;
+	}
 	ret = copy_mm(child, parent);
 	if (ret)
 		goto fail;
@@ -158,19 +161,20 @@ fail:
 long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	     int __user *ctid, unsigned long tls)
 {
-	struct process *parent = current_proc(), *child;
+	struct process *parent = current_proc(), *child = NULL;
 	struct completion vfork_done;
 	struct fork_start *fs;
 	struct fpu_state *fpu;
-	pid_t pid;
+	struct uthread *ut;
+	pid_t tid;
 	int ret;
 
 	ret = check_clone_flags(flags);
 	if (ret)
 		return ret;
-	if ((flags & CSIGNAL) > _NSIG)
+	if (!(flags & CLONE_THREAD) && (flags & CSIGNAL) > _NSIG)
 		return -EINVAL;
-	if (process_count() >= parent->rlim[RLIMIT_NPROC].rlim_cur)
+	if (thread_count() >= parent->rlim[RLIMIT_NPROC].rlim_cur)
 		return -EAGAIN;
 	if ((flags & CLONE_PARENT) && !parent->parent)
 		return -EINVAL;		/* init has no parent to share */
@@ -182,12 +186,24 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 		kfree(fpu);
 		return -ENOMEM;
 	}
-	child = copy_process(parent, flags);
-	if (IS_ERR(child)) {
-		kfree(fs);
-		kfree(fpu);
-		return PTR_ERR(child);
+	if (flags & CLONE_THREAD) {
+		tid = pid_alloc();
+		ut = uthread_alloc(parent, tid);
+	} else {
+		child = copy_process(parent, flags);
+		if (IS_ERR(child)) {
+			kfree(fs);
+			kfree(fpu);
+			return PTR_ERR(child);
+		}
+		tid = child->tgid;
+		ut = uthread_alloc(child, tid);
 	}
+	ret = -ENOMEM;
+	if (!ut)
+		goto fail;
+	/* A thread on a stack of its own starts without the altstack. */
+	signals_thread(ut, (flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM);
 
 	/* The child returns from the same call with 0, on its own stack if given. */
 	fs->regs = *task_pt_regs(current);
@@ -202,30 +218,37 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	fs->gsbase = current->thread.gsbase;
 	fpu_save_current(fpu);
 
-	pid = child->tgid;
-	if ((flags & CLONE_PARENT_SETTID) && put_user(pid, ptid)) {
+	if ((flags & CLONE_PARENT_SETTID) && put_user(tid, ptid)) {
 		ret = -EFAULT;
 		goto fail;
 	}
 	if (flags & CLONE_VFORK) {
 		init_completion(&vfork_done);
-		child->vfork_done = &vfork_done;
+		ut->vfork_done = &vfork_done;
 	}
-	process_link(child, flags & CLONE_PARENT ? parent->parent : parent);
-	ret = process_start_task(child, child_enter_user, fs, fpu);
+	if (child)
+		process_link(child, flags & CLONE_PARENT ? parent->parent :
+							   parent);
+	ret = process_start_thread(child ?: parent, ut, child_enter_user, fs,
+				   fpu);
 	if (ret) {
-		process_unlink(child);
+		if (child)
+			process_unlink(child);
 		fpu = NULL;
+		ut = NULL;
 		goto fail;
 	}
 	if (flags & CLONE_VFORK)
 		wait_for_completion(&vfork_done);
-	return pid;
+	return tid;
 
 fail:
-	process_drop_mm(child, child->mm);	/* M made a copy of it */
-	child->mm = NULL;
-	process_free(child);
+	kfree(ut);
+	if (child) {
+		process_drop_mm(child, child->mm);	/* M made a copy of it */
+		child->mm = NULL;
+		process_free(child);
+	}
 	kfree(fs);
 	kfree(fpu);
 	return ret;
@@ -272,6 +295,8 @@ SYSCALL_DEFINE(clone3)
 	}
 	if (args.exit_signal > _NSIG || (args.flags & CSIGNAL) ||
 	    args.set_tid || args.set_tid_size)
+		return -EINVAL;
+	if ((args.flags & (CLONE_THREAD | CLONE_PARENT)) && args.exit_signal)
 		return -EINVAL;
 	if (args.stack && !args.stack_size)
 		return -EINVAL;

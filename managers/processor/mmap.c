@@ -31,6 +31,7 @@ struct mm_struct *mm_alloc(void)
 	spin_lock_init(&mm->pt_lock);
 	mm->vmas = RB_ROOT;
 	refcount_set(&mm->users, 1);
+	atomic_set(&mm->owners, 1);
 	return mm;
 }
 

@@ -265,12 +265,12 @@ static long do_pipe(int __user *ufds, unsigned long flags)
 	return 0;
 undo:
 	/* Nobody saw the descriptors: take them back. */
-	mutex_lock(&p->files_lock);
+	mutex_lock(&p->files->lock);
 	if (fds[0] >= 0)
-		p->files[fds[0]] = NULL;
+		p->files->fd[fds[0]] = NULL;
 	if (fds[1] >= 0)
-		p->files[fds[1]] = NULL;
-	mutex_unlock(&p->files_lock);
+		p->files->fd[fds[1]] = NULL;
+	mutex_unlock(&p->files->lock);
 	fput(rd);
 	fput(wr);
 	return ret;

@@ -267,17 +267,17 @@ static void timespec_left(struct timespec __user *uts, u64 deadline)
 static int set_call_sigmask(const sigset_t __user *umask, size_t size,
 			    sigset_t *old)
 {
-	struct process *p = current_proc();
+	struct thread_sigstate *s = &current_thread()->sig;
 	sigset_t mask;
 
-	*old = p->sig.blocked;
+	*old = s->blocked;
 	if (!umask)
 		return 0;
 	if (size != sizeof(sigset_t))
 		return -EINVAL;
 	if (copy_from_user(&mask, umask, sizeof(mask)))
 		return -EFAULT;
-	p->sig.blocked = mask & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	s->blocked = mask & ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 	return 0;
 }
 
@@ -306,7 +306,7 @@ SYSCALL_DEFINE(ppoll)
 	if (ret)
 		return ret;
 	ret = do_poll((struct pollfd __user *)a0, a1, deadline);
-	current_proc()->sig.blocked = old;
+	current_thread()->sig.blocked = old;
 	timespec_left(uts, deadline);
 	return ret;
 }
@@ -467,7 +467,7 @@ SYSCALL_DEFINE(pselect6)
 	ret = do_select(a0, (unsigned long __user *)a1,
 			(unsigned long __user *)a2,
 			(unsigned long __user *)a3, deadline);
-	current_proc()->sig.blocked = old;
+	current_thread()->sig.blocked = old;
 	timespec_left(uts, deadline);
 	return ret;
 }

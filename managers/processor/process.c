@@ -31,6 +31,11 @@ u32 space_id_alloc(void)
 	return atomic_inc_return(&next_space_id);
 }
 
+pid_t pid_alloc(void)
+{
+	return atomic_inc_return(&next_tgid);
+}
+
 /* Processes per processor: a fork bomb meets -EAGAIN before P runs out. */
 #define DEFAULT_NPROC	1024
 
@@ -50,23 +55,20 @@ struct process *process_alloc(const char *path)
 		goto fail;
 	memcpy(p->path, path, len + 1);
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
-	p->tgid = atomic_inc_return(&next_tgid);
+	p->tgid = pid_alloc();
 	p->start_time = jiffies;
 	p->mm->space_id = space_id_alloc();
-	mutex_init(&p->files_lock);
 	init_completion(&p->exited);
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->threads);
 	INIT_LIST_HEAD(&p->sibling);
 	INIT_LIST_HEAD(&p->list);
 	init_waitqueue_head(&p->child_wait);
-	signals_init(p);
+	init_waitqueue_head(&p->thread_exit_wait);
+	if (signals_init(p))
+		goto fail;
 	p->pgid = p->sid = p->tgid;
 	p->parent_sig = SIGCHLD;
-	p->umask = 022;
-	p->cwd = kstrdup("/", GFP_KERNEL);
-	if (!p->cwd)
-		goto fail;
 	for (i = 0; i < RLIM_NLIMITS; i++)
 		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
 	p->rlim[RLIMIT_STACK].rlim_cur = 8 << 20;
@@ -89,10 +91,14 @@ unsigned long process_nr_forks(void)
 
 void process_cputime(struct process *p, u64 *utime, u64 *stime)
 {
-	struct task_struct *t = p->task;
+	struct uthread *t;
 
-	*utime = p->utime + (t ? READ_ONCE(t->utime) : 0);
-	*stime = p->stime + (t ? READ_ONCE(t->stime) : 0);
+	*utime = p->utime;
+	*stime = p->stime;
+	list_for_each_entry(t, &p->threads, node) {
+		*utime += READ_ONCE(t->task->utime);
+		*stime += READ_ONCE(t->task->stime);
+	}
 }
 
 void process_account_child(struct process *parent, struct process *child)
@@ -111,10 +117,10 @@ void process_free(struct process *p)
 {
 	tty_session_exit(p);	/* one that never ran */
 	files_release(p);
+	signals_free(p);
 	if (p->mm)
 		mm_release(p->mm);
 	kfree(p->cmdline);
-	kfree(p->cwd);
 	kfree(p->path);
 	kfree(p);
 }
@@ -150,18 +156,37 @@ static int process_enter_user(void *arg)
 	start_user_thread(regs);
 }
 
-/* Start p's task at fn(arg), with fpu as its FPU state (taken over). */
-int process_start_task(struct process *p, int (*fn)(void *), void *arg,
-		       struct fpu_state *fpu)
+struct uthread *uthread_alloc(struct process *p, pid_t tid)
 {
-	struct task_struct *t;
-
 	struct uthread *ut = kzalloc(sizeof(*ut), GFP_KERNEL);
 
-	if (!ut) {
-		kfree(fpu);
-		return -ENOMEM;
+	if (ut) {
+		ut->proc = p;
+		ut->tid = tid;
+		INIT_LIST_HEAD(&ut->node);
 	}
+	return ut;
+}
+
+/* Users' threads on this processor: RLIMIT_NPROC counts them. */
+static unsigned int nr_user_threads;
+
+unsigned int thread_count(void)
+{
+	return READ_ONCE(nr_user_threads);
+}
+
+/*
+ * A thread that starts while its process is on its way out (a group
+ * exit, another thread's exec) leaves at its first return to user mode:
+ * the process cannot have ended, since the creating thread is in it.
+ */
+int process_start_thread(struct process *p, struct uthread *ut,
+			 int (*fn)(void *), void *arg, struct fpu_state *fpu)
+{
+	struct task_struct *t;
+	unsigned long flags;
+
 	t = create_task(fn, arg, p->comm);
 	if (IS_ERR(t)) {
 		kfree(ut);
@@ -172,17 +197,36 @@ int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 	t->flags &= ~PF_KTHREAD;
 	t->mm = p->mm;
 	t->proc = p;
-	ut->task = t;
-	ut->proc = p;
-	ut->tid = p->tgid;
 	t->uthread = ut;
+	ut->task = t;
 	write_lock(&tasklist_lock);
+	spin_lock_irqsave(&p->sig.lock, flags);
 	list_add_tail(&ut->node, &p->threads);
 	p->nr_threads++;
-	p->task = t;
+	nr_user_threads++;
+	spin_unlock_irqrestore(&p->sig.lock, flags);
 	write_unlock(&tasklist_lock);
 	wake_up_process(t);
 	return 0;
+}
+
+/* Start p's first thread at fn(arg), with fpu as its FPU state (taken over). */
+int process_start_task(struct process *p, int (*fn)(void *), void *arg,
+		       struct fpu_state *fpu)
+{
+	struct uthread *ut = uthread_alloc(p, p->tgid);
+
+	if (!ut) {
+		kfree(fpu);
+		return -ENOMEM;
+	}
+	return process_start_thread(p, ut, fn, arg, fpu);
+}
+
+/* A thread left (tasklist_lock held for writing). */
+void thread_unaccount(void)
+{
+	nr_user_threads--;
 }
 
 /* Run p (exec'd: entry and sp set) in a task of its own. */

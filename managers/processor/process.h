@@ -105,14 +105,35 @@ enum proc_state {
 };
 
 /*
+ * The descriptor table: a process's own, or shared by the processes that
+ * clone(CLONE_FILES) made; every thread of a process uses its process's.
+ */
+struct files_struct {
+	refcount_t count;
+	struct mutex lock;		/* the table and the close-on-exec bits */
+	struct file *fd[NR_OPEN_FILES];
+	unsigned long close_on_exec[BITS_TO_LONGS(NR_OPEN_FILES)];
+};
+
+/* The working directory and umask, shared by clone(CLONE_FS). */
+struct fs_struct {
+	refcount_t count;
+	struct mutex lock;		/* cwd: chdir replaces the string */
+	char *cwd;			/* absolute, normalised, kmalloc'd */
+	u32 umask;
+};
+
+/*
  * A thread of a process: one task.  Its tid comes from the same space as
  * process ids; the first thread's tid is the tgid.
  */
 struct uthread {
-	struct task_struct *task;	/* NULL once it exited */
+	struct task_struct *task;
 	struct process *proc;
 	pid_t tid;
 	struct list_head node;		/* in proc->threads (tasklist_lock) */
+	struct thread_sigstate sig;	/* its mask, own pending signals... */
+	struct completion *vfork_done;	/* a vfork parent waits for exec or exit */
 	/* Zeroed and futex-woken at its exit (CLONE_CHILD_CLEARTID, set_tid_address). */
 	unsigned long clear_child_tid;
 	/* set_robust_list: the head of its robust futex list and its length. */
@@ -126,10 +147,10 @@ static inline struct uthread *current_thread(void)
 
 struct process {
 	struct mm_struct *mm;
-	struct task_struct *task;
 	pid_t tgid;		/* the process id */
 	struct list_head threads;	/* struct uthread, under tasklist_lock */
-	unsigned int nr_threads;	/* alive ones */
+	unsigned int nr_threads;	/* those in the list */
+	struct wait_queue_head thread_exit_wait;	/* exec waits for the others */
 
 	/* Relations (exit.c), under tasklist_lock. */
 	struct process *parent;	/* NULL for the first process of init= */
@@ -146,11 +167,9 @@ struct process {
 	unsigned long child_events;	/* counts those changes */
 	int parent_sig;		/* sent to the parent at death (clone's CSIGNAL) */
 	bool did_exec;		/* execve'd since fork (setpgid: -EACCES) */
-	struct completion *vfork_done;	/* a vfork parent waits for exec or exit */
 
 	/* File system context (files.c). */
-	char *cwd;		/* absolute, normalised, kmalloc'd */
-	u32 umask;
+	struct fs_struct *fs;
 
 	/* Signals (signal.c). */
 	struct sigstate sig;
@@ -169,13 +188,11 @@ struct process {
 	u64 utime, stime;
 	u64 cutime, cstime;
 	unsigned long maxrss, cmaxrss;	/* pages: its peak RSS, its children's */
-	struct mutex files_lock;
-	struct file *files[NR_OPEN_FILES];
-	unsigned long close_on_exec[BITS_TO_LONGS(NR_OPEN_FILES)];
+	struct files_struct *files;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	bool local;		/* self-test: pages mapped by hand, no M */
 	int kill_signal;	/* killed: exits before returning to user mode */
-	int exit_status;	/* exit_group() status */
+	int exit_status;	/* exit_group() status (the first one's) */
 	int exit_signal;	/* or the signal that killed it (| WCOREFLAG) */
 	struct completion exited;
 	/* Where user mode starts. */
@@ -189,6 +206,17 @@ static inline struct process *current_proc(void)
 
 /* exit.c: the process table */
 extern rwlock_t tasklist_lock;
+/* The thread tid of any process, or NULL (tasklist_lock held). */
+struct uthread *find_thread(pid_t tid);
+/* The task of p's first thread, NULL for a zombie (tasklist_lock held). */
+struct task_struct *process_main_task(struct process *p);
+/* The current thread ends (exit); the last one ends its process. */
+void thread_exit(int status) __noreturn;
+/*
+ * execve from a thread: the other threads exit, the caller takes the
+ * process id as its tid.  0, or -EINTR when a group exit came first.
+ */
+int de_thread(struct process *p);
 extern struct list_head process_list;
 #define for_each_process(p) list_for_each_entry(p, &process_list, list)
 /* The live or zombie process pid, or NULL (tasklist_lock held). */
@@ -205,11 +233,14 @@ void notify_parent(struct process *p, int why_code, int status);
 
 /* Link a new process under parent (NULL: a process of init=). */
 void process_link(struct process *p, struct process *parent);
-/* Release a vfork parent waiting for p's exec or exit (tasklist_lock held). */
-void process_vfork_done(struct process *p);
+/* Release a vfork parent waiting for t's exec or exit. */
+void thread_vfork_done(struct uthread *t);
 /* The current process p runs in mm from now on (NULL: none). */
 void process_switch_mm(struct process *p, struct mm_struct *mm);
-/* Free an address space no CPU uses: pcache lines, M's space, tables. */
+/*
+ * p stops using mm: the last process to do so frees the address space
+ * (pcache lines, M's space, tables); no CPU may have it loaded then.
+ */
 void process_drop_mm(struct process *p, struct mm_struct *mm);
 /* Take p (a process of init= that ended or never started) off the table. */
 void process_unlink(struct process *p);
@@ -226,6 +257,14 @@ void process_entry_regs(struct process *p, struct pt_regs *regs);
 void thread_set_bases(unsigned long fsbase, unsigned long gsbase);
 int process_start_task(struct process *p, int (*fn)(void *), void *arg,
 		       struct fpu_state *fpu);
+/* A thread of p (not yet in its list) with tid. */
+struct uthread *uthread_alloc(struct process *p, pid_t tid);
+/* Start ut in p at fn(arg) with fpu (both taken over, freed on failure). */
+int process_start_thread(struct process *p, struct uthread *ut,
+			 int (*fn)(void *), void *arg, struct fpu_state *fpu);
+/* The users' threads of this processor; one fewer (tasklist_lock held). */
+unsigned int thread_count(void);
+void thread_unaccount(void);
 /* The number of processes process_alloc() made since boot. */
 unsigned long process_nr_forks(void);
 /* p's own CPU time so far, in ticks of HZ (tasklist_lock held). */
@@ -241,10 +280,13 @@ int mm_exec(struct process *p, struct mm_struct *mm, const char *path,
 	    bool *built);
 int process_start(struct process *p);
 /*
- * End the current process: exit status, or killed by sig (0: none;
- * sig | WCOREFLAG for a core-dumping signal).
+ * End the current process, every thread of it (exit_group): exit
+ * status, or killed by sig (0: none; sig | WCOREFLAG for a core-dumping
+ * signal).  The first call of a process sets its status.
  */
 void process_exit(int status, int sig) __noreturn;
+/* A new pid or tid. */
+pid_t pid_alloc(void);
 int mm_call(u16 op, const void *req, size_t len, void *reply, size_t max);
 int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 		char *const envp[], int envc);
@@ -253,12 +295,16 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 int files_init(struct process *p);
 void files_release(struct process *p);
 /*
- * fork: the child gets the parent's descriptors (sharing the open files),
- * their FD_CLOEXEC flags, its working directory and umask.
+ * fork: the child gets a copy of the parent's descriptors (sharing the
+ * open files) with their FD_CLOEXEC flags, or with CLONE_FILES the
+ * parent's table itself; a copy of its working directory and umask, or
+ * with CLONE_FS the parent's.
  */
-int files_fork(struct process *child, struct process *parent);
-/* execve: close the close-on-exec descriptors. */
-void files_exec(struct process *p);
+int files_fork(struct process *child, struct process *parent, u64 flags);
+/* execve: a table of its own, without the close-on-exec descriptors. */
+int files_exec(struct process *p);
+/* A kmalloc'd copy of p's working directory, or NULL. */
+char *fs_cwd_get(struct process *p);
 struct file *fget(int fd);
 void fput(struct file *f);
 /* A new open file of f_op (count 1, FILE_OPS) or NULL. */

@@ -127,7 +127,7 @@ struct psnap {
 
 static char task_state_char(struct process *p)
 {
-	struct task_struct *t = p->task;
+	struct task_struct *t = process_main_task(p);
 
 	if (p->state == PROC_ZOMBIE || !t)
 		return 'Z';
@@ -144,7 +144,7 @@ static char task_state_char(struct process *p)
 /* p's figures under tasklist_lock; *mm_ref: take a reference on its mm. */
 static void psnap_fill(struct process *p, struct psnap *s, bool mm_ref)
 {
-	struct task_struct *t = p->task;
+	struct task_struct *t = process_main_task(p);
 
 	memset(s, 0, sizeof(*s));
 	s->pid = p->tgid;
@@ -158,9 +158,12 @@ static void psnap_fill(struct process *p, struct psnap *s, bool mm_ref)
 	s->cutime = p->cutime;
 	s->cstime = p->cstime;
 	s->start_time = p->start_time;
-	s->umask = p->umask;
+	s->umask = p->fs ? READ_ONCE(p->fs->umask) : 0;
 	s->sig_pending = p->sig.pending;
-	s->sig_blocked = p->sig.blocked;
+	if (t) {
+		s->sig_pending |= t->uthread->sig.pending;
+		s->sig_blocked = t->uthread->sig.blocked;
+	}
 	s->exit_code = p->state == PROC_ZOMBIE ? p->wait_status : 0;
 	s->start_stack = p->sp;
 	s->rsslim = p->rlim[RLIMIT_RSS].rlim_cur;
@@ -539,14 +542,17 @@ static void show_cpu_line(struct pbuf *b, const char *name, u64 user,
 static unsigned int nr_processes(unsigned int *blocked)
 {
 	struct process *p;
+	struct uthread *t;
 	unsigned int n = 0;
 
 	*blocked = 0;
 	read_lock(&tasklist_lock);
 	for_each_process(p) {
-		n++;
-		if (p->task && task_state(p->task) == TASK_UNINTERRUPTIBLE)
-			(*blocked)++;
+		list_for_each_entry(t, &p->threads, node) {
+			n++;
+			if (task_state(t->task) == TASK_UNINTERRUPTIBLE)
+				(*blocked)++;
+		}
 	}
 	read_unlock(&tasklist_lock);
 	return n;

@@ -11,6 +11,7 @@
 #include <tessera/jiffies.h>
 #include <tessera/printk.h>
 #include <tessera/sched.h>
+#include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/time.h>
 #include <tessera/timekeeping.h>
@@ -87,75 +88,153 @@ static bool valid_signal(int sig)
 	return sig >= 1 && sig <= _NSIG;
 }
 
-/* Would sig be thrown away if raised now?  s->lock held. */
-static bool sig_ignored(struct sigstate *s, int sig)
+/* The action of sig in p (sigstate.lock held: p->sig.sighand is stable). */
+static struct kernel_sigaction *sig_action(struct process *p, int sig)
 {
-	u64 handler = s->action[sig - 1].sa_handler;
+	return &p->sig.sighand->action[sig - 1];
+}
 
-	/*
-	 * A blocked signal waits: its handler may change meanwhile.  So does
-	 * one rt_sigtimedwait() unblocked only to be woken by it.
-	 */
-	if ((s->blocked | s->real_blocked) & sigmask(sig))
-		return false;
+/* Does the action of sig throw it away?  s->lock held. */
+static bool sig_handler_ignores(struct process *p, int sig)
+{
+	u64 handler = READ_ONCE(sig_action(p, sig)->sa_handler);
+
 	if (handler == SIG_IGN)
 		return true;
 	return handler == SIG_DFL && (SIG_IGNORE_SET & sigmask(sig));
 }
 
+/* Does t keep sig from being taken now (blocked, or awaited by sigtimedwait)? */
+static bool thread_blocks(struct uthread *t, int sig)
+{
+	return (t->sig.blocked | t->sig.real_blocked) & sigmask(sig);
+}
+
+/*
+ * Would sig be thrown away if raised now, for thread t (or for the
+ * process: t NULL)?  A blocked signal waits: its handler may change
+ * meanwhile; so does one rt_sigtimedwait() unblocked only to be woken by
+ * it.  For the process, it waits if every thread blocks it.  s->lock held.
+ */
+static bool sig_ignored(struct process *p, struct uthread *t, int sig)
+{
+	struct uthread *u;
+
+	if (!sig_handler_ignores(p, sig))
+		return false;
+	if (t)
+		return !thread_blocks(t, sig);
+	list_for_each_entry(u, &p->threads, node)
+		if (!thread_blocks(u, sig))
+			return true;
+	return false;
+}
+
 bool signal_blocked_or_ignored(struct process *p, int sig)
 {
 	struct sigstate *s = &p->sig;
+	struct uthread *t = current_thread();
 	unsigned long flags;
 	bool ret;
 
 	spin_lock_irqsave(&s->lock, flags);
-	ret = (s->blocked & sigmask(sig)) ||
-	      s->action[sig - 1].sa_handler == SIG_IGN;
+	ret = (t && t->proc == p && (t->sig.blocked & sigmask(sig))) ||
+	      sig_action(p, sig)->sa_handler == SIG_IGN;
 	spin_unlock_irqrestore(&s->lock, flags);
 	return ret;
 }
 
 /* ------------------------------------------------------------ raising --- */
 
-int send_signal_info(struct process *p, int sig, const struct siginfo *info)
+void signal_wake_threads(struct process *p)
+{
+	struct uthread *t;
+
+	list_for_each_entry(t, &p->threads, node)
+		if (t->task != current)
+			wake_up_state(t->task, TASK_INTERRUPTIBLE);
+}
+
+/*
+ * A process-directed signal: wake a thread that can take it (Linux's
+ * complete_signal()), the current one if it can.  s->lock held.
+ */
+static void wake_taker(struct process *p, int sig)
+{
+	struct uthread *t, *cur = current_thread();
+
+	if (cur && cur->proc == p && !(cur->sig.blocked & sigmask(sig)))
+		return;		/* it looks before returning to user mode */
+	list_for_each_entry(t, &p->threads, node) {
+		if (!(t->sig.blocked & sigmask(sig))) {
+			wake_up_state(t->task, TASK_INTERRUPTIBLE);
+			return;
+		}
+	}
+}
+
+/* Raise sig in p, or in its thread t (not NULL).  Any context. */
+static int __send_signal(struct process *p, struct uthread *t, int sig,
+			 const struct siginfo *info)
 {
 	struct sigstate *s = &p->sig;
+	struct thread_sigstate *ts;
+	struct uthread *u;
+	sigset_t *pending = t ? &t->sig.pending : &s->pending;
+	struct siginfo *slot = t ? t->sig.info : s->info;
 	unsigned long flags;
-	bool wake = false;
 
 	if (!valid_signal(sig))
 		return -EINVAL;
 	spin_lock_irqsave(&s->lock, flags);
-	if (!p->task || p->state != PROC_ALIVE || s->dead)
+	if (!p->nr_threads || p->state != PROC_ALIVE || s->dead ||
+	    s->group_exit)
 		goto out;
 	/* A stop cancels a pending continue and the reverse (Linux's prepare_signal). */
-	if (sigmask(sig) & SIG_STOP_SET)
-		s->pending &= ~sigmask(SIGCONT);
-	if (sig == SIGCONT) {
-		s->pending &= ~SIG_STOP_SET;
-		if (s->stopped) {
-			s->stopped = false;
-			s->notify_cont = true;
-			wake = true;
-		}
+	if (sigmask(sig) & (SIG_STOP_SET | sigmask(SIGCONT))) {
+		sigset_t drop = sig == SIGCONT ? SIG_STOP_SET : sigmask(SIGCONT);
+
+		s->pending &= ~drop;
+		list_for_each_entry(u, &p->threads, node)
+			u->sig.pending &= ~drop;
 	}
-	if (sig == SIGKILL)
-		wake = true;
-	if (!sig_ignored(s, sig)) {
-		if (!(s->pending & sigmask(sig))) {
-			s->info[sig - 1] = *info;
-			s->info[sig - 1].si_signo = sig;
-		}
-		s->pending |= sigmask(sig);
-		if (!(s->blocked & sigmask(sig)))
-			wake = true;
+	if (sig == SIGCONT && s->stopped) {
+		s->stopped = false;
+		s->notify_cont = true;
+		list_for_each_entry(u, &p->threads, node)
+			wake_up_state(u->task, TASK_INTERRUPTIBLE);
 	}
-	if (wake)
-		wake_up_state(p->task, TASK_INTERRUPTIBLE);
+	if (sig_ignored(p, t, sig))
+		goto out;
+	if (!(*pending & sigmask(sig))) {
+		slot[sig - 1] = *info;
+		slot[sig - 1].si_signo = sig;
+	}
+	*pending |= sigmask(sig);
+	if (sig == SIGKILL) {
+		/* Every thread goes; whichever takes it ends the process. */
+		list_for_each_entry(u, &p->threads, node)
+			wake_up_state(u->task, TASK_INTERRUPTIBLE);
+	} else if (t) {
+		ts = &t->sig;
+		if (!(ts->blocked & sigmask(sig)))
+			wake_up_state(t->task, TASK_INTERRUPTIBLE);
+	} else {
+		wake_taker(p, sig);
+	}
 out:
 	spin_unlock_irqrestore(&s->lock, flags);
 	return 0;
+}
+
+int send_signal_info(struct process *p, int sig, const struct siginfo *info)
+{
+	return __send_signal(p, NULL, sig, info);
+}
+
+int send_signal_thread(struct uthread *t, int sig, const struct siginfo *info)
+{
+	return __send_signal(t->proc, t, sig, info);
 }
 
 int send_signal(struct process *p, int sig)
@@ -194,12 +273,24 @@ int kill_pgrp(pid_t pgid, int sig)
 	return ret;
 }
 
-bool signal_pending(struct task_struct *t)
+bool thread_must_exit(struct process *p, struct uthread *t)
 {
-	struct process *p = t->proc;
+	struct uthread *exec = READ_ONCE(p->sig.group_exec);
 
-	return p && ((READ_ONCE(p->sig.pending) & ~READ_ONCE(p->sig.blocked)) ||
-		     READ_ONCE(p->kill_signal));
+	return READ_ONCE(p->sig.group_exit) || READ_ONCE(p->kill_signal) ||
+	       (exec && exec != t);
+}
+
+bool signal_pending(struct task_struct *task)
+{
+	struct process *p = task->proc;
+	struct uthread *t = task->uthread;
+
+	if (!p || !t)
+		return false;
+	return ((READ_ONCE(t->sig.pending) | READ_ONCE(p->sig.pending)) &
+		~READ_ONCE(t->sig.blocked)) ||
+	       READ_ONCE(p->sig.stopped) || thread_must_exit(p, t);
 }
 
 bool signal_pending_current(void)
@@ -212,26 +303,30 @@ void force_sig_fault(int sig, int code, unsigned long addr,
 {
 	struct process *p = current_proc();
 	struct sigstate *s = &p->sig;
-	struct kernel_sigaction *ka = &s->action[sig - 1];
+	struct thread_sigstate *ts = &current_thread()->sig;
+	struct kernel_sigaction *ka;
 	unsigned long flags;
 
 	spin_lock_irqsave(&s->lock, flags);
+	ka = sig_action(p, sig);
 	/* Blocked or ignored, it could only loop: it kills (Linux's force_sig). */
-	if (ka->sa_handler == SIG_IGN || (s->blocked & sigmask(sig))) {
+	if (ka->sa_handler == SIG_IGN || (ts->blocked & sigmask(sig))) {
+		spin_lock(&s->sighand->lock);
 		ka->sa_handler = SIG_DFL;
-		s->blocked &= ~sigmask(sig);
+		spin_unlock(&s->sighand->lock);
+		ts->blocked &= ~sigmask(sig);
 	}
-	memset(&s->info[sig - 1], 0, sizeof(s->info[0]));
-	s->info[sig - 1].si_signo = sig;
-	s->info[sig - 1].si_code = code;
-	s->info[sig - 1].fault.si_addr = addr;
-	s->pending |= sigmask(sig);
-	s->fault_sig = sig;
-	s->fault_name = what;
-	s->trapno = regs->vector;
-	s->err = regs->error_code;
-	s->cr2 = regs->vector == X86_TRAP_PF ? addr : 0;
-	s->fault_ip = regs->rip;
+	memset(&ts->info[sig - 1], 0, sizeof(ts->info[0]));
+	ts->info[sig - 1].si_signo = sig;
+	ts->info[sig - 1].si_code = code;
+	ts->info[sig - 1].fault.si_addr = addr;
+	ts->pending |= sigmask(sig);
+	ts->fault_sig = sig;
+	ts->fault_name = what;
+	ts->trapno = regs->vector;
+	ts->err = regs->error_code;
+	ts->cr2 = regs->vector == X86_TRAP_PF ? addr : 0;
+	ts->fault_ip = regs->rip;
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
@@ -240,28 +335,27 @@ void force_sig_fault(int sig, int code, unsigned long addr,
 bool do_notify_parent(struct process *child, int why, int status)
 {
 	struct process *parent = child->parent;
-	struct kernel_sigaction *ka;
+	struct kernel_sigaction ka;
 	struct siginfo info = {
 		.si_code = why,
 		.chld = { .si_pid = child->tgid, .si_status = status },
 	};
 	bool stopcont = why == CLD_STOPPED || why == CLD_CONTINUED;
-	bool autoreap;
+	unsigned long flags;
 
 	if (!parent)
 		return false;
-	/* Read without the parent's lock: a racing sigaction is as if first or after. */
-	ka = &parent->sig.action[SIGCHLD - 1];
-	autoreap = READ_ONCE(ka->sa_handler) == SIG_IGN ||
-		   (READ_ONCE(ka->sa_flags) & SA_NOCLDWAIT);
-	if (!(stopcont && (READ_ONCE(ka->sa_flags) & SA_NOCLDSTOP)))
+	spin_lock_irqsave(&parent->sig.lock, flags);
+	ka = *sig_action(parent, SIGCHLD);
+	spin_unlock_irqrestore(&parent->sig.lock, flags);
+	if (!(stopcont && (ka.sa_flags & SA_NOCLDSTOP)))
 		send_signal_info(parent, SIGCHLD, &info);
-	return autoreap;
+	return ka.sa_handler == SIG_IGN || (ka.sa_flags & SA_NOCLDWAIT);
 }
 
 /* ------------------------------------------------------------ delivery --- */
 
-static bool on_sig_stack(struct sigstate *s, unsigned long sp)
+static bool on_sig_stack(struct thread_sigstate *s, unsigned long sp)
 {
 	/* SS_AUTODISARM: the stack is the handler's, never "in use". */
 	if (s->altstack.ss_flags & SS_AUTODISARM)
@@ -270,7 +364,7 @@ static bool on_sig_stack(struct sigstate *s, unsigned long sp)
 	       sp - s->altstack.ss_sp <= s->altstack.ss_size;
 }
 
-static int sas_ss_flags(struct sigstate *s, unsigned long sp)
+static int sas_ss_flags(struct thread_sigstate *s, unsigned long sp)
 {
 	if (!s->altstack.ss_size)
 		return SS_DISABLE;
@@ -287,7 +381,8 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 			  const struct kernel_sigaction *ka,
 			  struct pt_regs *regs, sigset_t oldset)
 {
-	struct sigstate *s = &current_proc()->sig;
+	struct sigstate *ps = &current_proc()->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	bool nested = on_sig_stack(s, regs->rsp), entering = false;
 	unsigned long sp = regs->rsp - 128;	/* the ABI's red zone */
 	unsigned long fp, flags;
@@ -297,7 +392,7 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 	/* x86-64 handlers return through sa_restorer, as on Linux. */
 	if (!(ka->sa_flags & SA_RESTORER))
 		return -EFAULT;
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	if ((ka->sa_flags & SA_ONSTACK) && sas_ss_flags(s, sp) == 0) {
 		sp = s->altstack.ss_sp + s->altstack.ss_size;
 		entering = true;
@@ -306,7 +401,7 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 	sp = ALIGN_DOWN(fp - sizeof(f), 16) - 8;	/* as after a call */
 	if ((nested || entering) && !on_sig_stack(s, sp)) {
 		/* It would overflow the alternate stack. */
-		spin_unlock_irqrestore(&s->lock, flags);
+		spin_unlock_irqrestore(&ps->lock, flags);
 		return -EFAULT;
 	}
 	memset(&f, 0, sizeof(f));
@@ -318,7 +413,7 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 	sc->err = s->err;
 	sc->trapno = s->trapno;
 	sc->cr2 = s->cr2;
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 
 	f.pretcode = ka->sa_restorer;
 	f.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
@@ -354,45 +449,69 @@ static int setup_rt_frame(int sig, const struct siginfo *info,
 static void __noreturn sig_default_death(struct process *p, int sig,
 					 struct pt_regs *regs)
 {
-	struct sigstate *s = &p->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 
 	if (s->fault_sig == sig) {
 		if (s->trapno == X86_TRAP_PF)
 			/* Linux's format, minus the mapping name. */
 			pr_info("%s[%d]: segfault at %#lx ip %#lx error %lx\n",
-				p->comm, p->tgid, s->cr2, s->fault_ip, s->err);
+				p->comm, current_thread()->tid, s->cr2,
+				s->fault_ip, s->err);
 		else if (s->trapno == X86_TRAP_GP)
 			pr_info("%s[%d]: general protection fault ip %#lx sp %#lx error %lx\n",
-				p->comm, p->tgid, s->fault_ip, regs->rsp, s->err);
+				p->comm, current_thread()->tid, s->fault_ip,
+				regs->rsp, s->err);
 		else
 			pr_info("%s[%d]: trap %s ip %#lx sp %#lx error %lx\n",
-				p->comm, p->tgid, s->fault_name, s->fault_ip,
-				regs->rsp, s->err);
+				p->comm, current_thread()->tid, s->fault_name,
+				s->fault_ip, regs->rsp, s->err);
 	}
 	process_exit(0, (SIG_CORE_SET & sigmask(sig)) ? sig | WCOREFLAG : sig);
 }
 
-/* A stop signal's default: sleep until SIGCONT or SIGKILL. */
-static void do_stop(struct process *p)
+/* Is SIGKILL pending for thread t of p? */
+static bool kill_pending(struct process *p, struct uthread *t)
 {
-	struct sigstate *s = &p->sig;
+	return (READ_ONCE(p->sig.pending) | READ_ONCE(t->sig.pending)) &
+	       sigmask(SIGKILL);
+}
 
+/*
+ * A stop signal's default: every thread sleeps until SIGCONT, SIGKILL or
+ * its exit.
+ */
+static void do_stop(struct process *p, struct uthread *t)
+{
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (!READ_ONCE(s->stopped) ||
-		    (READ_ONCE(s->pending) & sigmask(SIGKILL)))
+		if (!READ_ONCE(p->sig.stopped) || kill_pending(p, t) ||
+		    thread_must_exit(p, t))
 			break;
 		schedule();
 	}
 	__set_current_state(TASK_RUNNING);
 }
 
+/* Take sig off the pending set it is in (the thread's first). */
+static void dequeue(struct process *p, struct uthread *t, int sig,
+		    struct siginfo *info)
+{
+	if (t->sig.pending & sigmask(sig)) {
+		t->sig.pending &= ~sigmask(sig);
+		*info = t->sig.info[sig - 1];
+	} else {
+		p->sig.pending &= ~sigmask(sig);
+		*info = p->sig.info[sig - 1];
+	}
+}
+
 /*
  * The next signal with a handler (its number, info and action), after
  * acting on those without: ignore, stop, die.  0 if none is pending.
  */
-static int get_signal(struct process *p, struct siginfo *info,
-		      struct kernel_sigaction *ka, struct pt_regs *regs)
+static int get_signal(struct process *p, struct uthread *t,
+		      struct siginfo *info, struct kernel_sigaction *ka,
+		      struct pt_regs *regs)
 {
 	struct sigstate *s = &p->sig;
 	unsigned long flags;
@@ -400,6 +519,8 @@ static int get_signal(struct process *p, struct siginfo *info,
 	int sig;
 
 	for (;;) {
+		if (thread_must_exit(p, t))
+			return 0;	/* exit_to_user_mode() ends it */
 		spin_lock_irqsave(&s->lock, flags);
 		if (s->notify_cont) {
 			s->notify_cont = false;
@@ -408,12 +529,12 @@ static int get_signal(struct process *p, struct siginfo *info,
 			notify_parent(p, CLD_CONTINUED, SIGCONT);
 			continue;
 		}
-		if (s->stopped && !(s->pending & sigmask(SIGKILL))) {
+		if (s->stopped && !kill_pending(p, t)) {
 			spin_unlock_irqrestore(&s->lock, flags);
-			do_stop(p);
+			do_stop(p, t);
 			continue;
 		}
-		ready = s->pending & ~s->blocked;
+		ready = (s->pending | t->sig.pending) & ~t->sig.blocked;
 		if (!ready) {
 			spin_unlock_irqrestore(&s->lock, flags);
 			return 0;
@@ -423,16 +544,18 @@ static int get_signal(struct process *p, struct siginfo *info,
 		else if (ready & SIG_SYNC_SET)
 			ready &= SIG_SYNC_SET;
 		sig = __ffs(ready) + 1;
-		s->pending &= ~sigmask(sig);
-		*info = s->info[sig - 1];
-		*ka = s->action[sig - 1];
+		dequeue(p, t, sig, info);
+		spin_lock(&s->sighand->lock);
+		*ka = *sig_action(p, sig);
+		if (ka->sa_handler != SIG_DFL && ka->sa_handler != SIG_IGN &&
+		    (ka->sa_flags & SA_RESETHAND))
+			sig_action(p, sig)->sa_handler = SIG_DFL;
+		spin_unlock(&s->sighand->lock);
 		if (ka->sa_handler == SIG_IGN) {
 			spin_unlock_irqrestore(&s->lock, flags);
 			continue;
 		}
 		if (ka->sa_handler != SIG_DFL) {
-			if (ka->sa_flags & SA_RESETHAND)
-				s->action[sig - 1].sa_handler = SIG_DFL;
 			spin_unlock_irqrestore(&s->lock, flags);
 			return sig;
 		}
@@ -441,7 +564,9 @@ static int get_signal(struct process *p, struct siginfo *info,
 			continue;
 		}
 		if (SIG_STOP_SET & sigmask(sig)) {
+			/* A group stop: the other threads stop on their way out. */
 			s->stopped = true;
+			signal_wake_threads(p);
 			spin_unlock_irqrestore(&s->lock, flags);
 			p->stop_report = sig;
 			notify_parent(p, CLD_STOPPED, sig);
@@ -457,7 +582,8 @@ static void handle_signal(struct process *p, int sig,
 			  const struct kernel_sigaction *ka,
 			  struct pt_regs *regs)
 {
-	struct sigstate *s = &p->sig;
+	struct sigstate *ps = &p->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	unsigned long flags;
 	sigset_t oldset;
 
@@ -479,24 +605,25 @@ static void handle_signal(struct process *p, int sig,
 			break;
 		}
 	}
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	oldset = s->restore_mask ? s->saved_mask : s->blocked;
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 
 	if (setup_rt_frame(sig, info, ka, regs, oldset)) {
 		pr_info("%s[%d]: cannot set up the frame for %s at sp %#lx, killed\n",
-			p->comm, p->tgid, signal_name(sig), regs->rsp);
+			p->comm, current_thread()->tid, signal_name(sig),
+			regs->rsp);
 		process_exit(0, SIGSEGV | WCOREFLAG);
 	}
 
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	s->restore_mask = false;
 	s->blocked |= ka->sa_mask;
 	if (!(ka->sa_flags & SA_NODEFER))
 		s->blocked |= sigmask(sig);
 	s->blocked &= ~SIG_KERNEL_ONLY;
 	s->fault_sig = 0;
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 }
 
 static bool restart_pending(const struct pt_regs *regs)
@@ -516,26 +643,30 @@ static bool restart_pending(const struct pt_regs *regs)
 bool signal_work_pending(struct pt_regs *regs)
 {
 	struct sigstate *s = &current_proc()->sig;
+	struct thread_sigstate *ts = &current_thread()->sig;
 
-	return (READ_ONCE(s->pending) & ~READ_ONCE(s->blocked)) ||
+	return ((READ_ONCE(s->pending) | READ_ONCE(ts->pending)) &
+		~READ_ONCE(ts->blocked)) ||
 	       READ_ONCE(s->stopped) || READ_ONCE(s->notify_cont) ||
-	       READ_ONCE(s->restore_mask) || restart_pending(regs);
+	       READ_ONCE(ts->restore_mask) || restart_pending(regs);
 }
 
 void do_signal(struct pt_regs *regs)
 {
 	struct process *p = current_proc();
-	struct sigstate *s = &p->sig;
+	struct uthread *t = current_thread();
 	struct kernel_sigaction ka;
 	struct siginfo info;
 	unsigned long flags;
 	int sig;
 
-	sig = get_signal(p, &info, &ka, regs);
+	sig = get_signal(p, t, &info, &ka, regs);
 	if (sig) {
 		handle_signal(p, sig, &info, &ka, regs);
 		return;
 	}
+	if (thread_must_exit(p, t))
+		return;
 	/* No handler ran: the call restarts as if nothing happened. */
 	if (syscall_get_nr(regs) >= 0) {
 		switch (regs->rax) {
@@ -551,53 +682,117 @@ void do_signal(struct pt_regs *regs)
 			break;
 		}
 	}
-	spin_lock_irqsave(&s->lock, flags);
-	if (s->restore_mask) {
-		s->blocked = s->saved_mask;
-		s->restore_mask = false;
+	spin_lock_irqsave(&p->sig.lock, flags);
+	if (t->sig.restore_mask) {
+		t->sig.blocked = t->sig.saved_mask;
+		t->sig.restore_mask = false;
 	}
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&p->sig.lock, flags);
 }
 
 /* ------------------------------------------------ process life cycle --- */
 
 static void real_timer_fn(struct timer_list *t);
 
-void signals_init(struct process *p)
+static struct sighand *sighand_alloc(void)
+{
+	struct sighand *sh = kzalloc(sizeof(*sh), GFP_KERNEL);
+
+	if (sh) {
+		refcount_set(&sh->count, 1);
+		spin_lock_init(&sh->lock);
+	}
+	return sh;
+}
+
+static void sighand_put(struct sighand *sh)
+{
+	if (sh && refcount_dec_and_test(&sh->count))
+		kfree(sh);
+}
+
+int signals_init(struct process *p)
 {
 	spin_lock_init(&p->sig.lock);
 	timer_setup(&p->sig.real_timer, real_timer_fn, 0);
+	p->sig.sighand = sighand_alloc();
+	return p->sig.sighand ? 0 : -ENOMEM;
 }
 
-void signals_fork(struct process *child, struct process *parent)
+void signals_free(struct process *p)
+{
+	sighand_put(p->sig.sighand);
+	p->sig.sighand = NULL;
+}
+
+void signals_fork(struct process *child, struct process *parent, bool share)
 {
 	struct sigstate *s = &parent->sig;
 	unsigned long flags;
 
 	spin_lock_irqsave(&s->lock, flags);
-	child->sig.blocked = s->blocked;
-	memcpy(child->sig.action, s->action, sizeof(s->action));
-	child->sig.altstack = s->altstack;
+	if (share) {
+		/* No one sees the child yet: its pointer may change unlocked. */
+		refcount_inc(&s->sighand->count);
+		sighand_put(child->sig.sighand);
+		child->sig.sighand = s->sighand;
+	} else {
+		spin_lock(&s->sighand->lock);
+		memcpy(child->sig.sighand->action, s->sighand->action,
+		       sizeof(s->sighand->action));
+		spin_unlock(&s->sighand->lock);
+	}
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-void signals_exec(struct process *p)
+void signals_thread(struct uthread *t, bool keep_altstack)
+{
+	struct thread_sigstate *cur = &current_thread()->sig;
+	struct sigstate *s = &current_proc()->sig;
+	unsigned long flags;
+
+	spin_lock_irqsave(&s->lock, flags);
+	t->sig.blocked = cur->blocked;
+	if (keep_altstack)
+		t->sig.altstack = cur->altstack;
+	spin_unlock_irqrestore(&s->lock, flags);
+}
+
+int signals_exec(struct process *p)
 {
 	struct sigstate *s = &p->sig;
+	struct thread_sigstate *ts = &current_thread()->sig;
+	struct sighand *sh = NULL, *old = NULL;
 	unsigned long flags;
 	int i;
 
-	spin_lock_irqsave(&s->lock, flags);
-	for (i = 0; i < _NSIG; i++) {
-		u64 handler = s->action[i].sa_handler;
-
-		memset(&s->action[i], 0, sizeof(s->action[i]));
-		if (handler == SIG_IGN)
-			s->action[i].sa_handler = SIG_IGN;
+	/* Actions shared with another process (CLONE_SIGHAND) become its own. */
+	if (refcount_read(&s->sighand->count) > 1) {
+		sh = sighand_alloc();
+		if (!sh)
+			return -ENOMEM;
 	}
-	memset(&s->altstack, 0, sizeof(s->altstack));
-	s->restart.fn = NULL;
+	spin_lock_irqsave(&s->lock, flags);
+	if (sh) {
+		spin_lock(&s->sighand->lock);
+		memcpy(sh->action, s->sighand->action, sizeof(sh->action));
+		spin_unlock(&s->sighand->lock);
+		old = s->sighand;
+		s->sighand = sh;
+	}
+	for (i = 0; i < _NSIG; i++) {
+		struct kernel_sigaction *ka = &s->sighand->action[i];
+		u64 handler = ka->sa_handler;
+
+		memset(ka, 0, sizeof(*ka));
+		if (handler == SIG_IGN)
+			ka->sa_handler = SIG_IGN;
+	}
+	memset(&ts->altstack, 0, sizeof(ts->altstack));
+	ts->restart.fn = NULL;
 	spin_unlock_irqrestore(&s->lock, flags);
+	sighand_put(old);
+	return 0;
 }
 
 void signals_exit(struct process *p)
@@ -619,8 +814,10 @@ SYSCALL_DEFINE(rt_sigaction)
 	int sig = a0;
 	const struct kernel_sigaction __user *uact = (const void __user *)a1;
 	struct kernel_sigaction __user *uoact = (void __user *)a2;
-	struct sigstate *s = &current_proc()->sig;
+	struct process *p = current_proc();
+	struct sigstate *s = &p->sig;
 	struct kernel_sigaction act, old;
+	struct uthread *t;
 	unsigned long flags;
 
 	if (a3 != sizeof(sigset_t) || !valid_signal(sig))
@@ -630,14 +827,18 @@ SYSCALL_DEFINE(rt_sigaction)
 	if (uact && copy_from_user(&act, uact, sizeof(act)))
 		return -EFAULT;
 	spin_lock_irqsave(&s->lock, flags);
-	old = s->action[sig - 1];
+	spin_lock(&s->sighand->lock);
+	old = *sig_action(p, sig);
 	if (uact) {
 		act.sa_mask &= ~SIG_KERNEL_ONLY;
-		s->action[sig - 1] = act;
-		/* POSIX: ignoring a pending signal discards it, blocked or not. */
-		if (act.sa_handler == SIG_IGN ||
-		    (act.sa_handler == SIG_DFL && (SIG_IGNORE_SET & sigmask(sig))))
-			s->pending &= ~sigmask(sig);
+		*sig_action(p, sig) = act;
+	}
+	spin_unlock(&s->sighand->lock);
+	/* POSIX: ignoring a pending signal discards it, blocked or not. */
+	if (uact && sig_handler_ignores(p, sig)) {
+		s->pending &= ~sigmask(sig);
+		list_for_each_entry(t, &p->threads, node)
+			t->sig.pending &= ~sigmask(sig);
 	}
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (uoact && copy_to_user(uoact, &old, sizeof(old)))
@@ -650,7 +851,8 @@ SYSCALL_DEFINE(rt_sigprocmask)
 	int how = a0;
 	const sigset_t __user *uset = (const void __user *)a1;
 	sigset_t __user *uoset = (void __user *)a2;
-	struct sigstate *s = &current_proc()->sig;
+	struct sigstate *ps = &current_proc()->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	sigset_t set, old;
 	unsigned long flags;
 	int ret = 0;
@@ -660,7 +862,7 @@ SYSCALL_DEFINE(rt_sigprocmask)
 	if (uset && copy_from_user(&set, uset, sizeof(set)))
 		return -EFAULT;
 	set &= ~SIG_KERNEL_ONLY;
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	old = s->blocked;
 	if (uset) {
 		switch (how) {
@@ -677,7 +879,7 @@ SYSCALL_DEFINE(rt_sigprocmask)
 			ret = -EINVAL;
 		}
 	}
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 	if (ret)
 		return ret;
 	if (uoset && copy_to_user(uoset, &old, sizeof(old)))
@@ -688,11 +890,13 @@ SYSCALL_DEFINE(rt_sigprocmask)
 SYSCALL_DEFINE(rt_sigpending)
 {
 	struct sigstate *s = &current_proc()->sig;
+	struct thread_sigstate *ts = &current_thread()->sig;
 	sigset_t set;
 
 	if (a1 > sizeof(sigset_t))
 		return -EINVAL;
-	set = READ_ONCE(s->pending) & READ_ONCE(s->blocked);
+	set = (READ_ONCE(s->pending) | READ_ONCE(ts->pending)) &
+	      READ_ONCE(ts->blocked);
 	return copy_to_user((void __user *)a0, &set, a1) ? -EFAULT : 0;
 }
 
@@ -716,7 +920,8 @@ SYSCALL_DEFINE(pause)
 
 SYSCALL_DEFINE(rt_sigsuspend)
 {
-	struct sigstate *s = &current_proc()->sig;
+	struct sigstate *ps = &current_proc()->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	unsigned long flags;
 	sigset_t set;
 
@@ -724,34 +929,37 @@ SYSCALL_DEFINE(rt_sigsuspend)
 		return -EINVAL;
 	if (copy_from_user(&set, (const void __user *)a0, sizeof(set)))
 		return -EFAULT;
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	/* do_signal() puts the old mask back once the handler's frame has it. */
 	s->saved_mask = s->blocked;
 	s->restore_mask = true;
 	s->blocked = set & ~SIG_KERNEL_ONLY;
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 	sleep_for_signal();
 	return -ERESTARTNOHAND;
 }
 
-/* The lowest signal of set pending, taken off; 0 if none.  s->lock held. */
-static int dequeue_from(struct sigstate *s, sigset_t set, struct siginfo *info)
+/* The lowest signal of set pending for t, taken off; 0 if none.  s->lock held. */
+static int dequeue_from(struct process *p, struct uthread *t, sigset_t set,
+			struct siginfo *info)
 {
-	sigset_t ready = s->pending & set;
+	sigset_t ready = (p->sig.pending | t->sig.pending) & set;
 	int sig;
 
 	if (!ready)
 		return 0;
 	sig = __ffs(ready) + 1;
-	s->pending &= ~sigmask(sig);
-	*info = s->info[sig - 1];
+	dequeue(p, t, sig, info);
 	return sig;
 }
 
 SYSCALL_DEFINE(rt_sigtimedwait)
 {
 	const struct timespec __user *uts = (const void __user *)a2;
-	struct sigstate *s = &current_proc()->sig;
+	struct process *p = current_proc();
+	struct uthread *t = current_thread();
+	struct sigstate *ps = &p->sig;
+	struct thread_sigstate *s = &t->sig;
 	u64 deadline = U64_MAX, now;
 	struct siginfo info;
 	struct timespec ts;
@@ -771,14 +979,14 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 			return -EINVAL;
 		deadline = ktime_get_ns() + ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
 	}
-	spin_lock_irqsave(&s->lock, flags);
-	sig = dequeue_from(s, set, &info);
+	spin_lock_irqsave(&ps->lock, flags);
+	sig = dequeue_from(p, t, set, &info);
 	if (!sig) {
 		/* The awaited signals wake the sleep below: unblock them for it. */
 		saved = s->blocked;
 		s->blocked &= ~set;
 		s->real_blocked = saved;
-		spin_unlock_irqrestore(&s->lock, flags);
+		spin_unlock_irqrestore(&ps->lock, flags);
 		for (;;) {
 			set_current_state(TASK_INTERRUPTIBLE);
 			if (signal_pending_current())
@@ -794,12 +1002,12 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 						     (u64)MAX_JIFFY_OFFSET));
 		}
 		__set_current_state(TASK_RUNNING);
-		spin_lock_irqsave(&s->lock, flags);
+		spin_lock_irqsave(&ps->lock, flags);
 		s->blocked = saved;
 		s->real_blocked = 0;
-		sig = dequeue_from(s, set, &info);
+		sig = dequeue_from(p, t, set, &info);
 	}
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 	if (sig) {
 		if (a1 && copy_to_user((void __user *)a1, &info, sizeof(info)))
 			return -EFAULT;
@@ -811,11 +1019,12 @@ SYSCALL_DEFINE(rt_sigtimedwait)
 static int do_sigaltstack(const struct sigaltstack *ss, struct sigaltstack *oss,
 			  unsigned long sp)
 {
-	struct sigstate *s = &current_proc()->sig;
+	struct sigstate *ps = &current_proc()->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	unsigned long flags;
 	int mode, ret = 0;
 
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	if (oss) {
 		oss->ss_sp = s->altstack.ss_sp;
 		oss->ss_size = s->altstack.ss_size;
@@ -839,7 +1048,7 @@ static int do_sigaltstack(const struct sigaltstack *ss, struct sigaltstack *oss,
 			s->altstack.ss_flags = ss->ss_flags & SS_AUTODISARM;
 		}
 	}
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 	return ret;
 }
 
@@ -864,14 +1073,15 @@ static long bad_frame(struct pt_regs *regs, const char *why)
 	struct process *p = current_proc();
 
 	pr_info("%s[%d]: bad frame in rt_sigreturn (%s) sp %#lx, killed\n",
-		p->comm, p->tgid, why, regs->rsp);
+		p->comm, current_thread()->tid, why, regs->rsp);
 	process_exit(0, SIGSEGV | WCOREFLAG);
 }
 
 SYSCALL_DEFINE(rt_sigreturn)
 {
 	struct pt_regs *regs = task_pt_regs(current);
-	struct sigstate *s = &current_proc()->sig;
+	struct sigstate *ps = &current_proc()->sig;
+	struct thread_sigstate *s = &current_thread()->sig;
 	/* The handler's ret popped pretcode. */
 	struct rt_sigframe __user *frame = (void __user *)(regs->rsp - 8);
 	struct ucontext uc;
@@ -902,10 +1112,10 @@ SYSCALL_DEFINE(rt_sigreturn)
 	/* Not a system call to restart: rax is the interrupted code's. */
 	regs->error_code = -1;
 
-	spin_lock_irqsave(&s->lock, flags);
+	spin_lock_irqsave(&ps->lock, flags);
 	s->blocked = uc.uc_sigmask & ~SIG_KERNEL_ONLY;
 	s->restart.fn = NULL;
-	spin_unlock_irqrestore(&s->lock, flags);
+	spin_unlock_irqrestore(&ps->lock, flags);
 	/* Linux ignores all but a fault here (e.g. EPERM on the stack itself). */
 	do_sigaltstack(&uc.uc_stack, NULL, regs->rsp);
 	return regs->rax;
@@ -913,7 +1123,7 @@ SYSCALL_DEFINE(rt_sigreturn)
 
 SYSCALL_DEFINE(restart_syscall)
 {
-	struct restart_block *rb = &current_proc()->sig.restart;
+	struct restart_block *rb = &current_thread()->sig.restart;
 	long (*fn)(struct restart_block *rb) = rb->fn;
 
 	rb->fn = NULL;
@@ -961,16 +1171,16 @@ static long do_tkill(pid_t tgid, pid_t tid, int sig)
 		.si_code = SI_TKILL,
 		.kill = { .si_pid = current_proc()->tgid },
 	};
-	struct process *p;
+	struct uthread *t;
 	int ret = -ESRCH;
 
 	if (tid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
 	read_lock(&tasklist_lock);
-	/* One thread per process: its tid is the pid. */
-	p = tid == current_proc()->tgid ? current_proc() : find_process(tid);
-	if (p && p->state == PROC_ALIVE && (tgid <= 0 || p->tgid == tgid))
-		ret = send_checked(p, sig, &info);
+	t = tid == current_thread()->tid ? current_thread() : find_thread(tid);
+	if (t && t->proc->state == PROC_ALIVE &&
+	    (tgid <= 0 || t->proc->tgid == tgid))
+		ret = sig ? send_signal_thread(t, sig, &info) : 0;
 	read_unlock(&tasklist_lock);
 	return ret;
 }

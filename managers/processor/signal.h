@@ -4,8 +4,11 @@
 
 /*
  * Signals of the processor manager's processes (signal.c,
- * Documentation/processor.md "Signals").  The state below lives in
- * struct process (one thread per process for now).
+ * Documentation/processor.md "Signals").  As on Linux, a signal is
+ * sent to a process (its shared pending set, taken by any thread that
+ * does not block it) or to one thread (tgkill, faults); masks, the
+ * alternate stack and the frame of a fault are per thread; the actions
+ * are shared by the threads and by processes made with CLONE_SIGHAND.
  */
 #include <tessera/types.h>
 #include <tessera/spinlock.h>
@@ -28,27 +31,45 @@ struct restart_block {
 	void __user *rmtp;		/* and where the time left goes */
 };
 
-struct sigstate {
-	spinlock_t lock;		/* everything below; irqsave (timers) */
-	sigset_t pending;		/* raised, not yet delivered */
+/* The actions: shared by a thread group, and by CLONE_SIGHAND. */
+struct sighand {
+	refcount_t count;
+	spinlock_t lock;		/* nests inside sigstate.lock */
+	struct kernel_sigaction action[_NSIG];
+};
+
+/* A thread's part, under its process's sigstate.lock. */
+struct thread_sigstate {
+	sigset_t pending;		/* sent to this thread */
+	struct siginfo info[_NSIG];	/* of each (no queueing) */
 	sigset_t blocked;		/* rt_sigprocmask */
 	sigset_t real_blocked;		/* the mask rt_sigtimedwait lifted for its set */
 	sigset_t saved_mask;		/* rt_sigsuspend: restored after delivery */
 	bool restore_mask;		/* saved_mask is to be restored */
-	bool stopped;			/* by a stop signal, until SIGCONT */
-	bool notify_cont;		/* continued: tell the parent */
-	bool dead;			/* exiting: nothing more is raised */
-	struct kernel_sigaction action[_NSIG];
-	struct siginfo info[_NSIG];	/* of each pending signal (no queueing) */
 	/* The last fault, for the sigcontext and the log line of a death. */
 	int fault_sig;
 	const char *fault_name;
 	unsigned long trapno, err, cr2, fault_ip;
 	struct sigaltstack altstack;	/* ss_sp 0 and ss_size 0: none */
+	struct restart_block restart;
+};
+
+struct uthread;
+
+/* A process's part. */
+struct sigstate {
+	spinlock_t lock;		/* all of it, its threads' parts; irqsave */
+	sigset_t pending;		/* sent to the process, not yet taken */
+	struct siginfo info[_NSIG];	/* of each (no queueing) */
+	struct sighand *sighand;	/* changes only at exec, under lock */
+	bool stopped;			/* by a stop signal, until SIGCONT */
+	bool notify_cont;		/* continued: tell the parent */
+	bool dead;			/* exiting: nothing more is raised */
+	bool group_exit;		/* every thread is to exit */
+	struct uthread *group_exec;	/* this one execs: the others exit */
 	/* ITIMER_REAL (setitimer, alarm): expiry in ns of ktime_get_ns(). */
 	struct timer_list real_timer;
 	u64 real_expires, real_interval;
-	struct restart_block restart;
 };
 
 /*
@@ -56,10 +77,19 @@ struct sigstate {
  * sleeps interruptibly.  0 or -EINVAL.  Any context; takes p's signal lock.
  */
 int send_signal(struct process *p, int sig);
-/* Is sig blocked by p or set to SIG_IGN (job control's "ignored")? */
+/* Is sig blocked by the current thread or set to SIG_IGN (job control's "ignored")? */
 bool signal_blocked_or_ignored(struct process *p, int sig);
 /* The same with a siginfo of the caller's (si_signo is set here). */
 int send_signal_info(struct process *p, int sig, const struct siginfo *info);
+/* To one thread of its process (tgkill): -ESRCH if it is exiting. */
+int send_signal_thread(struct uthread *t, int sig, const struct siginfo *info);
+/*
+ * Must the current thread t of p leave (a group exit, another thread's
+ * exec, or p killed)?  Checked on the way to user mode.
+ */
+bool thread_must_exit(struct process *p, struct uthread *t);
+/* Wake every thread of p but the current one (sigstate.lock held). */
+void signal_wake_threads(struct process *p);
 /* kill(-pgid, sig): every process of the group; -ESRCH if none. */
 int kill_pgrp(pid_t pgid, int sig);
 /* Has current an unblocked signal pending (its slow calls return)? */
@@ -77,12 +107,19 @@ bool signal_work_pending(struct pt_regs *regs);
  */
 void force_sig_fault(int sig, int code, unsigned long addr,
 		     struct pt_regs *regs, const char *what);
-/* process_alloc(): empty signal state. */
-void signals_init(struct process *p);
-/* fork: the child's copy of the parent's dispositions, mask and altstack. */
-void signals_fork(struct process *child, struct process *parent);
-/* execve: handled signals go back to their default, no altstack. */
-void signals_exec(struct process *p);
+/* process_alloc(): empty signal state, its own actions; 0 or -ENOMEM. */
+int signals_init(struct process *p);
+/*
+ * fork: the child's copy of the parent's dispositions, or the parent's
+ * own with CLONE_SIGHAND.
+ */
+void signals_fork(struct process *child, struct process *parent, bool share);
+/* A new thread t: the creating thread's mask; the altstack unless a new stack. */
+void signals_thread(struct uthread *t, bool keep_altstack);
+/* execve: handled signals go back to their default, no altstack; 0 or -ENOMEM. */
+int signals_exec(struct process *p);
+/* process_free(): drop p's reference on its actions. */
+void signals_free(struct process *p);
 /* process_exit(): stop the interval timer before p goes away. */
 void signals_exit(struct process *p);
 /*

@@ -404,7 +404,7 @@ static long nanosleep_restart(struct restart_block *rb)
 		if (copy_to_user(rb->rmtp, &rem, sizeof(rem)))
 			return -EFAULT;
 	}
-	current_proc()->sig.restart = *rb;
+	current_thread()->sig.restart = *rb;
 	return -ERESTART_RESTARTBLOCK;
 }
 

@@ -95,9 +95,12 @@ void exit_to_user_mode(struct pt_regs *regs)
 	struct process *p = current_proc();
 
 	for (;;) {
-		if (p && p->kill_signal) {
+		if (p && thread_must_exit(p, current_thread())) {
 			local_irq_enable();
-			process_exit(0, p->kill_signal);
+			/* Another thread's exec lets this one go alone. */
+			if (!READ_ONCE(p->sig.group_exit) && !p->kill_signal)
+				thread_exit(0);
+			process_exit(0, p->kill_signal ?: SIGKILL);
 		}
 		if (need_resched()) {
 			local_irq_enable();

@@ -320,8 +320,8 @@ SELFTEST(user_pipe)
 		test_proc_destroy(&w);
 		return selftest_fail("setting up: %d", ret);
 	}
-	r.p->files[3] = rd;
-	w.p->files[3] = wr;
+	r.p->files->fd[3] = rd;
+	w.p->files->fd[3] = wr;
 	rdata = r.data;
 	wdata = w.data;
 	rres = r.data;

@@ -29,6 +29,10 @@ struct restart_block {
 	unsigned long clk;		/* nanosleep: the clock, */
 	u64 deadline_ns;		/* the absolute end of the sleep */
 	void __user *rmtp;		/* and where the time left goes */
+	/* futex: the wait on uaddr for val (clk, deadline_ns: its timeout) */
+	u32 __user *uaddr;
+	u32 val, bitset;
+	unsigned int flags;
 };
 
 /* The actions: shared by a thread group, and by CLONE_SIGHAND. */

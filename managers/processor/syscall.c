@@ -55,6 +55,8 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(rt_sigpending), IMPL(rt_sigtimedwait), IMPL(rt_sigsuspend),
 	IMPL(sigaltstack), IMPL(kill), IMPL(tkill), IMPL(tgkill), IMPL(pause),
 	IMPL(alarm), IMPL(getitimer), IMPL(setitimer), IMPL(restart_syscall),
+	/* futex.c */
+	IMPL(futex), IMPL(get_robust_list),
 	/* procfs.c, sys.c */
 	IMPL(getrusage), IMPL(times), IMPL(sysinfo), IMPL(prctl),
 };

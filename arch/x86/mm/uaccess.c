@@ -90,6 +90,29 @@ static int get_user_byte(const char *p, char *c)
 	return err;
 }
 
+int user_cmpxchg_u32(u32 __user *uaddr, u32 old, u32 new, u32 *found)
+{
+	u32 *p = (u32 *)uaddr;
+	int err = 0;
+
+	if (!access_ok(uaddr, sizeof(u32)) || !IS_ALIGNED((unsigned long)p, 4))
+		return -EFAULT;
+	user_access_begin();
+	asm volatile("1:	lock cmpxchgl %3, %2\n"
+		     "2:\n"
+		     "	.pushsection .text.fixup, \"ax\"\n"
+		     "3:	movl %4, %0\n"
+		     "	jmp 2b\n"
+		     "	.popsection\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     : "+r"(err), "+a"(old), "+m"(*p)
+		     : "r"(new), "i"(-EFAULT)
+		     : "memory");
+	user_access_end();
+	*found = old;
+	return err;
+}
+
 long strncpy_from_user(char *dst, const char __user *src, long count)
 {
 	long i;

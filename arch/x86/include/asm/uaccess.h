@@ -37,6 +37,12 @@ unsigned long clear_user(void __user *to, unsigned long n);
  * bytes (dst is then not terminated), or -EFAULT.
  */
 long strncpy_from_user(char *dst, const char __user *src, long count);
+/*
+ * Atomically (lock cmpxchg) replace the aligned user word *uaddr with new
+ * if it holds old; *found is the value it held.  0 or -EFAULT.  Like every
+ * helper here it may sleep on a pcache miss, and it needs a writable page.
+ */
+int user_cmpxchg_u32(u32 __user *uaddr, u32 old, u32 new, u32 *found);
 
 /* 0 or -EFAULT; x is the value (get_user: the variable) of *ptr's type. */
 #define get_user(x, ptr) ({						\

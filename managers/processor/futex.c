@@ -242,7 +242,7 @@ static long futex_wait(u32 __user *uaddr, unsigned int flags, u32 val,
 	 */
 	if (!deadline)
 		return -ERESTARTSYS;
-	rb = &current_proc()->sig.restart;
+	rb = &current_thread()->sig.restart;
 	rb->fn = futex_wait_restart;
 	rb->uaddr = uaddr;
 	rb->val = val;
@@ -546,29 +546,13 @@ int futex_wake_user(u32 __user *uaddr, int nr)
 	return futex_wake(uaddr, FLAGS_SHARED, nr, FUTEX_BITSET_MATCH_ANY);
 }
 
-/* The thread of tid pid (0: the caller), alive, or NULL (tasklist_lock held). */
-static struct uthread *find_thread(pid_t pid)
-{
-	struct process *p;
-	struct uthread *t;
-
-	if (!pid)
-		return current_thread();
-	for_each_process(p) {
-		list_for_each_entry(t, &p->threads, node)
-			if (t->tid == pid && t->task)
-				return t;
-	}
-	return NULL;
-}
-
 SYSCALL_DEFINE(get_robust_list)
 {
 	unsigned long head;
 	struct uthread *t;
 
 	read_lock(&tasklist_lock);
-	t = find_thread((int)a0);
+	t = a0 ? find_thread((int)a0) : current_thread();
 	head = t ? t->robust_list : 0;
 	read_unlock(&tasklist_lock);
 	if (!t)

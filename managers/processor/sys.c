@@ -34,8 +34,8 @@
 
 SYSCALL_DEFINE(exit)
 {
-	/* One thread per process: the last thread's exit ends it. */
-	process_exit(a0, 0);
+	/* This thread only; the last thread's exit ends the process. */
+	thread_exit(a0);
 }
 
 SYSCALL_DEFINE(exit_group)
@@ -62,6 +62,93 @@ SYSCALL_DEFINE(getegid) { return 0; }
 SYSCALL_DEFINE(sched_yield)
 {
 	yield();
+	return 0;
+}
+
+/* Linux's nr_cpu_ids: the highest possible CPU id, plus one. */
+static unsigned int nr_cpu_ids(void)
+{
+	unsigned int cpu, last = 0;
+
+	for_each_possible_cpu(cpu)
+		last = cpu;
+	return last + 1;
+}
+
+/* The task of thread tid (0: the caller), with a reference, or NULL. */
+static struct task_struct *get_thread_task(pid_t tid)
+{
+	struct task_struct *t = NULL;
+	struct uthread *ut;
+
+	if (!tid)
+		return get_task_struct(current);
+	read_lock(&tasklist_lock);
+	ut = find_thread(tid);
+	if (ut)
+		t = get_task_struct(ut->task);
+	read_unlock(&tasklist_lock);
+	return t;
+}
+
+SYSCALL_DEFINE(sched_setaffinity)
+{
+	size_t len = min((size_t)a1, sizeof(cpumask_t));
+	struct task_struct *t;
+	cpumask_t mask;
+	long ret;
+
+	cpumask_clear(&mask);
+	if (copy_from_user(&mask, (const void __user *)a2, len))
+		return -EFAULT;
+	cpumask_and(&mask, &mask, cpu_online_mask);
+	if (cpumask_empty(&mask))
+		return -EINVAL;
+	if ((int)a0 < 0)
+		return -ESRCH;
+	t = get_thread_task(a0);
+	if (!t)
+		return -ESRCH;
+	ret = set_cpus_allowed_ptr(t, &mask);
+	/*
+	 * The caller runs on its CPU until it next sleeps, and a waking task
+	 * goes to an allowed CPU: one tick's sleep moves it, so that it
+	 * returns on one of its new CPUs, as on Linux.
+	 */
+	while (!ret && t == current &&
+	       !cpumask_test_cpu(raw_smp_processor_id(), &mask))
+		schedule_timeout_uninterruptible(1);
+	put_task_struct(t);
+	return ret;
+}
+
+SYSCALL_DEFINE(sched_getaffinity)
+{
+	size_t size = BITS_TO_LONGS(nr_cpu_ids()) * sizeof(long);
+	struct task_struct *t;
+	cpumask_t mask;
+
+	if (a1 * 8 < nr_cpu_ids() || (a1 & (sizeof(long) - 1)))
+		return -EINVAL;
+	if ((int)a0 < 0)
+		return -ESRCH;
+	t = get_thread_task(a0);
+	if (!t)
+		return -ESRCH;
+	cpumask_and(&mask, &t->cpus_mask, cpu_online_mask);
+	put_task_struct(t);
+	size = min(size, (size_t)a1);
+	return copy_to_user((void __user *)a2, &mask, size) ? -EFAULT : size;
+}
+
+SYSCALL_DEFINE(getcpu)
+{
+	unsigned int cpu = raw_smp_processor_id(), node = 0;
+
+	if (a0 && put_user(cpu, (unsigned int __user *)a0))
+		return -EFAULT;
+	if (a1 && put_user(node, (unsigned int __user *)a1))
+		return -EFAULT;
 	return 0;
 }
 

@@ -59,6 +59,8 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(futex), IMPL(get_robust_list),
 	/* procfs.c, sys.c */
 	IMPL(getrusage), IMPL(times), IMPL(sysinfo), IMPL(prctl),
+	/* threads */
+	IMPL(sched_setaffinity), IMPL(sched_getaffinity), IMPL(getcpu),
 };
 #undef IMPL
 

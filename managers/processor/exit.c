@@ -22,6 +22,7 @@
 #include <uapi/linux/wait.h>
 #include <uapi/asm/siginfo.h>
 #include <asm/switch_to.h>
+#include "futex.h"
 #include "process.h"
 #include "syscall.h"
 #include "tty.h"
@@ -200,8 +201,16 @@ void process_exit(int status, int sig)
 
 	signals_exit(p);
 	tty_session_exit(p);
-	if (current_thread()->clear_child_tid && current->mm)
-		put_user(0, (int __user *)current_thread()->clear_child_tid);
+	if (current->mm) {
+		/* Linux's mm_release(): robust futexes, then CLONE_CHILD_CLEARTID. */
+		futex_exit_robust(current_thread());
+		if (current_thread()->clear_child_tid) {
+			u32 __user *ctid = (u32 __user *)current_thread()->clear_child_tid;
+
+			if (!put_user(0, ctid))
+				futex_wake_user(ctid, 1);
+		}
+	}
 	files_release(p);
 	if (current->mm)
 		exit_mm(p);

@@ -300,13 +300,16 @@ void thread_exit(int status)
 	/*
 	 * What other threads of the space may watch: pthread_join waits on
 	 * the tid word, robust mutexes on their owner.  Not worth the round
-	 * trips when the whole process goes.
+	 * trips when the whole process goes, unless another process shares
+	 * the space (CLONE_VM).
 	 */
-	if (current->mm && !READ_ONCE(p->sig.group_exit)) {
+	if (current->mm && (!READ_ONCE(p->sig.group_exit) ||
+			    atomic_read(&current->mm->owners) > 1)) {
+		/* Linux's order (mm_release): the robust list, then the tid word. */
+		futex_exit_robust(t);
 		if (t->clear_child_tid &&
 		    !put_user(0, (u32 __user *)t->clear_child_tid))
 			futex_wake_user((u32 __user *)t->clear_child_tid, 1);
-		futex_exit_robust(t);
 	}
 	thread_leave_mm();
 

@@ -4,6 +4,7 @@
 
 /* futex(2) on the processor manager (futex.c, Documentation/processor.md). */
 #include <tessera/types.h>
+#include <asm/uaccess.h>
 
 struct uthread;
 

@@ -29,7 +29,6 @@
 
 DEFINE_RWLOCK(tasklist_lock);
 LIST_HEAD(process_list);
-static unsigned int nr_processes;
 /* The running process of init=: orphans become its children. */
 static struct process *init_proc;
 
@@ -63,10 +62,6 @@ struct task_struct *process_main_task(struct process *p)
 	return t ? t->task : NULL;
 }
 
-unsigned int process_count(void)
-{
-	return READ_ONCE(nr_processes);
-}
 
 void process_link(struct process *p, struct process *parent)
 {
@@ -80,7 +75,6 @@ void process_link(struct process *p, struct process *parent)
 		init_proc = p;
 	}
 	list_add_tail(&p->list, &process_list);
-	nr_processes++;
 	write_unlock(&tasklist_lock);
 }
 
@@ -99,7 +93,6 @@ static void __process_unlink(struct process *p)
 		return;
 	list_del_init(&p->list);
 	list_del_init(&p->sibling);
-	nr_processes--;
 	if (init_proc == p)
 		init_proc = NULL;
 }

@@ -221,7 +221,6 @@ extern struct list_head process_list;
 #define for_each_process(p) list_for_each_entry(p, &process_list, list)
 /* The live or zombie process pid, or NULL (tasklist_lock held). */
 struct process *find_process(pid_t pid);
-unsigned int process_count(void);
 /*
  * SIGCHLD to child's parent (signal.c): why is a CLD_* code, status the
  * exit code or signal.  True if the parent ignores SIGCHLD, so that an

@@ -1145,6 +1145,12 @@ SYSCALL_DEFINE(kill)
 	read_lock(&tasklist_lock);
 	if (pid > 0) {
 		p = pid == me->tgid ? me : find_process(pid);
+		if (!p) {
+			/* A tid names its thread's process, as on Linux. */
+			struct uthread *t = find_thread(pid);
+
+			p = t ? t->proc : NULL;
+		}
 		if (p)
 			ret = send_checked(p, sig, &info);
 	} else if (pid == 0) {

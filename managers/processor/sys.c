@@ -271,9 +271,14 @@ SYSCALL_DEFINE(getrusage)
 	memset(&ru, 0, sizeof(ru));
 	switch (who) {
 	case RUSAGE_SELF:
-	case RUSAGE_THREAD:	/* the only thread */
+	case RUSAGE_THREAD:
 		read_lock(&tasklist_lock);
-		process_cputime(p, &u, &s);
+		if (who == RUSAGE_SELF) {
+			process_cputime(p, &u, &s);
+		} else {
+			u = READ_ONCE(current->utime);
+			s = READ_ONCE(current->stime);
+		}
 		read_unlock(&tasklist_lock);
 		ru.ru_maxrss = max(p->maxrss, current->mm->hiwater_rss) <<
 			       (PAGE_SHIFT - 10);

@@ -10,6 +10,7 @@
 #include <tessera/delay.h>
 #include <tessera/kthread.h>
 #include <tessera/bootinfo.h>
+#include <tessera/cpumask.h>
 #include <tessera/ctype.h>
 #include <tessera/errno.h>
 #include <tessera/init.h>
@@ -399,7 +400,7 @@ int shm_node_join(void)
 	n->node_id = id;
 	n->role = shm.role;
 	n->ram_bytes = shm_usable_ram();
-	n->nr_cpus = 1;
+	n->nr_cpus = num_online_cpus();
 	n->hb_period_ms = SHMF_HB_PERIOD_MS;
 	snprintf(n->build, sizeof(n->build), "%s %s", tessera_version,
 		 tessera_commit);

@@ -19,6 +19,7 @@
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/limits.h>
 #include <uapi/linux/stat.h>
+#include "futex.h"
 #include "process.h"
 #include "syscall.h"
 
@@ -278,6 +279,8 @@ static long do_execve(int dirfd, const char __user *upath,
 		ret = de_thread(p);
 	if (ret)
 		goto out;
+	/* Robust futexes it holds die with the old image (futex_exec_release). */
+	futex_exit_robust(current_thread());
 	exec_commit(p, mm, ipath ?: path, task_pt_regs(current));
 	mm = NULL;
 out:

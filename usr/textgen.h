@@ -8,7 +8,9 @@
  * in bijective base 70, each digit one consonant-vowel syllable from a
  * seed-shuffled table: every syllable has two letters, so two numbers
  * never spell the same word.  The word of rank r is drawn with a weight
- * proportional to 1 / (r + 1).
+ * proportional to 1 / (r + 1), through a table of 65536 quantiles (every
+ * word has at least one): no division or search per word, which matters
+ * under an emulator.
  */
 #ifndef USR_TEXTGEN_H
 #define USR_TEXTGEN_H
@@ -20,10 +22,11 @@
 #define TG_WORDS	4096
 #define TG_SYLLABLES	70
 #define TG_MAXLEN	16
+#define TG_QUANTILES	65536
 
 struct textgen {
 	uint64_t rng;
-	uint32_t cdf[TG_WORDS];	/* cumulative weights, cdf[TG_WORDS - 1] = total */
+	uint16_t pick[TG_QUANTILES];	/* quantile -> word */
 	char word[TG_WORDS][TG_MAXLEN];
 	uint8_t len[TG_WORDS];
 };
@@ -41,6 +44,7 @@ static inline uint64_t tg_next(struct textgen *g)
 static inline void textgen_init(struct textgen *g, uint64_t seed)
 {
 	static const char cons[] = "bdfgklmnprstvz", vow[] = "aeiou";
+	static uint64_t cdf[TG_WORDS];	/* cumulative weights */
 	char syl[TG_SYLLABLES][2];
 	uint64_t acc = 0;
 	int i, j, n;
@@ -79,25 +83,22 @@ static inline void textgen_init(struct textgen *g, uint64_t seed)
 			g->word[i][j] = tmp[k - 1 - j];
 		g->len[i] = k;
 		acc += 1000000u / (i + 1);
-		g->cdf[i] = acc;
+		cdf[i] = acc;
+	}
+	/* Quantile b is the word whose weight covers the middle of bucket b. */
+	for (i = 0, j = 0; i < TG_QUANTILES; i++) {
+		uint64_t point = ((uint64_t)i * acc + acc / 2) / TG_QUANTILES;
+
+		while (cdf[j] <= point)
+			j++;
+		g->pick[i] = j;
 	}
 }
 
 /* One word's index, Zipf-like. */
 static inline int textgen_pick(struct textgen *g)
 {
-	uint32_t x = tg_next(g) % g->cdf[TG_WORDS - 1];
-	int lo = 0, hi = TG_WORDS - 1;
-
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-
-		if (g->cdf[mid] > x)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return lo;
+	return g->pick[tg_next(g) >> 48];
 }
 
 /*
@@ -111,7 +112,7 @@ static inline void textgen_fill(struct textgen *g, char *buf, size_t size)
 	size_t pos = 0;
 
 	for (;;) {
-		int words = 4 + tg_next(g) % 12, w;
+		int words = 4 + (int)(((tg_next(g) >> 32) * 12) >> 32), w;
 
 		for (w = 0; w < words; w++) {
 			int i = textgen_pick(g);

@@ -218,11 +218,11 @@ usr-glibc := $(addprefix $(objtree)/usr/glibc/,$(usr-progs))
 usr-musl := $(addprefix $(objtree)/usr/musl/,$(usr-progs))
 
 usr: $(usr-glibc) $(usr-musl)
-$(usr-glibc): $(objtree)/usr/glibc/%: $(srctree)/usr/%.c $(srctree)/usr/utest.h
+$(usr-glibc): $(objtree)/usr/glibc/%: $(srctree)/usr/%.c $(wildcard $(srctree)/usr/*.h)
 	$(quiet) USRCC $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(USR_CFLAGS) -o $@ $<
-$(usr-musl): $(objtree)/usr/musl/%: $(srctree)/usr/%.c $(srctree)/usr/utest.h
+$(usr-musl): $(objtree)/usr/musl/%: $(srctree)/usr/%.c $(wildcard $(srctree)/usr/*.h)
 	$(quiet) USRCC $(patsubst $(objtree)/%,%,$@)
 	@mkdir -p $(@D)
 	$(Q)command -v $(MUSLCC) >/dev/null || \

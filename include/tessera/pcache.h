@@ -16,6 +16,19 @@
 
 struct mm_struct;
 
+#ifdef CONFIG_DEBUG_PCACHE_LOCKS
+/* Per task: the pcache locks it holds, in the order taken. */
+#define PCACHE_HELD_LOCKS_MAX	8
+
+struct pcache_held_locks {
+	unsigned int nr;
+	struct {
+		unsigned int rank;
+		const void *lock;
+	} held[PCACHE_HELD_LOCKS_MAX];
+};
+#endif
+
 /* Reserve the cache (pcache=, pcache.ways=); the processor calls it once. */
 int pcache_init(void);
 

@@ -53,8 +53,21 @@ extern bool pcache_stats_at_exit;
 int pcache_handle_fault(struct mm_struct *mm, unsigned long addr,
 			unsigned long error_code);
 
+/*
+ * The memory node is about to drop the pages of [start, end) (munmap,
+ * MADV_DONTNEED, a MAP_FIXED or MREMAP_FIXED replacement, a brk that
+ * shrinks).  Call it under mm->lock before the request, and end it with
+ * pcache_zap_range() of the range once the node agreed, or with
+ * pcache_drop_end() if it refused.  Meanwhile no eviction writes a line
+ * of the range back: it would reach the node after the drop and bring
+ * the old data back.  Waits for the evictions of mm already under way.
+ */
+void pcache_drop_begin(struct mm_struct *mm, unsigned long start,
+		       unsigned long end);
+void pcache_drop_end(struct mm_struct *mm);
+
 /* Drop the lines of [start, end) without writing them back (munmap,
- * MADV_DONTNEED: the memory node dropped the pages too). */
+ * MADV_DONTNEED: the memory node dropped the pages too); ends a drop. */
 void pcache_zap_range(struct mm_struct *mm, unsigned long start,
 		      unsigned long end);
 

@@ -346,6 +346,27 @@ static void victim_put(struct pcache_meta *v)
 	wake_up_all(&pcache_wq);
 }
 
+/*
+ * Is every mapping of a locked victim in a range its node is dropping
+ * (pcache_drop_begin())?  Read under pt_lock after victim_hold(): see
+ * there.
+ */
+static bool victim_dropped(struct pcache_meta *v)
+{
+	struct pcache_rmap *r;
+	bool dropped = true;
+
+	list_for_each_entry(r, &v->rmaps, node) {
+		struct pcache_mm *pm = r->mm->pcache_priv;
+
+		pcache_pt_lock(r->mm);
+		if (r->addr < pm->drop_start || r->addr >= pm->drop_end)
+			dropped = false;
+		pcache_pt_unlock(r->mm);
+	}
+	return dropped;
+}
+
 /* Abort a claimed line: the victim stays cached, moved to the LRU head. */
 static void abort_claim(struct pcache *pc, struct pcache_fault *f,
 			struct pcache_meta *m, bool victim)
@@ -379,12 +400,19 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	struct pcache_rmap *vr = NULL;
 	size_t len = sizeof(*f->req);
 	phys_addr_t pa = pcache_line_pa(pc, m);
-	bool piggyback = false;
+	bool piggyback = false, dropped = false;
 	ssize_t n;
 	u64 *pte;
 	int ret;
 
-	if (victim && pcache_wrprotect_line(m)) {
+	/*
+	 * A victim whose node is dropping the page is not written back: the
+	 * write-back would bring the old data back after the drop.  It stays
+	 * PC_DIRTY until it is unmapped, in case the miss fails.
+	 */
+	if (victim && pcache_wrprotect_line(m))
+		dropped = victim_dropped(m);
+	if (victim && test_bit(PC_DIRTY, &m->flags) && !dropped) {
 		vr = list_first_entry(&m->rmaps, struct pcache_rmap, node);
 		if (list_is_singular(&m->rmaps) && vr->mm->mnode == mm->mnode) {
 			struct mp_wb_hdr *wb = (void *)(f->req + 1);
@@ -435,6 +463,8 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 			pcache_count(NR_PCACHE_WRITEBACK_PIGGYBACK);
 			pcache_count(NR_CLFLUSH);
 		}
+		if (dropped)
+			clear_bit(PC_DIRTY, &m->flags);
 		pcache_unmap_line(pc, m, true);
 		/* Write-protected and flushed: nobody could redirty it. */
 		WARN_ON(test_and_clear_bit(PC_DIRTY, &m->flags));

@@ -98,6 +98,8 @@ struct pcache_mm {
 	struct {
 		unsigned long start, end;
 	} ops[PCACHE_MM_OPS];
+	/* The node drops these pages (pcache_drop_begin()): no write-back. */
+	unsigned long drop_start, drop_end;
 	atomic_t busy;			/* its lines locked by fills or evictions */
 	atomic_long_t nr_lines;		/* lines mapped in it */
 };

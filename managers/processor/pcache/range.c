@@ -209,10 +209,44 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 	return err;
 }
 
+void pcache_drop_begin(struct mm_struct *mm, unsigned long start,
+		       unsigned long end)
+{
+	struct pcache_mm *pm = mm->pcache_priv;
+
+	if (!pcache || !pm)
+		return;
+	pcache_lock_acquire(PCL_MM, &mm->lock, false);
+	pcache_pt_lock(mm);
+	pm->drop_start = start & PAGE_MASK;
+	pm->drop_end = min(PAGE_ALIGN(end), TASK_SIZE);
+	pcache_pt_unlock(mm);
+	/*
+	 * An eviction counts its victim's owner busy before it looks at
+	 * the drop range (under pt_lock): one that looked before the range
+	 * was set is waited for here, so its write-back reaches the node
+	 * before the drop request does.
+	 */
+	pcache_wait_line(!atomic_read(&pm->busy));
+	pcache_lock_release(PCL_MM, &mm->lock);
+}
+
+void pcache_drop_end(struct mm_struct *mm)
+{
+	struct pcache_mm *pm = mm->pcache_priv;
+
+	if (!pcache || !pm)
+		return;
+	pcache_pt_lock(mm);
+	pm->drop_start = pm->drop_end = 0;
+	pcache_pt_unlock(mm);
+}
+
 void pcache_zap_range(struct mm_struct *mm, unsigned long start,
 		      unsigned long end)
 {
 	range_walk(mm, start, end, RANGE_ZAP, 0);
+	pcache_drop_end(mm);
 }
 
 int pcache_flush_range(struct mm_struct *mm, unsigned long start,

@@ -39,7 +39,7 @@ static void violation(const char *what, const char *name, const void *lock,
 	if (READ_ONCE(pcache_lock_warned))
 		return;
 	WRITE_ONCE(pcache_lock_warned, true);
-	pr_err("lock order: %s %s (%px) while holding %s (%px)\n", what,
+	pr_err("lock order: %s %s (%p) while holding %s (%p)\n", what,
 	       name, lock, rank_names[held], held_lock);
 	__warn(__FILE__, __LINE__, __func__, "pcache lock order");
 }

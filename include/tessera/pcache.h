@@ -16,6 +16,19 @@
 
 struct mm_struct;
 
+#ifdef CONFIG_DEBUG_PCACHE_LOCKS
+/* Per task: the pcache locks it holds, in the order taken. */
+#define PCACHE_HELD_LOCKS_MAX	8
+
+struct pcache_held_locks {
+	unsigned int nr;
+	struct {
+		unsigned int rank;
+		const void *lock;
+	} held[PCACHE_HELD_LOCKS_MAX];
+};
+#endif
+
 /* Reserve the cache (pcache=, pcache.ways=); the processor calls it once. */
 int pcache_init(void);
 
@@ -40,8 +53,21 @@ extern bool pcache_stats_at_exit;
 int pcache_handle_fault(struct mm_struct *mm, unsigned long addr,
 			unsigned long error_code);
 
+/*
+ * The memory node is about to drop the pages of [start, end) (munmap,
+ * MADV_DONTNEED, a MAP_FIXED or MREMAP_FIXED replacement, a brk that
+ * shrinks).  Call it under mm->lock before the request, and end it with
+ * pcache_zap_range() of the range once the node agreed, or with
+ * pcache_drop_end() if it refused.  Meanwhile no eviction writes a line
+ * of the range back: it would reach the node after the drop and bring
+ * the old data back.  Waits for the evictions of mm already under way.
+ */
+void pcache_drop_begin(struct mm_struct *mm, unsigned long start,
+		       unsigned long end);
+void pcache_drop_end(struct mm_struct *mm);
+
 /* Drop the lines of [start, end) without writing them back (munmap,
- * MADV_DONTNEED: the memory node dropped the pages too). */
+ * MADV_DONTNEED: the memory node dropped the pages too); ends a drop. */
 void pcache_zap_range(struct mm_struct *mm, unsigned long start,
 		      unsigned long end);
 

@@ -21,6 +21,7 @@
 #include <tessera/preempt.h>
 #include <tessera/rbtree.h>
 #include <tessera/refcount.h>
+#include <tessera/pcache.h>
 #include <tessera/sched_state.h>
 #include <tessera/timer.h>
 #include <tessera/smp.h>
@@ -136,6 +137,11 @@ struct task_struct {
 	void *thread_data;
 	unsigned long kthread_flags;
 	struct completion kthread_exited;
+
+#ifdef CONFIG_DEBUG_PCACHE_LOCKS
+	/* The pcache locks held (managers/processor/pcache/lockcheck.c). */
+	struct pcache_held_locks pcache_locks;
+#endif
 };
 
 /* A fresh stack's lowest word: overwritten means the stack overflowed. */

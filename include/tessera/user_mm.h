@@ -10,7 +10,8 @@
  * the upper half is shared with the kernel.
  *
  * Lock order: mm->lock (mutex: VMAs, address-space changes) before the
- * pcache's locks before mm->pt_lock (spinlock: page-table pages and PTEs).
+ * pcache's locks before mm->pt_lock (spinlock: page-table pages and PTEs);
+ * Documentation/pcache.md, "Lock order", has the whole order.
  */
 #include <tessera/types.h>
 #include <tessera/mutex.h>

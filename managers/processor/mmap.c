@@ -221,9 +221,12 @@ SYSCALL_DEFINE(mmap)
 		req.fd_handle = f->handle;
 	}
 	mutex_lock(&mm->lock);
+	/* A fixed mapping replaces whatever was there. */
+	if (flags & MAP_FIXED)
+		pcache_drop_begin(mm, addr, addr + PAGE_ALIGN(len));
 	ret = mm_call(MEMOP_MMAP, &req, sizeof(req), &rep, sizeof(rep));
-	/* A fixed mapping replaced whatever was there. */
 	ret = mirror_mapping(mm, ret, &rep, len, flags & MAP_FIXED);
+	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
 	if (f)
 		fput(f);
@@ -250,11 +253,13 @@ SYSCALL_DEFINE(munmap)
 	if (!range_ok(addr, a1))
 		return -EINVAL;
 	mutex_lock(&mm->lock);
+	pcache_drop_begin(mm, addr, end);
 	ret = range_call(MEMOP_MUNMAP, addr, a1, 0);
 	if (!ret) {
 		pcache_zap_range(mm, addr, end);
 		vma_punch(mm, addr, end);
 	}
+	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
 	return ret;
 }
@@ -305,9 +310,11 @@ SYSCALL_DEFINE(madvise)
 	if (!a1)
 		return 0;
 	mutex_lock(&mm->lock);
+	pcache_drop_begin(mm, addr, end);
 	ret = range_call(MEMOP_MADVISE, addr, a1, MADV_DONTNEED);
 	if (!ret)
 		pcache_zap_range(mm, addr, end);
+	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
 	return ret;
 }
@@ -321,6 +328,9 @@ SYSCALL_DEFINE(brk)
 	long ret;
 
 	mutex_lock(&mm->lock);
+	/* A shrinking break drops the pages above it. */
+	if (a0 >= mm->start_brk && PAGE_ALIGN(a0) < PAGE_ALIGN(mm->brk))
+		pcache_drop_begin(mm, PAGE_ALIGN(a0), PAGE_ALIGN(mm->brk));
 	ret = mm_call(MEMOP_BRK, &req, sizeof(req), &brk, sizeof(brk));
 	if (ret == sizeof(brk) && brk >= mm->start_brk && brk < TASK_SIZE) {
 		old_end = PAGE_ALIGN(mm->brk);
@@ -340,6 +350,7 @@ SYSCALL_DEFINE(brk)
 		}
 		mm->brk = brk;
 	}
+	pcache_drop_end(mm);
 	/* Like Linux: the break, unchanged when it could not move. */
 	ret = mm->brk;
 	mutex_unlock(&mm->lock);
@@ -369,11 +380,15 @@ SYSCALL_DEFINE(mremap)
 	mutex_lock(&mm->lock);
 	/* The pages may move on the memory node: it needs their contents. */
 	ret = pcache_flush_range(mm, old, old + PAGE_ALIGN(old_len));
+	/* A fixed destination replaces whatever was there. */
+	if (!ret && (flags & MREMAP_FIXED))
+		pcache_drop_begin(mm, a4, a4 + PAGE_ALIGN(new_len));
 	if (!ret)
 		ret = mm_call(MEMOP_MREMAP, &req, sizeof(req), &rep, sizeof(rep));
 	if (ret >= 0)
 		vma_punch(mm, old, old + PAGE_ALIGN(old_len));
 	ret = mirror_mapping(mm, ret, &rep, new_len, true);
+	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
 	return ret;
 }

@@ -80,11 +80,12 @@ void pcache_unlock_line(struct pcache *pc, struct pcache_meta *m)
 {
 	struct pcache_set *set = pcache_meta_set(pc, m);
 
-	spin_lock(&set->lock);
+	pcache_set_lock(set);
 	m->fill_mm = NULL;
 	clear_bit(PC_LOCKED, &m->flags);
 	atomic_dec(&m->refcount);
-	spin_unlock(&set->lock);
+	pcache_set_unlock(set);
+	pcache_lock_release(PCL_LINE, m);
 	wake_up_all(&pcache_wq);
 }
 
@@ -94,12 +95,13 @@ void pcache_free_line_locked(struct pcache *pc, struct pcache_meta *m)
 	struct pcache_set *set = pcache_meta_set(pc, m);
 
 	WARN_ON(!list_empty(&m->rmaps));
-	spin_lock(&set->lock);
+	pcache_set_lock(set);
 	m->fill_mm = NULL;
 	m->flags = 0;
 	atomic_set(&m->refcount, 0);
 	list_move(&m->lru, &set->free);
-	spin_unlock(&set->lock);
+	pcache_set_unlock(set);
+	pcache_lock_release(PCL_LINE, m);
 	atomic_long_dec(&pc->nr_used);
 	wake_up_all(&pcache_wq);
 }
@@ -115,12 +117,12 @@ static bool line_test_clear_young(struct pcache *pc, struct pcache_meta *m)
 		u64 *pte;
 		bool y = false;
 
-		spin_lock(&r->mm->pt_lock);
+		pcache_pt_lock(r->mm);
 		pte = mm_pte(r->mm, r->addr, false);
 		if (pte_maps(pte, pa))
 			y = test_and_clear_bit(_PAGE_BIT_ACCESSED,
 					       (unsigned long *)pte);
-		spin_unlock(&r->mm->pt_lock);
+		pcache_pt_unlock(r->mm);
 		/* So the next access sets A again instead of hitting the TLB. */
 		if (y)
 			flush_tlb_mm_range(r->mm, r->addr, r->addr + PAGE_SIZE);
@@ -183,12 +185,12 @@ static bool set_has_unlocked(struct pcache_set *set)
 	struct pcache_meta *m;
 	bool ret;
 
-	spin_lock(&set->lock);
+	pcache_set_lock(set);
 	ret = !list_empty(&set->free);
 	list_for_each_entry(m, &set->lru, lru)
 		if (!test_bit(PC_LOCKED, &m->flags))
 			ret = true;
-	spin_unlock(&set->lock);
+	pcache_set_unlock(set);
 	return ret;
 }
 
@@ -205,7 +207,7 @@ bool pcache_wrprotect_line(struct pcache_meta *m)
 	list_for_each_entry(r, &m->rmaps, node) {
 		u64 *pte, old;
 
-		spin_lock(&r->mm->pt_lock);
+		pcache_pt_lock(r->mm);
 		pte = mm_pte(r->mm, r->addr, false);
 		r->was_rw = false;
 		if (pte_maps(pte, pa)) {
@@ -218,7 +220,7 @@ bool pcache_wrprotect_line(struct pcache_meta *m)
 			if (old & _PAGE_DIRTY)
 				set_bit(PC_DIRTY, &m->flags);
 		}
-		spin_unlock(&r->mm->pt_lock);
+		pcache_pt_unlock(r->mm);
 		flush_tlb_mm_range(r->mm, r->addr, r->addr + PAGE_SIZE);
 	}
 	return test_bit(PC_DIRTY, &m->flags);
@@ -235,11 +237,11 @@ void pcache_restore_line(struct pcache_meta *m)
 
 		if (!r->was_rw)
 			continue;
-		spin_lock(&r->mm->pt_lock);
+		pcache_pt_lock(r->mm);
 		pte = mm_pte(r->mm, r->addr, false);
 		if (pte_maps(pte, pa))
 			set_bit(_PAGE_BIT_RW, (unsigned long *)pte);
-		spin_unlock(&r->mm->pt_lock);
+		pcache_pt_unlock(r->mm);
 	}
 }
 
@@ -257,13 +259,13 @@ void pcache_unmap_line(struct pcache *pc, struct pcache_meta *m,
 		struct pcache_mm *pm = r->mm->pcache_priv;
 		u64 *pte, old = 0;
 
-		spin_lock(&r->mm->pt_lock);
+		pcache_pt_lock(r->mm);
 		pte = mm_pte(r->mm, r->addr, false);
 		if (pte_maps(pte, pa)) {
 			old = xchg(pte, 0);
 			r->mm->nr_ptes--;
 		}
-		spin_unlock(&r->mm->pt_lock);
+		pcache_pt_unlock(r->mm);
 		flush_tlb_mm_range(r->mm, r->addr, r->addr + PAGE_SIZE);
 		if (old & _PAGE_DIRTY)
 			set_bit(PC_DIRTY, &m->flags);
@@ -288,6 +290,7 @@ int pcache_writeback_line(struct pcache *pc, struct pcache_meta *m)
 	u32 dummy;
 	ssize_t ret;
 
+	pcache_lock_wait(0);
 	hdr = kmalloc(sizeof(*hdr) + PAGE_SIZE, GFP_KERNEL);
 	if (!hdr)
 		return -ENOMEM;
@@ -343,6 +346,27 @@ static void victim_put(struct pcache_meta *v)
 	wake_up_all(&pcache_wq);
 }
 
+/*
+ * Is every mapping of a locked victim in a range its node is dropping
+ * (pcache_drop_begin())?  Read under pt_lock after victim_hold(): see
+ * there.
+ */
+static bool victim_dropped(struct pcache_meta *v)
+{
+	struct pcache_rmap *r;
+	bool dropped = true;
+
+	list_for_each_entry(r, &v->rmaps, node) {
+		struct pcache_mm *pm = r->mm->pcache_priv;
+
+		pcache_pt_lock(r->mm);
+		if (r->addr < pm->drop_start || r->addr >= pm->drop_end)
+			dropped = false;
+		pcache_pt_unlock(r->mm);
+	}
+	return dropped;
+}
+
 /* Abort a claimed line: the victim stays cached, moved to the LRU head. */
 static void abort_claim(struct pcache *pc, struct pcache_fault *f,
 			struct pcache_meta *m, bool victim)
@@ -354,9 +378,9 @@ static void abort_claim(struct pcache *pc, struct pcache_fault *f,
 	} else {
 		pcache_restore_line(m);
 		victim_put(m);
-		spin_lock(&set->lock);
+		pcache_set_lock(set);
 		list_move(&m->lru, &set->lru);
-		spin_unlock(&set->lock);
+		pcache_set_unlock(set);
 		pcache_unlock_line(pc, m);
 	}
 	atomic_dec(&f->pm->busy);
@@ -376,12 +400,19 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	struct pcache_rmap *vr = NULL;
 	size_t len = sizeof(*f->req);
 	phys_addr_t pa = pcache_line_pa(pc, m);
-	bool piggyback = false;
+	bool piggyback = false, dropped = false;
 	ssize_t n;
 	u64 *pte;
 	int ret;
 
-	if (victim && pcache_wrprotect_line(m)) {
+	/*
+	 * A victim whose node is dropping the page is not written back: the
+	 * write-back would bring the old data back after the drop.  It stays
+	 * PC_DIRTY until it is unmapped, in case the miss fails.
+	 */
+	if (victim && pcache_wrprotect_line(m))
+		dropped = victim_dropped(m);
+	if (victim && test_bit(PC_DIRTY, &m->flags) && !dropped) {
 		vr = list_first_entry(&m->rmaps, struct pcache_rmap, node);
 		if (list_is_singular(&m->rmaps) && vr->mm->mnode == mm->mnode) {
 			struct mp_wb_hdr *wb = (void *)(f->req + 1);
@@ -408,6 +439,7 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	f->req->flags = (f->error_code & X86_PF_WRITE ? MP_MISS_WRITE : 0) |
 			(piggyback ? MP_MISS_WB_PIGGYBACK : 0);
 	f->req->addr = f->addr;
+	pcache_lock_wait(0);
 	n = fit_call(mm->mnode, MEMOP_MISS, f->req, len, f->reply,
 		     sizeof(*f->reply) + PAGE_SIZE, 0);
 	if (n >= 0 && (n < (ssize_t)sizeof(*f->reply) ||
@@ -431,6 +463,8 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 			pcache_count(NR_PCACHE_WRITEBACK_PIGGYBACK);
 			pcache_count(NR_CLFLUSH);
 		}
+		if (dropped)
+			clear_bit(PC_DIRTY, &m->flags);
 		pcache_unmap_line(pc, m, true);
 		/* Write-protected and flushed: nobody could redirty it. */
 		WARN_ON(test_and_clear_bit(PC_DIRTY, &m->flags));
@@ -445,8 +479,8 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 		pcache_count(NR_PCACHE_FILL_FROM_MEMORY);
 	}
 
-	spin_lock(&set->lock);
-	spin_lock(&mm->pt_lock);
+	pcache_set_lock(set);
+	pcache_pt_lock(mm);
 	ret = 0;
 	pte = NULL;
 	if (pcache_mm_changed(f->pm, f->seq, f->addr))
@@ -456,8 +490,8 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	else if (WARN_ON(pte_has_line(*pte)))
 		ret = PCACHE_RETRY;
 	if (ret) {
-		spin_unlock(&mm->pt_lock);
-		spin_unlock(&set->lock);
+		pcache_pt_unlock(mm);
+		pcache_set_unlock(set);
 		/* Not busy before the wake-up the range op waits for. */
 		atomic_dec(&f->pm->busy);
 		pcache_free_line_locked(pc, m);
@@ -474,12 +508,13 @@ static int fill_line(struct pcache *pc, struct pcache_fault *f,
 	if (++mm->nr_ptes > mm->hiwater_rss)
 		mm->hiwater_rss = mm->nr_ptes;
 	atomic_long_inc(&f->pm->nr_lines);
-	spin_unlock(&mm->pt_lock);
+	pcache_pt_unlock(mm);
 	m->fill_mm = NULL;
 	clear_bit(PC_LOCKED, &m->flags);
 	atomic_dec(&m->refcount);
 	list_move(&m->lru, &set->lru);
-	spin_unlock(&set->lock);
+	pcache_set_unlock(set);
+	pcache_lock_release(PCL_LINE, m);
 	atomic_dec(&f->pm->busy);
 	wake_up_all(&pcache_wq);
 	return 0;
@@ -500,28 +535,34 @@ static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 	    (!(f->error_code & X86_PF_WRITE) || (v & _PAGE_RW)) &&
 	    (!(f->error_code & X86_PF_INSTR) || !(v & _PAGE_NX))) {
 		/* Another CPU mapped it first, or a stale TLB entry. */
-		spin_unlock(&set->lock);
+		pcache_set_unlock(set);
 		pcache_count(NR_PGFAULT_SPURIOUS);
 		flush_tlb_mm_range(f->mm, f->addr, f->addr + PAGE_SIZE);
 		return 0;
 	}
 	if (WARN_ON(!m)) {
-		spin_unlock(&set->lock);
+		pcache_set_unlock(set);
 		return -EFAULT;
 	}
 	if (test_bit(PC_LOCKED, &m->flags)) {
 		/* An eviction or a range op write-protected it: wait. */
-		spin_unlock(&set->lock);
-		wait_event(pcache_wq, !test_bit(PC_LOCKED, &m->flags));
+		pcache_set_unlock(set);
+		pcache_wait_line(!test_bit(PC_LOCKED, &m->flags));
 		return PCACHE_RETRY;
 	}
 	/* The VMA allows the access: the PTE is older than an mprotect. */
-	spin_lock(&f->mm->pt_lock);
+	pcache_pt_lock(f->mm);
 	pte = mm_pte(f->mm, f->addr, false);
-	if (!pcache_mm_changed(f->pm, f->seq, f->addr) && pte && *pte == v)
-		WRITE_ONCE(*pte, want | (v & (_PAGE_ACCESSED | _PAGE_DIRTY)));
-	spin_unlock(&f->mm->pt_lock);
-	spin_unlock(&set->lock);
+	/*
+	 * cmpxchg, not a store: another CPU may set D in this PTE meanwhile
+	 * (it may be writable already, e.g. only exec was added), and a
+	 * lost D would drop that write at eviction.  If it changed, the
+	 * retry looks again.
+	 */
+	if (!pcache_mm_changed(f->pm, f->seq, f->addr) && pte)
+		cmpxchg(pte, v, want | (v & (_PAGE_ACCESSED | _PAGE_DIRTY)));
+	pcache_pt_unlock(f->mm);
+	pcache_set_unlock(set);
 	flush_tlb_mm_range(f->mm, f->addr, f->addr + PAGE_SIZE);
 	return PCACHE_RETRY;
 }
@@ -539,36 +580,36 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 
 	/* Held by the caller (serialized) or just for the VMA lookup. */
 	if (!f->serialized)
-		mutex_lock(&mm->lock);
+		pcache_mm_lock(mm);
 	vma = find_vma(mm, f->addr);
 	/* No VMA: -EFAULT (SEGV_MAPERR); one that forbids it: -EACCES (ACCERR). */
 	err = !vma ? -EFAULT : !vma_allows(vma, f->error_code) ? -EACCES : -ENOMEM;
 	f->pm = err == -ENOMEM ? pcache_mm_get(mm) : NULL;
 	if (f->pm) {
 		f->prot = vma->prot;
-		spin_lock(&mm->pt_lock);
+		pcache_pt_lock(mm);
 		f->seq = f->pm->seq;
-		spin_unlock(&mm->pt_lock);
+		pcache_pt_unlock(mm);
 	}
 	if (!f->serialized)
-		mutex_unlock(&mm->lock);
+		pcache_mm_unlock(mm);
 	if (!f->pm)
 		return err;
 
-	spin_lock(&set->lock);
-	spin_lock(&mm->pt_lock);
+	pcache_set_lock(set);
+	pcache_pt_lock(mm);
 	pte = mm_pte(mm, f->addr, false);
 	v = pte ? READ_ONCE(*pte) : 0;
-	spin_unlock(&mm->pt_lock);
+	pcache_pt_unlock(mm);
 	if (pte_has_line(v))
 		return fault_on_mapped(pc, f, set, v);
 
 	/* Another CPU is filling this very page: wait for it. */
 	list_for_each_entry(m, &set->lru, lru) {
 		if (m->fill_mm == mm && m->fill_addr == f->addr) {
-			spin_unlock(&set->lock);
+			pcache_set_unlock(set);
 			pcache_count(NR_PCACHE_FILL_WAIT);
-			wait_event(pcache_wq, READ_ONCE(m->fill_mm) != mm ||
+			pcache_wait_line(READ_ONCE(m->fill_mm) != mm ||
 					      READ_ONCE(m->fill_addr) != f->addr);
 			return PCACHE_RETRY;
 		}
@@ -581,20 +622,19 @@ static int do_fault(struct pcache *pc, struct pcache_fault *f)
 		pcache_count(NR_PCACHE_EVICTION_TRIGGERED);
 		m = pick_victim(pc, set);
 		if (!m) {
-			spin_unlock(&set->lock);
-			wait_event(pcache_wq, set_has_unlocked(set));
+			pcache_set_unlock(set);
+			pcache_wait_line(set_has_unlocked(set));
 			return PCACHE_RETRY;
 		}
 		victim = true;
 		victim_hold(m);
 	}
 	list_move(&m->lru, &set->lru);
-	set_bit(PC_LOCKED, &m->flags);
-	atomic_inc(&m->refcount);
+	pcache_line_lock(m);
 	m->fill_mm = mm;
 	m->fill_addr = f->addr;
 	atomic_inc(&f->pm->busy);
-	spin_unlock(&set->lock);
+	pcache_set_unlock(set);
 
 	return fill_line(pc, f, m, victim);
 }
@@ -611,6 +651,7 @@ int pcache_handle_fault(struct mm_struct *mm, unsigned long address,
 	int ret;
 
 	pcache_count(NR_PGFAULT);
+	pcache_lock_check_fault(mm);
 	if (address >= TASK_SIZE)
 		return -EFAULT;
 	if (!pc)
@@ -629,11 +670,11 @@ int pcache_handle_fault(struct mm_struct *mm, unsigned long address,
 			f.wb_failed = false;
 			if (f.serialized) {
 				pcache_count(NR_PGFAULT_SERIALIZED);
-				mutex_lock(&mm->lock);
+				pcache_mm_lock(mm);
 			}
 			ret = do_fault(pc, &f);
 			if (f.serialized)
-				mutex_unlock(&mm->lock);
+				pcache_mm_unlock(mm);
 			/*
 			 * A failed write-back leaves the victim dirty and
 			 * mapped: try another victim, a few times.

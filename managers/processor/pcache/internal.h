@@ -4,7 +4,8 @@
 
 /*
  * pcache internals.  Documentation/pcache.md describes the geometry,
- * the lock order and the flows; this file only names things.
+ * the lock order (its "Lock order" section is the one statement of it)
+ * and the flows; this file only names things.
  */
 #include <tessera/kernel.h>
 #include <tessera/atomic.h>
@@ -13,6 +14,7 @@
 #include <tessera/spinlock.h>
 #include <tessera/user_mm.h>
 #include <tessera/wait.h>
+#include <asm/bitops.h>
 #include <asm/pgtable.h>
 
 /*
@@ -96,6 +98,8 @@ struct pcache_mm {
 	struct {
 		unsigned long start, end;
 	} ops[PCACHE_MM_OPS];
+	/* The node drops these pages (pcache_drop_begin()): no write-back. */
+	unsigned long drop_start, drop_end;
 	atomic_t busy;			/* its lines locked by fills or evictions */
 	atomic_long_t nr_lines;		/* lines mapped in it */
 };
@@ -202,6 +206,83 @@ static inline struct pcache_set *pcache_page_set(struct pcache *pc,
 
 	return &pc->sets[key % pc->nr_sets];
 }
+
+/*
+ * The lock order, by rank: a lock may be waited for only while every
+ * held one ranks lower.  The line lock is taken by trylock under its set
+ * lock, and waited for (pcache_wq) with no spinlock held.
+ */
+enum pcache_lock_rank {
+	PCL_MM = 1,	/* mm->lock */
+	PCL_LINE,	/* PC_LOCKED, and what its holders release: busy, fill tag */
+	PCL_SET,	/* set->lock */
+	PCL_PT,		/* mm->pt_lock */
+};
+
+#ifdef CONFIG_DEBUG_PCACHE_LOCKS
+extern unsigned long pcache_lock_violations;
+void pcache_lock_acquire(unsigned int rank, const void *lock, bool trylock);
+void pcache_lock_release(unsigned int rank, const void *lock);
+void pcache_lock_wait(unsigned int rank);
+void pcache_lock_check_fault(struct mm_struct *mm);
+void pcache_lock_rearm(void);
+#else
+static inline void pcache_lock_acquire(unsigned int rank, const void *lock,
+				       bool trylock) { }
+static inline void pcache_lock_release(unsigned int rank, const void *lock) { }
+static inline void pcache_lock_wait(unsigned int rank) { }
+static inline void pcache_lock_check_fault(struct mm_struct *mm) { }
+#endif
+
+static inline void pcache_set_lock(struct pcache_set *set)
+{
+	pcache_lock_acquire(PCL_SET, set, false);
+	spin_lock(&set->lock);
+}
+
+static inline void pcache_set_unlock(struct pcache_set *set)
+{
+	spin_unlock(&set->lock);
+	pcache_lock_release(PCL_SET, set);
+}
+
+static inline void pcache_pt_lock(struct mm_struct *mm)
+{
+	pcache_lock_acquire(PCL_PT, &mm->pt_lock, false);
+	spin_lock(&mm->pt_lock);
+}
+
+static inline void pcache_pt_unlock(struct mm_struct *mm)
+{
+	spin_unlock(&mm->pt_lock);
+	pcache_lock_release(PCL_PT, &mm->pt_lock);
+}
+
+static inline void pcache_mm_lock(struct mm_struct *mm)
+{
+	pcache_lock_acquire(PCL_MM, &mm->lock, false);
+	mutex_lock(&mm->lock);
+}
+
+static inline void pcache_mm_unlock(struct mm_struct *mm)
+{
+	mutex_unlock(&mm->lock);
+	pcache_lock_release(PCL_MM, &mm->lock);
+}
+
+/* Lock a free line (PC_LOCKED clear), set lock held. */
+static inline void pcache_line_lock(struct pcache_meta *m)
+{
+	set_bit(PC_LOCKED, &m->flags);
+	atomic_inc(&m->refcount);
+	pcache_lock_acquire(PCL_LINE, m, true);
+}
+
+/* Sleep until cond, waiting for what a line lock holder releases. */
+#define pcache_wait_line(cond) do {					\
+	pcache_lock_wait(PCL_LINE);					\
+	wait_event(pcache_wq, cond);					\
+} while (0)
 
 /* init.c */
 int pcache_setup(struct pcache *pc, phys_addr_t base, unsigned long nr_lines,

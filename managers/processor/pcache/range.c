@@ -99,11 +99,11 @@ static int range_line(struct pcache *pc, struct mm_struct *mm,
 
 	switch (op) {
 	case RANGE_ZAP:
-		spin_lock(&mm->pt_lock);
+		pcache_pt_lock(mm);
 		pte = mm_pte(mm, addr, false);
 		xchg(pte, 0);
 		mm->nr_ptes--;
-		spin_unlock(&mm->pt_lock);
+		pcache_pt_unlock(mm);
 		flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
 		pcache_count(NR_PCACHE_ZAP);
 		if (line_drop_rmap(m, mm, addr)) {
@@ -130,14 +130,14 @@ static int range_line(struct pcache *pc, struct mm_struct *mm,
 		pcache_restore_line(m);
 		break;
 	case RANGE_PROTECT:
-		spin_lock(&mm->pt_lock);
+		pcache_pt_lock(mm);
 		pte = mm_pte(mm, addr, false);
 		do {
 			old = READ_ONCE(*pte);
 			new = pcache_mk_pte(pa, prot) |
 			      (old & (_PAGE_ACCESSED | _PAGE_DIRTY));
 		} while (cmpxchg(pte, old, new) != old);
-		spin_unlock(&mm->pt_lock);
+		pcache_pt_unlock(mm);
 		flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
 		pcache_count(NR_PCACHE_PROTECT);
 		break;
@@ -156,20 +156,22 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 
 	if (!pc || !pm)
 		return 0;
+	/* The caller holds mm->lock (exit: nobody else uses mm). */
+	pcache_lock_acquire(PCL_MM, &mm->lock, false);
 	end = min(PAGE_ALIGN(end), TASK_SIZE);
-	spin_lock(&mm->pt_lock);
+	pcache_pt_lock(mm);
 	pcache_mm_note_range(pm, addr, end);
-	spin_unlock(&mm->pt_lock);
+	pcache_pt_unlock(mm);
 
 	while (addr < end) {
 		struct pcache_meta *m;
 		struct pcache_set *set;
 		u64 *pte, v;
 
-		spin_lock(&mm->pt_lock);
+		pcache_pt_lock(mm);
 		pte = next_line_pte(mm, &addr, end);
 		v = pte ? *pte : 0;
-		spin_unlock(&mm->pt_lock);
+		pcache_pt_unlock(mm);
 		if (!pte)
 			break;
 		m = pcache_pa_to_meta(pc, v & PTE_PFN_MASK);
@@ -178,21 +180,20 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 			continue;
 		}
 		set = pcache_meta_set(pc, m);
-		spin_lock(&set->lock);
+		pcache_set_lock(set);
 		if (test_bit(PC_LOCKED, &m->flags)) {
 			/* An eviction of it is under way: look again after. */
-			spin_unlock(&set->lock);
-			wait_event(pcache_wq, !test_bit(PC_LOCKED, &m->flags));
+			pcache_set_unlock(set);
+			pcache_wait_line(!test_bit(PC_LOCKED, &m->flags));
 			continue;
 		}
-		set_bit(PC_LOCKED, &m->flags);
-		atomic_inc(&m->refcount);
-		spin_unlock(&set->lock);
+		pcache_line_lock(m);
+		pcache_set_unlock(set);
 
-		spin_lock(&mm->pt_lock);
+		pcache_pt_lock(mm);
 		pte = mm_pte(mm, addr, false);
 		v = pte ? *pte : 0;
-		spin_unlock(&mm->pt_lock);
+		pcache_pt_unlock(mm);
 		if (!pte_has_line(v) ||
 		    (v & PTE_PFN_MASK) != pcache_line_pa(pc, m)) {
 			pcache_unlock_line(pc, m);
@@ -203,14 +204,49 @@ static int range_walk(struct mm_struct *mm, unsigned long start,
 			err = ret;
 		addr += PAGE_SIZE;
 	}
-	wait_event(pcache_wq, !atomic_read(&pm->busy));
+	pcache_wait_line(!atomic_read(&pm->busy));
+	pcache_lock_release(PCL_MM, &mm->lock);
 	return err;
+}
+
+void pcache_drop_begin(struct mm_struct *mm, unsigned long start,
+		       unsigned long end)
+{
+	struct pcache_mm *pm = mm->pcache_priv;
+
+	if (!pcache || !pm)
+		return;
+	pcache_lock_acquire(PCL_MM, &mm->lock, false);
+	pcache_pt_lock(mm);
+	pm->drop_start = start & PAGE_MASK;
+	pm->drop_end = min(PAGE_ALIGN(end), TASK_SIZE);
+	pcache_pt_unlock(mm);
+	/*
+	 * An eviction counts its victim's owner busy before it looks at
+	 * the drop range (under pt_lock): one that looked before the range
+	 * was set is waited for here, so its write-back reaches the node
+	 * before the drop request does.
+	 */
+	pcache_wait_line(!atomic_read(&pm->busy));
+	pcache_lock_release(PCL_MM, &mm->lock);
+}
+
+void pcache_drop_end(struct mm_struct *mm)
+{
+	struct pcache_mm *pm = mm->pcache_priv;
+
+	if (!pcache || !pm)
+		return;
+	pcache_pt_lock(mm);
+	pm->drop_start = pm->drop_end = 0;
+	pcache_pt_unlock(mm);
 }
 
 void pcache_zap_range(struct mm_struct *mm, unsigned long start,
 		      unsigned long end)
 {
 	range_walk(mm, start, end, RANGE_ZAP, 0);
+	pcache_drop_end(mm);
 }
 
 int pcache_flush_range(struct mm_struct *mm, unsigned long start,

@@ -12,6 +12,7 @@
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
+#include <tessera/delay.h>
 #include <tessera/gfp.h>
 #include <tessera/memproto.h>
 #include <tessera/pcache.h>
@@ -22,7 +23,9 @@
 #include <tessera/slab.h>
 #include <tessera/string.h>
 #include <asm/processor.h>
+#include <asm/apic.h>
 #include <asm/traps.h>
+#include <asm/uaccess.h>
 
 #include "internal.h"
 
@@ -873,19 +876,21 @@ static int st_smp_fn(void *arg, unsigned int cpu)
 
 static int st_smp(struct st_env *e)
 {
-	unsigned long npages = ST_SMP_SHARED + 2 * ST_SMP_PRIVATE, i;
+	unsigned long npages, i;
 	u64 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	u32 seed;
 	int ret;
 
 	ST_ASSERT(buf);
-	if (num_online_cpus() != 2) {
-		/* tests/72-pcache.sh runs it on two CPUs. */
-		pr_info("pcache_smp: needs 2 CPUs, has %u: skipped\n",
+	if (num_online_cpus() < 2 || nr_cpu_ids > 8) {
+		/* tests/72-pcache.sh runs it on two and on four CPUs. */
+		pr_info("pcache_smp: needs 2 to 8 CPUs, has %u: skipped\n",
 			num_online_cpus());
 		kfree(buf);
 		return 0;
 	}
+	/* Every CPU's own pages, by CPU number. */
+	npages = ST_SMP_SHARED + nr_cpu_ids * ST_SMP_PRIVATE;
 	st_add_vma(e, ST_BASE, npages, MP_PROT_READ | MP_PROT_WRITE);
 	for (i = 0; i < ST_SMP_SHARED; i++) {
 		st_pattern(buf, ST_BASE + i * PAGE_SIZE, st_smp_seed(i, -1));
@@ -912,7 +917,8 @@ static int st_smp(struct st_env *e)
 	for (i = 0; !ret && i < npages; i++) {
 		unsigned long a = ST_BASE + i * PAGE_SIZE;
 		struct st_page *p = st_lookup(ST_TGID, a);
-		bool written = i >= ST_SMP_SHARED || !(i % 3);
+		bool written = i >= ST_SMP_SHARED ? cpu_online((i -
+				ST_SMP_SHARED) / ST_SMP_PRIVATE) : !(i % 3);
 
 		seed = st_smp_seed(i, written ? ST_SMP_ROUNDS - 1 : -1);
 		st_pattern(buf, a, seed);
@@ -974,6 +980,8 @@ static int st_race_fn(void *arg, unsigned int cpu)
 		WRITE_ONCE(st_race_done, 1);
 		return ret ? selftest_fail("cpu 0: write: %d", ret) : 0;
 	}
+	if (cpu != 1)
+		return 0;
 	while (!READ_ONCE(st_race_done)) {
 		st_race_wait(&st_race_progress, ops / ST_RACE_OPS + 1);
 		mutex_lock(&e->mm->lock);
@@ -997,9 +1005,8 @@ static int st_smp_ranges(struct st_env *e)
 {
 	int ret;
 
-	if (num_online_cpus() != 2) {
-		pr_info("pcache_smp_ranges: needs 2 CPUs, has %u: skipped\n",
-			num_online_cpus());
+	if (num_online_cpus() < 2 || !cpu_online(1)) {
+		pr_info("pcache_smp_ranges: needs CPUs 0 and 1: skipped\n");
 		return 0;
 	}
 	st_add_vma(e, ST_BASE, ST_RACE_PAGES, MP_PROT_READ | MP_PROT_WRITE);
@@ -1024,6 +1031,447 @@ static int st_smp_ranges(struct st_env *e)
 SELFTEST(pcache_smp_ranges)
 {
 	return ST_RUN(&st_env, 5, 4, st_smp_ranges);
+}
+
+/*
+ * Copy a page to or from user memory with the test mm loaded on this
+ * CPU, as a user thread's access would: a miss faults, is served, and
+ * the copy goes again.  The hardware reads and writes through this
+ * CPU's TLB and sets A and D while other CPUs evict and refill lines.
+ */
+static int st_user_copy(struct st_env *e, unsigned long addr, void *buf,
+			bool write)
+{
+	unsigned long left;
+	int tries, ret;
+
+	for (tries = 0; tries < 100; tries++) {
+		preempt_disable();
+		switch_mm(e->mm);
+		if (write)
+			left = copy_to_user((void __user *)addr, buf, PAGE_SIZE);
+		else
+			left = copy_from_user(buf, (const void __user *)addr,
+					      PAGE_SIZE);
+		switch_mm(NULL);
+		preempt_enable();
+		if (!left)
+			return 0;
+		ret = pcache_handle_fault(e->mm, addr + PAGE_SIZE - left,
+					  ST_USER_FAULT |
+					  (write ? X86_PF_WRITE : 0) |
+					  (st_pte(e, addr) & _PAGE_PRESENT ?
+					   X86_PF_PROT : 0));
+		if (ret)
+			return ret;
+	}
+	return -ELOOP;
+}
+
+/* A page of the fake node dropped, as MADV_DONTNEED drops it on M. */
+static void st_store_drop(u64 addr)
+{
+	struct st_page *p;
+
+	spin_lock(&st_lock);
+	p = st_lookup(ST_TGID, addr);
+	if (p)
+		p->addr = ~0ULL;	/* no page has this address */
+	spin_unlock(&st_lock);
+}
+
+static atomic_t st_tlb_step;
+
+/*
+ * CPU 1 reads and writes page A and stays in the mm, its TLB holding
+ * A's translation; CPU 0 then faults page B into the same (one-way)
+ * set, which evicts A and refills its line with B.  CPU 1 must neither
+ * read B through A's address nor write into it: the eviction shot down
+ * its TLB entry.  CPU 1's hardware dirty bit must reach the node.
+ */
+static int st_tlb_fn(void *arg, unsigned int cpu)
+{
+	struct st_env *e = arg;
+	unsigned long a = ST_BASE, b = ST_BASE + e->pc.nr_sets * PAGE_SIZE;
+	u64 val = 0xa11ce, got = 0;
+	unsigned long left_r, left_w;
+	int ret;
+
+	if (cpu > 1)
+		return 0;
+	if (cpu == 0) {
+		while (atomic_read(&st_tlb_step) < 1)
+			cpu_relax();
+		ret = st_smp_write(e, b, 7);
+		atomic_set(&st_tlb_step, 2);
+		return ret ? selftest_fail("cpu 0: page B: %d", ret) : 0;
+	}
+	ret = st_prefault(e, a, true);
+	if (ret)
+		return selftest_fail("cpu 1: page A: %d", ret);
+	preempt_disable();
+	switch_mm(e->mm);
+	/* Cannot fault: nobody evicts A before step 1. */
+	left_w = copy_to_user((void __user *)a, &val, sizeof(val));
+	left_r = copy_from_user(&got, (const void __user *)a, sizeof(got));
+	atomic_set(&st_tlb_step, 1);
+	/* Interrupts on: the shootdown IPI comes in here. */
+	while (atomic_read(&st_tlb_step) < 2)
+		cpu_relax();
+	got = 0;
+	left_r += !copy_from_user(&got, (const void __user *)a, sizeof(got));
+	left_w += !copy_to_user((void __user *)a, &val, sizeof(val));
+	switch_mm(NULL);
+	preempt_enable();
+	if (left_r || left_w)
+		return selftest_fail("cpu 1 reached page A's old line (read %#llx)",
+				     (unsigned long long)got);
+	return 0;
+}
+
+static int st_tlb(struct st_env *e)
+{
+	unsigned long b = ST_BASE + e->pc.nr_sets * PAGE_SIZE;
+	struct st_page *p;
+	u64 *buf;
+
+	if (!cpu_online(1)) {
+		pr_info("pcache_smp_tlb: needs CPUs 0 and 1: skipped\n");
+		return 0;
+	}
+	ST_EQ(e->pc.ways, 1);
+	st_add_vma(e, ST_BASE, 2 * e->pc.nr_sets, MP_PROT_READ | MP_PROT_WRITE);
+	atomic_set(&st_tlb_step, 0);
+	ST_EQ(selftest_run_on_each_cpu(st_tlb_fn, e), 0);
+	ST_EQ(st_delta(e, NR_PCACHE_EVICTION_SUCCEED), 1);
+	/* A was written through CPU 1's TLB: its D bit was harvested. */
+	p = st_lookup(ST_TGID, ST_BASE);
+	ST_ASSERT(p && p->wb == 1 && *(u64 *)p->data == 0xa11ce);
+	/* B's line holds B, untouched by CPU 1's late write. */
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ST_ASSERT(buf);
+	st_pattern(buf, b, 7);
+	ST_ASSERT(st_line(e, b) &&
+		  !memcmp(pcache_line_va(&e->pc, st_line(e, b)), buf, PAGE_SIZE));
+	kfree(buf);
+	return st_check_consistent(e);
+}
+
+/* No CPU keeps a translation of an evicted line that was refilled. */
+SELFTEST(pcache_smp_tlb)
+{
+	/* 8 lines, one way: B evicts A. */
+	return ST_RUN(&st_env, 3, 1, st_tlb);
+}
+
+#define ST_SET_PAGES	3	/* per CPU, all in one set */
+#define ST_SET_ROUNDS	30
+
+/*
+ * Every CPU writes and reads back its own pages and reads two shared
+ * ones, all in one set of 4 ways: lines are evicted under the other
+ * CPUs all the time (also the same page faulted by several at once).
+ */
+static int st_set_fn(void *arg, unsigned int cpu)
+{
+	struct st_env *e = arg;
+	unsigned long stride = e->pc.nr_sets * PAGE_SIZE;
+	u64 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL), *want;
+	int r = 0, i, ret = 0;
+
+	want = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf || !want) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (r = 0; r < ST_SET_ROUNDS && !ret; r++) {
+		for (i = 0; i < ST_SET_PAGES + 2 && !ret; i++) {
+			/* Pages 0 and 1 are shared and never written. */
+			unsigned long k = i < 2 ? i : 2 + cpu * ST_SET_PAGES + i - 2;
+			unsigned long a = ST_BASE + k * stride;
+			u32 seed = i < 2 ? 1 : r + 1;
+
+			if (i >= 2) {
+				st_pattern(buf, a, seed);
+				ret = st_user_copy(e, a, buf, true);
+				if (ret)
+					break;
+			}
+			ret = st_user_copy(e, a, buf, false);
+			st_pattern(want, a, seed);
+			if (!ret && memcmp(buf, want, PAGE_SIZE))
+				ret = -EIO;
+		}
+	}
+out:
+	kfree(buf);
+	kfree(want);
+	return ret ? selftest_fail("cpu %u: round %d: %d", cpu, r, ret) : 0;
+}
+
+static int st_set(struct st_env *e)
+{
+	unsigned long stride = e->pc.nr_sets * PAGE_SIZE, k, n;
+	u64 *buf;
+	int ret;
+
+	if (num_online_cpus() < 2 || nr_cpu_ids > 8) {
+		pr_info("pcache_smp_set: needs 2 to 8 CPUs: skipped\n");
+		return 0;
+	}
+	n = 2 + nr_cpu_ids * ST_SET_PAGES;
+	st_add_vma(e, ST_BASE, n * e->pc.nr_sets, MP_PROT_READ | MP_PROT_WRITE);
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ST_ASSERT(buf);
+	for (k = 0; k < 2; k++) {
+		st_pattern(buf, ST_BASE + k * stride, 1);
+		ST_EQ(st_store_write(ST_TGID, ST_BASE + k * stride, buf, false), 0);
+	}
+	ret = selftest_run_on_each_cpu(st_set_fn, e);
+	if (!ret)
+		ret = st_check_consistent(e);
+	if (!ret)
+		ret = pcache_flush_range(e->mm, ST_BASE, ST_BASE + n * stride);
+	/* The node has every CPU's last round; the shared pages stay clean. */
+	for (k = 0; !ret && k < n; k++) {
+		unsigned long a = ST_BASE + k * stride;
+		struct st_page *p = st_lookup(ST_TGID, a);
+
+		if (k >= 2 && !cpu_online((k - 2) / ST_SET_PAGES))
+			continue;
+		st_pattern(buf, a, k < 2 ? 1 : ST_SET_ROUNDS);
+		if (!p || memcmp(p->data, buf, PAGE_SIZE) || (k < 2 && p->wb))
+			ret = selftest_fail("page %lu: wrong data or written back", k);
+	}
+	kfree(buf);
+	pr_info("pcache_smp_set: %u CPUs in one set of %u ways: %llu faults, %llu evictions, %llu waited for a fill\n",
+		num_online_cpus(), e->pc.ways, st_delta(e, NR_PGFAULT),
+		st_delta(e, NR_PCACHE_EVICTION_SUCCEED),
+		st_delta(e, NR_PCACHE_FILL_WAIT));
+	if (ret)
+		return ret;
+	ST_ASSERT(st_delta(e, NR_PCACHE_EVICTION_SUCCEED) > 0);
+	ST_EQ(st_delta(e, NR_PCACHE_EVICTION_FAILURE), 0);
+	ST_EQ(atomic_long_read(&e->pc.nr_used), 0);
+	return 0;
+}
+
+/* All CPUs fault into one set: eviction ping-pong, checksummed data. */
+SELFTEST(pcache_smp_set)
+{
+	/* 16 lines: 4 sets x 4 ways. */
+	return ST_RUN(&st_env, 4, 4, st_set);
+}
+
+#define ST_STORM_V	8	/* CPU 0's pages, racing its range ops */
+#define ST_STORM_W	6	/* each other CPU's pages */
+#define ST_STORM_OPS	60
+
+static int st_storm_done;
+
+static unsigned long st_storm_v(unsigned int i)
+{
+	return ST_BASE + i * PAGE_SIZE;
+}
+
+/*
+ * CPU 0 writes its pages V, then (under mm->lock, as the syscalls do)
+ * drops them as MADV_DONTNEED does, write-protects and unprotects them
+ * as mprotect does, or flushes them as mremap does; the other CPUs
+ * write and check their own pages, which share V's sets, so they evict
+ * V's lines during the range ops.  After a drop V must read zeroes: an
+ * eviction writing a dropped page back would revive the old data.
+ */
+static int st_storm_fn(void *arg, unsigned int cpu)
+{
+	struct st_env *e = arg;
+	u64 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL), *want;
+	unsigned long a, vend = st_storm_v(ST_STORM_V);
+	int op, i, r, ret = 0;
+
+	want = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf || !want) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (cpu != 0) {
+		for (r = 1; !READ_ONCE(st_storm_done) && !ret; r++) {
+			for (i = 0; i < ST_STORM_W && !ret; i++) {
+				a = vend + (cpu * ST_STORM_W + i) * PAGE_SIZE;
+				st_pattern(buf, a, r);
+				ret = st_user_copy(e, a, buf, true);
+				if (!ret)
+					ret = st_user_copy(e, a, buf, false);
+				st_pattern(want, a, r);
+				if (!ret && memcmp(buf, want, PAGE_SIZE))
+					ret = -EIO;
+			}
+		}
+		goto out;
+	}
+	for (op = 0; op < ST_STORM_OPS && !ret; op++) {
+		for (i = 0; i < ST_STORM_V && !ret; i++) {
+			st_pattern(buf, st_storm_v(i), op + 1);
+			ret = st_user_copy(e, st_storm_v(i), buf, true);
+		}
+		if (ret)
+			break;
+		mutex_lock(&e->mm->lock);
+		switch (op % 3) {
+		case 0:		/* madvise(MADV_DONTNEED) */
+			pcache_drop_begin(e->mm, ST_BASE, vend);
+			for (i = 0; i < ST_STORM_V; i++)
+				st_store_drop(st_storm_v(i));
+			/* The node's reply takes a while: evictions go on. */
+			mdelay(2);
+			pcache_zap_range(e->mm, ST_BASE, vend);
+			break;
+		case 1:		/* mprotect(PROT_READ), then back */
+			e->vmas[0].prot = MP_PROT_READ;
+			pcache_protect_range(e->mm, ST_BASE, vend, MP_PROT_READ);
+			mutex_unlock(&e->mm->lock);
+			st_pattern(want, ST_BASE, op + 1);
+			if (pcache_handle_fault(e->mm, ST_BASE, ST_USER_FAULT |
+						X86_PF_WRITE) != -EACCES)
+				ret = -EPERM;
+			if (!ret)
+				ret = st_user_copy(e, ST_BASE, buf, false);
+			if (!ret && memcmp(buf, want, PAGE_SIZE))
+				ret = -EIO;
+			mutex_lock(&e->mm->lock);
+			e->vmas[0].prot = MP_PROT_READ | MP_PROT_WRITE;
+			pcache_protect_range(e->mm, ST_BASE, vend,
+					     MP_PROT_READ | MP_PROT_WRITE);
+			break;
+		case 2:		/* mremap's flush: the node gets the data */
+			ret = pcache_flush_range(e->mm, ST_BASE, vend);
+			break;
+		}
+		mutex_unlock(&e->mm->lock);
+		for (i = 0; i < ST_STORM_V && !ret; i++) {
+			a = st_storm_v(i);
+			ret = st_user_copy(e, a, buf, false);
+			if (op % 3)
+				st_pattern(want, a, op + 1);
+			else
+				memset(want, 0, PAGE_SIZE);
+			if (!ret && memcmp(buf, want, PAGE_SIZE))
+				ret = -EIO;
+		}
+	}
+	WRITE_ONCE(st_storm_done, 1);
+out:
+	kfree(buf);
+	kfree(want);
+	if (cpu == 0)
+		WRITE_ONCE(st_storm_done, 1);
+	return ret ? selftest_fail("cpu %u: %d", cpu, ret) : 0;
+}
+
+static int st_storm(struct st_env *e)
+{
+	unsigned long n = ST_STORM_V + nr_cpu_ids * ST_STORM_W;
+	int ret;
+
+	if (num_online_cpus() < 2 || nr_cpu_ids > 8) {
+		pr_info("pcache_smp_storm: needs 2 to 8 CPUs: skipped\n");
+		return 0;
+	}
+	/* One VMA for V (CPU 0 changes its protection), one for the rest. */
+	st_add_vma(e, ST_BASE, ST_STORM_V, MP_PROT_READ | MP_PROT_WRITE);
+	st_add_vma(e, st_storm_v(ST_STORM_V), n - ST_STORM_V,
+		   MP_PROT_READ | MP_PROT_WRITE);
+	st_storm_done = 0;
+	ret = selftest_run_on_each_cpu(st_storm_fn, e);
+	pr_info("pcache_smp_storm: %d range ops on %u CPUs: %llu faults, %llu evictions, %llu fills dropped\n",
+		ST_STORM_OPS, num_online_cpus(), st_delta(e, NR_PGFAULT),
+		st_delta(e, NR_PCACHE_EVICTION_SUCCEED),
+		st_delta(e, NR_PCACHE_FILL_DISCARD));
+	if (ret)
+		return ret;
+	ret = st_check_consistent(e);
+	if (ret)
+		return ret;
+	ST_EQ(st_delta(e, NR_PCACHE_EVICTION_FAILURE), 0);
+	pcache_exit_mm(e->mm);
+	ST_EQ(atomic_long_read(&e->pc.nr_used), 0);
+	ST_EQ(e->mm->nr_ptes, 0);
+	return 0;
+}
+
+/* Drop, protect and flush race faults and evictions of other CPUs. */
+SELFTEST(pcache_smp_storm)
+{
+	/* 8 lines, 2 sets x 4 ways: V fills half of each set. */
+	return ST_RUN(&st_env, 3, 4, st_storm);
+}
+
+#ifdef CONFIG_DEBUG_PCACHE_LOCKS
+/* The checker sees an inverted pair, and a sleep under a spinlock. */
+SELFTEST(pcache_lockcheck)
+{
+	struct pcache_set set;
+	struct mm_struct mm;
+	unsigned long before = pcache_lock_violations;
+
+	spin_lock_init(&set.lock);
+	spin_lock_init(&mm.pt_lock);
+	pcache_set_lock(&set);
+	pcache_pt_lock(&mm);
+	pcache_pt_unlock(&mm);
+	pcache_set_unlock(&set);
+	ST_EQ(pcache_lock_violations, before);
+
+	selftest_expect_warnings(1);
+	pcache_lock_rearm();
+	pcache_pt_lock(&mm);
+	pcache_set_lock(&set);
+	pcache_set_unlock(&set);
+	pcache_lock_wait(0);
+	pcache_pt_unlock(&mm);
+	ST_EQ(pcache_lock_violations, before + 2);
+	ST_EQ(current->pcache_locks.nr, 0);
+	return 0;
+}
+#endif
+
+/*
+ * A dirty line whose node drops the page (MADV_DONTNEED) is evicted
+ * before the zap reaches it: it must not be written back, or the node
+ * would hold the old data again and the page would not read zeroes.
+ */
+static int st_drop(struct st_env *e)
+{
+	unsigned long stride = e->pc.nr_sets * PAGE_SIZE, i;
+
+	st_add_vma(e, ST_BASE, 8 * e->pc.nr_sets, MP_PROT_READ | MP_PROT_WRITE);
+	ST_EQ(st_write_page(e, ST_BASE, 5), 0);
+	mutex_lock(&e->mm->lock);
+	pcache_drop_begin(e->mm, ST_BASE, ST_BASE + PAGE_SIZE);
+	st_store_drop(ST_BASE);
+	mutex_unlock(&e->mm->lock);
+	/* Four more pages of the set (4 ways) evict the dropped one. */
+	for (i = 1; i <= 4; i++)
+		ST_EQ(st_write_page(e, ST_BASE + i * stride, 5), 0);
+	ST_ASSERT(!st_line(e, ST_BASE));
+	ST_EQ(st_delta(e, NR_PCACHE_EVICTION_SUCCEED), 1);
+	ST_ASSERT(!st_lookup(ST_TGID, ST_BASE));
+	mutex_lock(&e->mm->lock);
+	pcache_zap_range(e->mm, ST_BASE, ST_BASE + PAGE_SIZE);
+	mutex_unlock(&e->mm->lock);
+	ST_EQ(st_check_page(e, ST_BASE, 0), 1);
+	/* After the zap, write-backs of the range go to the node again. */
+	ST_EQ(st_write_page(e, ST_BASE, 6), 0);
+	ST_EQ(pcache_flush_range(e->mm, ST_BASE, ST_BASE + PAGE_SIZE), 0);
+	ST_ASSERT(st_lookup(ST_TGID, ST_BASE) &&
+		  st_lookup(ST_TGID, ST_BASE)->wb == 1);
+	return st_check_consistent(e);
+}
+
+/* An eviction does not revive a page its node is dropping. */
+SELFTEST(pcache_drop)
+{
+	return ST_RUN(&st_env, 5, 4, st_drop);
 }
 
 /* The counters as /proc/pcache shows them. */

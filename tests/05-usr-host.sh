@@ -32,7 +32,7 @@ test_usr_host_build() {
 	usr_build || return 1
 	for f in $USR_FLAVOURS; do
 		for p in hello args memstress mmtest segv bench fdtest sigtest proctest ttytest forktest fdcheck \
-			 futextest textgen wordcount futexstress threadstorm pcstress; do
+			 futextest textgen wordcount futexstress threadstorm pcstress threadproc; do
 			bin=out/processor/usr/$f/$p
 			[ -x "$bin" ] || fail "no $bin" || return 1
 			LC_ALL=C readelf -h "$bin" | grep -q 'Type: *EXEC' ||

@@ -29,6 +29,30 @@ test_procfs_proctest() {
 	done
 }
 
+# /proc seen from four threads (usr/threadproc, glibc and musl) on a P of
+# two vCPUs: /proc/self/task, task/TID/{stat,status,comm}, /proc/TID,
+# /proc/thread-self, per-thread names, CPUs and signal sets; it must print
+# what it prints on the host's Linux.
+test_procfs_threads() {
+	local flavour host dir
+	user_images || return 1
+	for flavour in glibc musl; do
+		host=$LOGDIR/procfs-threads-host-$flavour.out
+		"out/processor/usr/$flavour/threadproc" > "$host" 2>&1 ||
+			fail "threadproc ($flavour) fails on the host: see $host" || return 1
+		dir=/bin
+		[ $flavour = musl ] && dir=/musl/bin
+		user_cluster procfs-threads-$flavour 0 --smp P=2 \
+			--init "$dir/threadproc" || return 1
+		expect_log "$ulog" '^threadproc: OK' || return 1
+		diff <(grep -a '^threadproc: ' "$host") <(grep -a '^threadproc: ' "$ulog") \
+			> "$LOGDIR/procfs-threads-$flavour.diff" ||
+			fail "threadproc ($flavour) prints otherwise than on Linux: $LOGDIR/procfs-threads-$flavour.diff" ||
+			return 1
+		user_clean_logs procfs-threads-$flavour || return 1
+	done
+}
+
 # busybox from the host, when it has a static one: ps, free and uptime
 # read /proc; their figures must be those of the cluster.
 test_procfs_busybox() {

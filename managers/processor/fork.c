@@ -134,7 +134,7 @@ static struct process *copy_process(struct process *parent, u64 flags)
 	if (!child)
 		return ERR_PTR(-ENOMEM);
 	child->mnode = child->mm->mnode = parent->mnode;
-	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	memcpy(child->comm, current->comm, sizeof(child->comm));
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->parent_sig = flags & CSIGNAL;
 	ret = files_fork(child, parent, flags);

@@ -187,7 +187,8 @@ int process_start_thread(struct process *p, struct uthread *ut,
 	struct task_struct *t;
 	unsigned long flags;
 
-	t = create_task(fn, arg, p->comm);
+	/* Linux copies the name of the thread that forks or clones. */
+	t = create_task(fn, arg, current->proc ? current->comm : p->comm);
 	if (IS_ERR(t)) {
 		kfree(ut);
 		kfree(fpu);

@@ -107,10 +107,38 @@ bool procfs_owns(const char *path)
 
 /* ------------------------------------------------- process snapshot --- */
 
+enum pkind {
+	PK_PROC_ROOT,
+	PK_ROOT_ENTRY,		/* e: of proc_root */
+	PK_PID_DIR,		/* /proc/N */
+	PK_PID_ENTRY,		/* e: of proc_pid */
+	PK_TID_DIR,		/* /proc/N/task/T */
+	PK_TID_ENTRY,		/* e: of proc_tid */
+	PK_FD_LINK,		/* fd (below a PID or TID directory) */
+	PK_SYS_DIR,		/* level: index in sys_dirs */
+	PK_SYS_FILE,		/* e: of sys_cpu */
+};
+
+struct pentry;
+
+/*
+ * A resolved path.  pid is the number of /proc/N (a process id or, as
+ * Linux allows, the id of any thread), tgid its process; tid is that of
+ * task/T, 0 above it: files there show the thread alone.
+ */
+struct pnode {
+	enum pkind kind;
+	const struct pentry *e;
+	pid_t pid, tgid, tid;
+	int fd;
+	int level;
+};
+
 struct psnap {
-	pid_t pid, ppid, pgid, sid;
+	pid_t pid, tgid, ppid, pgid, sid;
 	char state;
 	char comm[TASK_COMM_LEN];
+	unsigned int nr_threads;
 	u64 utime, stime, cutime, cstime;
 	unsigned long start_time;
 	int prio, nice;
@@ -118,17 +146,66 @@ struct psnap {
 	unsigned long nvcsw, nivcsw;
 	cpumask_t cpus_mask;
 	u32 umask;
-	u64 sig_pending, sig_blocked;
+	u64 sig_pending, sig_shared, sig_blocked;
 	int exit_code;
 	unsigned long start_stack;
 	u64 rsslim;
 	struct mm_struct *mm;	/* a reference, or NULL (exited) */
 };
 
-static char task_state_char(struct process *p)
+/* The thread tid of p, or NULL (tasklist_lock held). */
+static struct uthread *proc_thread(struct process *p, pid_t tid)
 {
-	struct task_struct *t = process_main_task(p);
+	struct uthread *t;
 
+	list_for_each_entry(t, &p->threads, node)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+/*
+ * The process of /proc/N (tasklist_lock held): N is a process id, or a
+ * thread id, which Linux resolves too without listing it.
+ */
+static struct process *pid_process(pid_t n)
+{
+	struct process *p = find_process(n);
+	struct uthread *t;
+
+	if (p)
+		return p;
+	t = find_thread(n);
+	return t ? t->proc : NULL;
+}
+
+/*
+ * The process and the thread whose figures pn shows (tasklist_lock
+ * held): the thread of task/T; for /proc/N, thread N (its leader for a
+ * process id), NULL when it has exited.
+ */
+static struct process *pnode_process(const struct pnode *pn,
+				     struct uthread **tp)
+{
+	struct process *p;
+	struct uthread *t;
+
+	if (pn->tid) {
+		t = find_thread(pn->tid);
+		if (!t || t->proc->tgid != pn->tgid)
+			return NULL;
+		*tp = t;
+		return t->proc;
+	}
+	p = pid_process(pn->pid);
+	if (!p || p->tgid != pn->tgid)
+		return NULL;
+	*tp = proc_thread(p, pn->pid);
+	return p;
+}
+
+static char task_state_char(struct process *p, struct task_struct *t)
+{
 	if (p->state == PROC_ZOMBIE || !t)
 		return 'Z';
 	switch (task_state(t)) {
@@ -141,34 +218,46 @@ static char task_state_char(struct process *p)
 	}
 }
 
-/* p's figures under tasklist_lock; *mm_ref: take a reference on its mm. */
-static void psnap_fill(struct process *p, struct psnap *s, bool mm_ref)
+/*
+ * p's figures seen through thread ut (NULL: it has exited) under
+ * tasklist_lock; whole: the CPU time of all threads (/proc/N), else the
+ * thread's own (task/T); mm_ref: take a reference on its mm.
+ */
+static void psnap_fill(struct process *p, struct uthread *ut, bool whole,
+		       struct psnap *s, bool mm_ref)
 {
-	struct task_struct *t = process_main_task(p);
+	struct task_struct *t = ut ? ut->task : NULL;
 
 	memset(s, 0, sizeof(*s));
-	s->pid = p->tgid;
+	s->pid = ut ? ut->tid : p->tgid;
+	s->tgid = p->tgid;
 	s->ppid = p->parent ? p->parent->tgid : 0;
 	s->pgid = p->pgid;
 	s->sid = p->sid;
-	s->state = task_state_char(p);
-	memcpy(s->comm, p->comm, sizeof(s->comm));
+	s->state = task_state_char(p, t);
+	/* Linux's comm is per thread; p->comm is its leader's. */
+	memcpy(s->comm, t ? t->comm : p->comm, sizeof(s->comm));
 	s->comm[sizeof(s->comm) - 1] = '\0';
-	process_cputime(p, &s->utime, &s->stime);
+	/* A leader that exited stays as a zombie on Linux: it still counts. */
+	s->nr_threads = p->nr_threads + !proc_thread(p, p->tgid);
+	if (whole) {
+		process_cputime(p, &s->utime, &s->stime);
+	} else if (t) {
+		s->utime = READ_ONCE(t->utime);
+		s->stime = READ_ONCE(t->stime);
+	}
 	s->cutime = p->cutime;
 	s->cstime = p->cstime;
 	s->start_time = p->start_time;
 	s->umask = p->fs ? READ_ONCE(p->fs->umask) : 0;
-	s->sig_pending = p->sig.pending;
-	if (t) {
-		s->sig_pending |= t->uthread->sig.pending;
-		s->sig_blocked = t->uthread->sig.blocked;
-	}
+	s->sig_shared = READ_ONCE(p->sig.pending);
 	s->exit_code = p->state == PROC_ZOMBIE ? p->wait_status : 0;
 	s->start_stack = p->sp;
 	s->rsslim = p->rlim[RLIMIT_RSS].rlim_cur;
 	s->prio = 20;
 	if (t) {
+		s->sig_pending = READ_ONCE(ut->sig.pending);
+		s->sig_blocked = READ_ONCE(ut->sig.blocked);
 		s->prio = t->prio - MAX_RT_PRIO;
 		s->nice = PRIO_TO_NICE(t->static_prio);
 		s->cpu = task_cpu(t);
@@ -184,15 +273,16 @@ static void psnap_fill(struct process *p, struct psnap *s, bool mm_ref)
 	}
 }
 
-/* 0, or -ENOENT when there is no process pid. */
-static int psnap_get(pid_t pid, struct psnap *s, bool mm_ref)
+/* 0, or -ENOENT when the process or thread of pn is gone. */
+static int psnap_get(const struct pnode *pn, struct psnap *s, bool mm_ref)
 {
 	struct process *p;
+	struct uthread *t = NULL;
 
 	read_lock(&tasklist_lock);
-	p = find_process(pid);
+	p = pnode_process(pn, &t);
 	if (p)
-		psnap_fill(p, s, mm_ref);
+		psnap_fill(p, t, !pn->tid, s, mm_ref);
 	read_unlock(&tasklist_lock);
 	return p ? 0 : -ENOENT;
 }
@@ -208,26 +298,42 @@ static u64 boot_time(void)
 	return ktime_get_real_seconds() - ktime_get_ns() / NSEC_PER_SEC;
 }
 
-/* Seconds from the boot to the start of process pid (0 if it is gone). */
-static u64 pid_start_seconds(pid_t pid)
+/* Seconds from the boot to the start of process tgid (0 if it is gone). */
+static u64 pid_start_seconds(pid_t tgid)
 {
 	struct process *p;
 	u64 s = 0;
 
 	read_lock(&tasklist_lock);
-	p = find_process(pid);
+	p = find_process(tgid);
 	if (p)
 		s = p->start_time / HZ;
 	read_unlock(&tasklist_lock);
 	return s;
 }
 
-static bool pid_exists(pid_t pid)
+/* The process id of /proc/N, or 0 if there is none. */
+static pid_t pid_tgid(pid_t n)
 {
+	struct process *p;
+	pid_t tgid;
+
+	read_lock(&tasklist_lock);
+	p = pid_process(n);
+	tgid = p ? p->tgid : 0;
+	read_unlock(&tasklist_lock);
+	return tgid;
+}
+
+/* Is tid a thread of process tgid? */
+static bool tid_of(pid_t tid, pid_t tgid)
+{
+	struct uthread *t;
 	bool ret;
 
 	read_lock(&tasklist_lock);
-	ret = find_process(pid);
+	t = find_thread(tid);
+	ret = t && t->proc->tgid == tgid;
 	read_unlock(&tasklist_lock);
 	return ret;
 }
@@ -263,34 +369,40 @@ static void mm_sizes(struct mm_struct *mm, struct mm_sizes *sz)
 	mutex_unlock(&mm->lock);
 }
 
+
 /* ------------------------------------------------- per-process files --- */
 
 static void show_cpulist(struct pbuf *b, const cpumask_t *mask);
+static void show_cpumask(struct pbuf *b, const cpumask_t *mask);
 
-static int show_pid_stat(struct pbuf *b, pid_t pid)
+static int show_pid_stat(struct pbuf *b, const struct pnode *pn)
 {
 	struct psnap s;
 	struct mm_sizes sz;
 	unsigned long start_brk = 0;
 
-	if (psnap_get(pid, &s, true))
+	if (psnap_get(pn, &s, true))
 		return -ENOENT;
 	mm_sizes(s.mm, &sz);
 	if (s.mm)
 		start_brk = READ_ONCE(s.mm->start_brk);
-	/* Linux's 52 fields (fs/proc/array.c); what is not kept reads 0. */
-	pb_printf(b, "%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %llu %llu %lld %lld %d %d %d %d %llu %lu %lu %llu %lu %lu %lu %lu %lu %llu %llu %llu %llu %lu %lu %lu %d %u %u %u %llu %llu %lld %lu %lu %lu %lu %lu %lu %lu %d\n",
+	/*
+	 * Linux's 52 fields (fs/proc/array.c); what is not kept reads 0.
+	 * The signal fields are the thread's own, cut to 31 bits as Linux.
+	 */
+	pb_printf(b, "%d (%s) %c %d %d %d %d %d %u %lu %lu %lu %lu %llu %llu %lld %lld %d %d %u %d %llu %lu %lu %llu %lu %lu %lu %lu %lu %llu %llu %llu %llu %lu %lu %lu %d %u %u %u %llu %llu %lld %lu %lu %lu %lu %lu %lu %lu %d\n",
 		  s.pid, s.comm, s.state, s.ppid, s.pgid, s.sid,
 		  0, -1,		/* no controlling terminal */
 		  0u, 0UL, 0UL, 0UL, 0UL,	/* flags, faults */
 		  jiffies_to_clock_t(s.utime), jiffies_to_clock_t(s.stime),
 		  (long long)jiffies_to_clock_t(s.cutime),
 		  (long long)jiffies_to_clock_t(s.cstime),
-		  s.prio, s.nice, 1, 0,
+		  s.prio, s.nice, s.nr_threads, 0,
 		  jiffies_to_clock_t(s.start_time),
 		  sz.total << PAGE_SHIFT, sz.rss, s.rsslim,
 		  0UL, 0UL, s.start_stack, 0UL, 0UL,
-		  s.sig_pending, s.sig_blocked, 0ULL, 0ULL,
+		  s.sig_pending & 0x7fffffffULL, s.sig_blocked & 0x7fffffffULL,
+		  0ULL, 0ULL,
 		  0UL, 0UL, 0UL, SIGCHLD, s.cpu, s.rt_priority, s.policy,
 		  0ULL, 0ULL, 0LL, 0UL, 0UL, start_brk, 0UL, 0UL, 0UL, 0UL,
 		  s.exit_code);
@@ -298,12 +410,12 @@ static int show_pid_stat(struct pbuf *b, pid_t pid)
 	return 0;
 }
 
-static int show_pid_statm(struct pbuf *b, pid_t pid)
+static int show_pid_statm(struct pbuf *b, const struct pnode *pn)
 {
 	struct psnap s;
 	struct mm_sizes sz;
 
-	if (psnap_get(pid, &s, true))
+	if (psnap_get(pn, &s, true))
 		return -ENOENT;
 	mm_sizes(s.mm, &sz);
 	/* size resident shared text lib data dt, in pages */
@@ -323,21 +435,21 @@ static const char *state_name(char c)
 	return "S (sleeping)";
 }
 
-static int show_pid_status(struct pbuf *b, pid_t pid)
+static int show_pid_status(struct pbuf *b, const struct pnode *pn)
 {
 	struct psnap s;
 	struct mm_sizes sz;
 
-	if (psnap_get(pid, &s, true))
+	if (psnap_get(pn, &s, true))
 		return -ENOENT;
 	pb_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\n", s.comm, s.umask,
 		  state_name(s.state));
 	pb_printf(b, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
-		  s.pid, s.pid, s.ppid);
+		  s.tgid, s.pid, s.ppid);
 	pb_printf(b, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n",
 		  NR_OPEN_FILES);
-	pb_printf(b, "NSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", s.pid, s.pgid,
-		  s.sid);
+	pb_printf(b, "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		  s.tgid, s.pid, s.pgid, s.sid);
 	if (s.mm) {
 		mm_sizes(s.mm, &sz);
 #define KB(pages)	((pages) << (PAGE_SHIFT - 10))
@@ -347,10 +459,13 @@ static int show_pid_status(struct pbuf *b, pid_t pid)
 			  KB(sz.data), KB(sz.stack), KB(sz.exec));
 #undef KB
 	}
-	pb_printf(b, "Threads:\t1\n");
+	pb_printf(b, "Threads:\t%u\n", s.nr_threads);
+	/* SigPnd: sent to the thread; ShdPnd: to the process. */
 	pb_printf(b, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n",
-		  0ULL, s.sig_pending, s.sig_blocked);
+		  s.sig_pending, s.sig_shared, s.sig_blocked);
 	pb_printf(b, "SigIgn:\t%016llx\nSigCgt:\t%016llx\n", 0ULL, 0ULL);
+	pb_printf(b, "Cpus_allowed:\t");
+	show_cpumask(b, &s.cpus_mask);
 	pb_printf(b, "Cpus_allowed_list:\t");
 	show_cpulist(b, &s.cpus_mask);
 	pb_printf(b, "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
@@ -359,35 +474,36 @@ static int show_pid_status(struct pbuf *b, pid_t pid)
 	return 0;
 }
 
-static int show_pid_cmdline(struct pbuf *b, pid_t pid)
+static int show_pid_cmdline(struct pbuf *b, const struct pnode *pn)
 {
 	struct process *p;
+	struct uthread *t;
 
 	read_lock(&tasklist_lock);
-	p = find_process(pid);
+	p = pnode_process(pn, &t);
 	if (p && p->cmdline && p->state != PROC_ZOMBIE)
 		pb_write(b, p->cmdline, p->cmdline_len);
 	read_unlock(&tasklist_lock);
 	return p ? 0 : -ENOENT;
 }
 
-static int show_pid_comm(struct pbuf *b, pid_t pid)
+static int show_pid_comm(struct pbuf *b, const struct pnode *pn)
 {
 	struct psnap s;
 
-	if (psnap_get(pid, &s, false))
+	if (psnap_get(pn, &s, false))
 		return -ENOENT;
 	pb_printf(b, "%s\n", s.comm);
 	return 0;
 }
 
-static int show_pid_maps(struct pbuf *b, pid_t pid)
+static int show_pid_maps(struct pbuf *b, const struct pnode *pn)
 {
 	struct psnap s;
 	struct rb_node *n;
 	size_t start;
 
-	if (psnap_get(pid, &s, true))
+	if (psnap_get(pn, &s, true))
 		return -ENOENT;
 	if (!s.mm)
 		return 0;
@@ -440,7 +556,7 @@ static int mem_stats(struct mp_stats_reply *st)
 	return ret == sizeof(*st) ? 0 : -EPROTO;
 }
 
-static int show_meminfo(struct pbuf *b, pid_t unused)
+static int show_meminfo(struct pbuf *b, const struct pnode *unused)
 {
 	struct mp_stats_reply st;
 	unsigned long pc_total, pc_used;
@@ -504,7 +620,7 @@ static void show_flags(struct pbuf *b, const char *const names[32], u32 bits)
 			pb_printf(b, " %s", names[i]);
 }
 
-static int show_cpuinfo(struct pbuf *b, pid_t unused)
+static int show_cpuinfo(struct pbuf *b, const struct pnode *unused)
 {
 	const struct cpuinfo_x86 *c = &boot_cpu_data;
 	unsigned int cpu, n = num_online_cpus();
@@ -559,7 +675,7 @@ static unsigned int nr_processes(unsigned int *blocked)
 }
 
 
-static int show_stat(struct pbuf *b, pid_t unused)
+static int show_stat(struct pbuf *b, const struct pnode *unused)
 {
 	u64 u = 0, s = 0, i = 0;
 	unsigned int cpu, blocked;
@@ -584,7 +700,7 @@ static int show_stat(struct pbuf *b, pid_t unused)
 	return 0;
 }
 
-static int show_uptime(struct pbuf *b, pid_t unused)
+static int show_uptime(struct pbuf *b, const struct pnode *unused)
 {
 	u64 up = ktime_get_ns(), idle = 0;
 	unsigned int cpu;
@@ -598,7 +714,7 @@ static int show_uptime(struct pbuf *b, pid_t unused)
 	return 0;
 }
 
-static int show_loadavg(struct pbuf *b, pid_t unused)
+static int show_loadavg(struct pbuf *b, const struct pnode *unused)
 {
 	unsigned long load[3];
 
@@ -611,7 +727,7 @@ static int show_loadavg(struct pbuf *b, pid_t unused)
 	return 0;
 }
 
-static int show_version(struct pbuf *b, pid_t unused)
+static int show_version(struct pbuf *b, const struct pnode *unused)
 {
 	pb_printf(b, "Linux version %s (tessera) %s\n", UTS_RELEASE,
 		  tessera_version);
@@ -619,13 +735,13 @@ static int show_version(struct pbuf *b, pid_t unused)
 }
 
 /* The root is the memory node's archive: a cpio unpacked in memory, like ramfs. */
-static int show_filesystems(struct pbuf *b, pid_t unused)
+static int show_filesystems(struct pbuf *b, const struct pnode *unused)
 {
 	pb_printf(b, "nodev\tsysfs\nnodev\tproc\nnodev\tramfs\n");
 	return 0;
 }
 
-static int show_pcache(struct pbuf *b, pid_t unused)
+static int show_pcache(struct pbuf *b, const struct pnode *unused)
 {
 	char *buf = b->len < b->size ? b->buf + b->len : NULL;
 	size_t room = b->len < b->size ? b->size - b->len : 0;
@@ -661,13 +777,37 @@ static void show_cpulist(struct pbuf *b, const cpumask_t *mask)
 	pb_printf(b, "\n");
 }
 
-static int show_cpu_online(struct pbuf *b, pid_t unused)
+/*
+ * A mask as Linux's "%*pb": hex in groups of 32 bits, comma-separated,
+ * as many digits as the possible CPUs need.
+ */
+static void show_cpumask(struct pbuf *b, const cpumask_t *mask)
+{
+	unsigned int cpu, nbits = 1, digits, d;
+
+	for_each_possible_cpu(cpu)
+		nbits = cpu + 1;
+	digits = DIV_ROUND_UP(nbits, 4);
+	for (d = digits; d-- > 0; ) {
+		unsigned int nibble = 0, bit;
+
+		for (bit = 0; bit < 4; bit++) {
+			cpu = d * 4 + bit;
+			if (cpu < nbits && cpumask_test_cpu(cpu, mask))
+				nibble |= 1 << bit;
+		}
+		pb_printf(b, "%x%s", nibble, d && !(d % 8) ? "," : "");
+	}
+	pb_printf(b, "\n");
+}
+
+static int show_cpu_online(struct pbuf *b, const struct pnode *unused)
 {
 	show_cpulist(b, cpu_online_mask);
 	return 0;
 }
 
-static int show_cpu_possible(struct pbuf *b, pid_t unused)
+static int show_cpu_possible(struct pbuf *b, const struct pnode *unused)
 {
 	show_cpulist(b, cpu_possible_mask);
 	return 0;
@@ -675,7 +815,7 @@ static int show_cpu_possible(struct pbuf *b, pid_t unused)
 
 /* ----------------------------------------------------------- nodes --- */
 
-typedef int (*show_fn)(struct pbuf *b, pid_t pid);
+typedef int (*show_fn)(struct pbuf *b, const struct pnode *pn);
 
 struct pentry {
 	const char *name;
@@ -685,6 +825,7 @@ struct pentry {
 
 static const struct pentry proc_root[] = {
 	{ "self", PROCFS_LINK },
+	{ "thread-self", PROCFS_LINK },
 	{ "meminfo", PROCFS_FILE, show_meminfo },
 	{ "cpuinfo", PROCFS_FILE, show_cpuinfo },
 	{ "stat", PROCFS_FILE, show_stat },
@@ -695,8 +836,24 @@ static const struct pentry proc_root[] = {
 	{ "pcache", PROCFS_FILE, show_pcache },
 };
 
+/* The links and directories are told apart by name in link_target(), readdir. */
 static const struct pentry proc_pid[] = {
 	{ "exe", PROCFS_LINK },
+	{ "cwd", PROCFS_LINK },
+	{ "fd", PROCFS_DIR },
+	{ "task", PROCFS_DIR },
+	{ "cmdline", PROCFS_FILE, show_pid_cmdline },
+	{ "comm", PROCFS_FILE, show_pid_comm },
+	{ "stat", PROCFS_FILE, show_pid_stat },
+	{ "statm", PROCFS_FILE, show_pid_statm },
+	{ "status", PROCFS_FILE, show_pid_status },
+	{ "maps", PROCFS_FILE, show_pid_maps },
+};
+
+/* /proc/N/task/T: the same files for one thread, no task directory. */
+static const struct pentry proc_tid[] = {
+	{ "exe", PROCFS_LINK },
+	{ "cwd", PROCFS_LINK },
 	{ "fd", PROCFS_DIR },
 	{ "cmdline", PROCFS_FILE, show_pid_cmdline },
 	{ "comm", PROCFS_FILE, show_pid_comm },
@@ -715,26 +872,11 @@ static const struct pentry sys_cpu[] = {
 	{ "present", PROCFS_FILE, show_cpu_possible },
 };
 
-enum pkind {
-	PK_PROC_ROOT,
-	PK_ROOT_ENTRY,		/* e: of proc_root */
-	PK_PID_DIR,
-	PK_PID_ENTRY,		/* e: of proc_pid */
-	PK_FD_LINK,		/* fd */
-	PK_SYS_DIR,		/* level: index in sys_dirs */
-	PK_SYS_FILE,		/* e: of sys_cpu */
-};
-
-struct pnode {
-	enum pkind kind;
-	const struct pentry *e;
-	pid_t pid;
-	int fd;
-	int level;
-};
-
+/* Inodes: below a process (by /proc/N's N) or a thread, and /sys. */
 #define INO_PID(pid, i)	(((u64)(pid) << 16) | 0x100 | (i))
+#define INO_TID(tid, i)	(((u64)(tid) << 16) | 0x200 | (i))
 #define INO_FD(pid, fd)	(((u64)(pid) << 16) | 0x1000 | (fd))
+#define INO_TFD(tid, fd) (((u64)(tid) << 16) | 0x2000 | (fd))
 #define INO_SYS(i)	(0x800000000000ULL | (i))
 
 static const struct pentry *find_entry(const struct pentry *tab, size_t n,
@@ -746,6 +888,11 @@ static const struct pentry *find_entry(const struct pentry *tab, size_t n,
 		if (!strcmp(tab[i].name, name))
 			return &tab[i];
 	return NULL;
+}
+
+static bool entry_is(const struct pentry *e, const char *name)
+{
+	return e && !strcmp(e->name, name);
 }
 
 static int parse_num(const char *s, unsigned int *v)
@@ -766,10 +913,45 @@ static bool fd_open(int fd)
 	return f;
 }
 
+/* fd/N from component i of pp on, below the directory pn names. */
+static int resolve_fd(const struct ppath *pp, int i, struct pnode *pn)
+{
+	unsigned int v;
+
+	if (pn->tgid != current_proc()->tgid)
+		return -EACCES;
+	if (pp->n > i + 1)
+		return -ENOTDIR;
+	if (parse_num(pp->c[i], &v) || v >= NR_OPEN_FILES || !fd_open(v))
+		return -ENOENT;
+	pn->kind = PK_FD_LINK;
+	pn->fd = v;
+	return 0;
+}
+
+static int resolve_sys(const struct ppath *pp, struct pnode *pn)
+{
+	int i;
+
+	for (i = 0; i < pp->n && i < ARRAY_SIZE(sys_dirs); i++)
+		if (strcmp(pp->c[i], sys_dirs[i]))
+			return -ENOENT;
+	if (i == pp->n) {
+		pn->kind = PK_SYS_DIR;
+		pn->level = i - 1;
+		return 0;
+	}
+	if (pp->n > ARRAY_SIZE(sys_dirs) + 1)
+		return -ENOTDIR;
+	pn->e = find_entry(sys_cpu, ARRAY_SIZE(sys_cpu), pp->c[i]);
+	pn->kind = PK_SYS_FILE;
+	return pn->e ? 0 : -ENOENT;
+}
+
 static int resolve(const char *path, struct pnode *pn)
 {
 	struct ppath pp;
-	unsigned int v;
+	unsigned int v, tid = 0;
 	int ret, i;
 
 	memset(pn, 0, sizeof(*pn));
@@ -778,29 +960,20 @@ static int resolve(const char *path, struct pnode *pn)
 		return ret;
 	if (!pp.n)
 		return -ENOENT;
-	if (!strcmp(pp.c[0], "sys")) {
-		for (i = 0; i < pp.n && i < ARRAY_SIZE(sys_dirs); i++)
-			if (strcmp(pp.c[i], sys_dirs[i]))
-				return -ENOENT;
-		if (i == pp.n) {
-			pn->kind = PK_SYS_DIR;
-			pn->level = i - 1;
-			return 0;
-		}
-		if (pp.n > ARRAY_SIZE(sys_dirs) + 1)
-			return -ENOTDIR;
-		pn->e = find_entry(sys_cpu, ARRAY_SIZE(sys_cpu), pp.c[i]);
-		pn->kind = PK_SYS_FILE;
-		return pn->e ? 0 : -ENOENT;
-	}
+	if (!strcmp(pp.c[0], "sys"))
+		return resolve_sys(&pp, pn);
 	if (strcmp(pp.c[0], "proc"))
 		return -ENOENT;
 	if (pp.n == 1) {
 		pn->kind = PK_PROC_ROOT;
 		return 0;
 	}
+	/* self and thread-self are followed here when not the last. */
 	if (!strcmp(pp.c[1], "self") && (pp.n > 2 || pp.dir)) {
 		v = current_proc()->tgid;
+	} else if (!strcmp(pp.c[1], "thread-self") && (pp.n > 2 || pp.dir)) {
+		v = current_proc()->tgid;
+		tid = current_thread()->tid;
 	} else if (parse_num(pp.c[1], &v)) {
 		pn->e = find_entry(proc_root, ARRAY_SIZE(proc_root), pp.c[1]);
 		if (!pn->e)
@@ -808,31 +981,45 @@ static int resolve(const char *path, struct pnode *pn)
 		pn->kind = PK_ROOT_ENTRY;
 		return pp.n == 2 ? 0 : -ENOTDIR;
 	}
-	if (!pid_exists(v))
-		return -ENOENT;
 	pn->pid = v;
-	if (pp.n == 2) {
-		pn->kind = PK_PID_DIR;
+	pn->tgid = pid_tgid(v);
+	if (!pn->tgid)
+		return -ENOENT;
+	i = 2;
+	if (!tid) {
+		if (pp.n == 2) {
+			pn->kind = PK_PID_DIR;
+			return 0;
+		}
+		pn->e = find_entry(proc_pid, ARRAY_SIZE(proc_pid), pp.c[2]);
+		if (!pn->e)
+			return -ENOENT;
+		pn->kind = PK_PID_ENTRY;
+		if (pp.n == 3)
+			return 0;
+		if (pn->e->type != PROCFS_DIR)
+			return -ENOTDIR;
+		if (!entry_is(pn->e, "task"))
+			return resolve_fd(&pp, 3, pn);
+		if (parse_num(pp.c[3], &tid) || !tid_of(tid, pn->tgid))
+			return -ENOENT;
+		i = 4;
+	}
+	pn->tid = tid;
+	pn->e = NULL;
+	if (pp.n == i) {
+		pn->kind = PK_TID_DIR;
 		return 0;
 	}
-	pn->e = find_entry(proc_pid, ARRAY_SIZE(proc_pid), pp.c[2]);
+	pn->e = find_entry(proc_tid, ARRAY_SIZE(proc_tid), pp.c[i]);
 	if (!pn->e)
 		return -ENOENT;
-	pn->kind = PK_PID_ENTRY;
-	if (pp.n == 3)
+	pn->kind = PK_TID_ENTRY;
+	if (pp.n == i + 1)
 		return 0;
 	if (pn->e->type != PROCFS_DIR)
 		return -ENOTDIR;
-	/* fd/N */
-	if (pn->pid != current_proc()->tgid)
-		return -EACCES;
-	if (pp.n > 4)
-		return -ENOTDIR;
-	if (parse_num(pp.c[3], &v) || v >= NR_OPEN_FILES || !fd_open(v))
-		return -ENOENT;
-	pn->kind = PK_FD_LINK;
-	pn->fd = v;
-	return 0;
+	return resolve_fd(&pp, i + 1, pn);
 }
 
 static enum procfs_type pnode_type(const struct pnode *pn)
@@ -840,6 +1027,7 @@ static enum procfs_type pnode_type(const struct pnode *pn)
 	switch (pn->kind) {
 	case PK_PROC_ROOT:
 	case PK_PID_DIR:
+	case PK_TID_DIR:
 	case PK_SYS_DIR:
 		return PROCFS_DIR;
 	case PK_FD_LINK:
@@ -860,8 +1048,13 @@ static u64 pnode_ino(const struct pnode *pn)
 		return INO_PID(pn->pid, 0);
 	case PK_PID_ENTRY:
 		return INO_PID(pn->pid, 1 + (pn->e - proc_pid));
+	case PK_TID_DIR:
+		return INO_TID(pn->tid, 0);
+	case PK_TID_ENTRY:
+		return INO_TID(pn->tid, 1 + (pn->e - proc_tid));
 	case PK_FD_LINK:
-		return INO_FD(pn->pid, pn->fd);
+		return pn->tid ? INO_TFD(pn->tid, pn->fd) :
+				 INO_FD(pn->pid, pn->fd);
 	case PK_SYS_DIR:
 		return INO_SYS(pn->level);
 	case PK_SYS_FILE:
@@ -881,7 +1074,7 @@ int procfs_lookup(const char *path, struct procfs_node *node)
 	if (node->type == PROCFS_FILE && path[strlen(path) - 1] == '/')
 		return -ENOTDIR;
 	/* Linux's times: the boot for /proc, the start for a process's. */
-	node->mtime = boot_time() + (pn.pid ? pid_start_seconds(pn.pid) : 0);
+	node->mtime = boot_time() + (pn.tgid ? pid_start_seconds(pn.tgid) : 0);
 	node->ino = pnode_ino(&pn);
 	node->nlink = node->type == PROCFS_DIR ? 2 : 1;
 	switch (node->type) {
@@ -918,24 +1111,51 @@ static int fd_target(int fd, struct pbuf *b)
 	return 0;
 }
 
-static int link_target(const struct pnode *pn, struct pbuf *b)
+/* The current process's working directory (no other's can be read safely). */
+static int cwd_target(const struct pnode *pn, struct pbuf *b)
+{
+	char *cwd;
+
+	if (pn->tgid != current_proc()->tgid)
+		return -EACCES;
+	cwd = fs_cwd_get(current_proc());
+	if (!cwd)
+		return -ENOMEM;
+	pb_printf(b, "%s", cwd);
+	kfree(cwd);
+	return 0;
+}
+
+static int exe_target(const struct pnode *pn, struct pbuf *b)
 {
 	struct process *p;
+	struct uthread *t;
 	int ret = -ENOENT;
 
+	read_lock(&tasklist_lock);
+	p = pnode_process(pn, &t);
+	if (p && p->path && p->state != PROC_ZOMBIE) {
+		pb_printf(b, "%s", p->path);
+		ret = 0;
+	}
+	read_unlock(&tasklist_lock);
+	return ret;
+}
+
+static int link_target(const struct pnode *pn, struct pbuf *b)
+{
 	switch (pn->kind) {
-	case PK_ROOT_ENTRY:	/* self */
-		pb_printf(b, "%d", current_proc()->tgid);
+	case PK_ROOT_ENTRY:
+		if (entry_is(pn->e, "thread-self"))
+			pb_printf(b, "%d/task/%d", current_proc()->tgid,
+				  current_thread()->tid);
+		else
+			pb_printf(b, "%d", current_proc()->tgid);
 		return 0;
-	case PK_PID_ENTRY:	/* exe */
-		read_lock(&tasklist_lock);
-		p = find_process(pn->pid);
-		if (p && p->path && p->state != PROC_ZOMBIE) {
-			pb_printf(b, "%s", p->path);
-			ret = 0;
-		}
-		read_unlock(&tasklist_lock);
-		return ret;
+	case PK_PID_ENTRY:
+	case PK_TID_ENTRY:
+		return entry_is(pn->e, "cwd") ? cwd_target(pn, b) :
+		       exe_target(pn, b);
 	case PK_FD_LINK:
 		return fd_target(pn->fd, b);
 	default:
@@ -984,7 +1204,7 @@ int procfs_read_file(const char *path, char **bufp, size_t *lenp)
 			return -ENOMEM;
 		b.size = size;
 		b.len = 0;
-		ret = show(&b, pn.pid);
+		ret = show(&b, &pn);
 		if (ret || b.len <= b.size)
 			break;
 		kfree(b.buf);
@@ -1032,56 +1252,77 @@ static u64 ino_pid(int i, pid_t pid)
 	return INO_PID(pid, 1 + i);
 }
 
+static u64 ino_tid(int i, pid_t tid)
+{
+	return INO_TID(tid, 1 + i);
+}
+
 static u64 ino_sys(int i, pid_t pid)
 {
 	return INO_SYS(ARRAY_SIZE(sys_dirs) + i);
 }
 
-/* The PIDs, snapshot into an array (filldir may sleep). */
-static int fill_pids(procfs_filldir_t filldir, void *ctx)
+/*
+ * The process ids (tgid 0), or the thread ids of process tgid, snapshot
+ * into an array (filldir may sleep).
+ */
+static int fill_ids(pid_t tgid, procfs_filldir_t filldir, void *ctx)
 {
 	struct process *p;
+	struct uthread *t;
 	unsigned int n, max = 0, blocked, i;
-	pid_t *pids;
+	pid_t *ids;
 	char name[16];
 	int ret = 0;
 
 	for (;;) {
 		max = nr_processes(&blocked) + 8;
-		pids = kmalloc_array(max, sizeof(*pids), GFP_KERNEL);
-		if (!pids)
+		ids = kmalloc_array(max, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
 			return -ENOMEM;
 		n = 0;
 		read_lock(&tasklist_lock);
-		for_each_process(p) {
-			if (n < max)
-				pids[n] = p->tgid;
-			n++;
+		if (!tgid) {
+			for_each_process(p) {
+				if (n < max)
+					ids[n] = p->tgid;
+				n++;
+			}
+		} else if ((p = find_process(tgid))) {
+			list_for_each_entry(t, &p->threads, node) {
+				if (n < max)
+					ids[n] = t->tid;
+				n++;
+			}
 		}
 		read_unlock(&tasklist_lock);
 		if (n <= max)
 			break;
-		kfree(pids);
+		kfree(ids);
 	}
 	for (i = 0; i < n && !ret; i++) {
-		snprintf(name, sizeof(name), "%d", pids[i]);
-		ret = filldir(ctx, name, INO_PID(pids[i], 0), DT_DIR);
+		snprintf(name, sizeof(name), "%d", ids[i]);
+		ret = filldir(ctx, name, tgid ? INO_TID(ids[i], 0) :
+			      INO_PID(ids[i], 0), DT_DIR);
 	}
-	kfree(pids);
+	kfree(ids);
 	return ret;
 }
 
-static int fill_fds(procfs_filldir_t filldir, void *ctx)
+static int fill_fds(const struct pnode *pn, procfs_filldir_t filldir,
+		    void *ctx)
 {
-	pid_t pid = current_proc()->tgid;
 	char name[16];
 	int fd, ret;
 
+	if (pn->tgid != current_proc()->tgid)
+		return -EACCES;
 	for (fd = 0; fd < NR_OPEN_FILES; fd++) {
 		if (!fd_open(fd))
 			continue;
 		snprintf(name, sizeof(name), "%d", fd);
-		ret = filldir(ctx, name, INO_FD(pid, fd), DT_LNK);
+		ret = filldir(ctx, name, pn->tid ? INO_TFD(pn->tid, fd) :
+			      INO_FD(pn->pid, fd), DT_LNK);
 		if (ret)
 			return ret;
 	}
@@ -1105,6 +1346,14 @@ int procfs_readdir(const char *path, procfs_filldir_t filldir, void *ctx)
 	case PK_PID_ENTRY:
 		parent = INO_PID(pn.pid, 0);
 		break;
+	case PK_TID_DIR:
+		/* N/task (thread-self/ is N/task/T too) */
+		parent = INO_PID(pn.pid, 1 + (find_entry(proc_pid,
+				 ARRAY_SIZE(proc_pid), "task") - proc_pid));
+		break;
+	case PK_TID_ENTRY:
+		parent = INO_TID(pn.tid, 0);
+		break;
 	case PK_SYS_DIR:
 		parent = pn.level ? INO_SYS(pn.level - 1) : 2;
 		break;
@@ -1118,14 +1367,19 @@ int procfs_readdir(const char *path, procfs_filldir_t filldir, void *ctx)
 	switch (pn.kind) {
 	case PK_PROC_ROOT:
 		return fill_table(proc_root, ARRAY_SIZE(proc_root), ino_root, 0,
-				  filldir, ctx) ?: fill_pids(filldir, ctx);
+				  filldir, ctx) ?: fill_ids(0, filldir, ctx);
 	case PK_PID_DIR:
 		return fill_table(proc_pid, ARRAY_SIZE(proc_pid), ino_pid,
 				  pn.pid, filldir, ctx);
-	case PK_PID_ENTRY:	/* fd */
-		if (pn.pid != current_proc()->tgid)
-			return -EACCES;
-		return fill_fds(filldir, ctx);
+	case PK_PID_ENTRY:
+		if (entry_is(pn.e, "task"))
+			return fill_ids(pn.tgid, filldir, ctx);
+		return fill_fds(&pn, filldir, ctx);
+	case PK_TID_DIR:
+		return fill_table(proc_tid, ARRAY_SIZE(proc_tid), ino_tid,
+				  pn.tid, filldir, ctx);
+	case PK_TID_ENTRY:	/* fd */
+		return fill_fds(&pn, filldir, ctx);
 	case PK_SYS_DIR:
 		if (pn.level + 1 < ARRAY_SIZE(sys_dirs))
 			return filldir(ctx, sys_dirs[pn.level + 1],

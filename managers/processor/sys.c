@@ -362,14 +362,20 @@ SYSCALL_DEFINE(prctl)
 				      sizeof(comm) - 1);
 		if (n < 0)
 			return n;
+		/*
+		 * The calling thread's name, as Linux; p->comm is the
+		 * leader's (/proc/PID, the log), and /proc reads both
+		 * under tasklist_lock.
+		 */
 		write_lock(&tasklist_lock);
-		memcpy(p->comm, comm, sizeof(comm));
+		memcpy(current->comm, comm, sizeof(comm));
+		if (current_thread()->tid == p->tgid)
+			memcpy(p->comm, comm, sizeof(comm));
 		write_unlock(&tasklist_lock);
-		strscpy(current->comm, comm, sizeof(current->comm));
 		return 0;
 	case PR_GET_NAME:
 		read_lock(&tasklist_lock);
-		memcpy(comm, p->comm, sizeof(comm));
+		memcpy(comm, current->comm, sizeof(comm));
 		read_unlock(&tasklist_lock);
 		return copy_to_user((void __user *)a1, comm, sizeof(comm)) ?
 		       -EFAULT : 0;

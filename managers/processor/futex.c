@@ -122,6 +122,26 @@ static void double_lock_hb(struct futex_hash_bucket *a,
 		mutex_lock(&b->lock);
 }
 
+/* The keys of two words and their buckets, both locked (requeue, wake_op). */
+static int futex_lock_two(u32 __user *uaddr1, u32 __user *uaddr2,
+			  unsigned int flags, struct futex_key *key1,
+			  struct futex_key *key2,
+			  struct futex_hash_bucket **hb1,
+			  struct futex_hash_bucket **hb2)
+{
+	int ret;
+
+	ret = futex_get_key(uaddr1, flags, key1);
+	if (!ret)
+		ret = futex_get_key(uaddr2, flags, key2);
+	if (ret)
+		return ret;
+	*hb1 = futex_hash(key1);
+	*hb2 = futex_hash(key2);
+	double_lock_hb(*hb1, *hb2);
+	return 0;
+}
+
 static void double_unlock_hb(struct futex_hash_bucket *a,
 			     struct futex_hash_bucket *b)
 {
@@ -305,15 +325,9 @@ static long futex_requeue(u32 __user *uaddr1, unsigned int flags,
 
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
-	ret = futex_get_key(uaddr1, flags, &key1);
+	ret = futex_lock_two(uaddr1, uaddr2, flags, &key1, &key2, &hb1, &hb2);
 	if (ret)
 		return ret;
-	ret = futex_get_key(uaddr2, flags, &key2);
-	if (ret)
-		return ret;
-	hb1 = futex_hash(&key1);
-	hb2 = futex_hash(&key2);
-	double_lock_hb(hb1, hb2);
 	if (cmpval) {
 		if (get_user(curval, uaddr1))
 			ret = -EFAULT;
@@ -436,15 +450,9 @@ static long futex_wake_op(u32 __user *uaddr1, unsigned int flags,
 	struct futex_q *q, *next;
 	int ret, op_ret, woken2 = 0;
 
-	ret = futex_get_key(uaddr1, flags, &key1);
+	ret = futex_lock_two(uaddr1, uaddr2, flags, &key1, &key2, &hb1, &hb2);
 	if (ret)
 		return ret;
-	ret = futex_get_key(uaddr2, flags, &key2);
-	if (ret)
-		return ret;
-	hb1 = futex_hash(&key1);
-	hb2 = futex_hash(&key2);
-	double_lock_hb(hb1, hb2);
 	op_ret = futex_op_inuser(op, uaddr2);
 	if (op_ret < 0) {
 		ret = op_ret;

@@ -81,6 +81,8 @@ static struct task_struct *get_thread_task(pid_t tid)
 	struct task_struct *t = NULL;
 	struct uthread *ut;
 
+	if (tid < 0)
+		return NULL;
 	if (!tid)
 		return get_task_struct(current);
 	read_lock(&tasklist_lock);
@@ -104,8 +106,6 @@ SYSCALL_DEFINE(sched_setaffinity)
 	cpumask_and(&mask, &mask, cpu_online_mask);
 	if (cpumask_empty(&mask))
 		return -EINVAL;
-	if ((int)a0 < 0)
-		return -ESRCH;
 	t = get_thread_task(a0);
 	if (!t)
 		return -ESRCH;
@@ -130,8 +130,6 @@ SYSCALL_DEFINE(sched_getaffinity)
 
 	if (a1 * 8 < nr_cpu_ids() || (a1 & (sizeof(long) - 1)))
 		return -EINVAL;
-	if ((int)a0 < 0)
-		return -ESRCH;
 	t = get_thread_task(a0);
 	if (!t)
 		return -ESRCH;

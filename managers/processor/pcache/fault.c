@@ -16,6 +16,7 @@
 #include <tessera/string.h>
 #include <asm/bitops.h>
 #include <asm/cmpxchg.h>
+#include <asm/pgtable.h>
 #include <asm/traps.h>
 
 #include "internal.h"
@@ -123,9 +124,16 @@ static bool line_test_clear_young(struct pcache *pc, struct pcache_meta *m)
 			y = test_and_clear_bit(_PAGE_BIT_ACCESSED,
 					       (unsigned long *)pte);
 		pcache_pt_unlock(r->mm);
-		/* So the next access sets A again instead of hitting the TLB. */
+		/*
+		 * So that the next access from this CPU sets A again instead
+		 * of hitting the TLB.  Other CPUs are not interrupted for it
+		 * (nor does Linux on x86): an entry they keep only hides a use
+		 * until it leaves their TLB, a cost to the LRU's accuracy,
+		 * never to correctness, and a shootdown per promoted line
+		 * would cost a round of IPIs on every sweep.
+		 */
 		if (y)
-			flush_tlb_mm_range(r->mm, r->addr, r->addr + PAGE_SIZE);
+			local_flush_tlb_kernel_range(r->addr, r->addr + PAGE_SIZE);
 		young |= y;
 	}
 	return young;
@@ -534,10 +542,13 @@ static int fault_on_mapped(struct pcache *pc, struct pcache_fault *f,
 	if ((v & _PAGE_PRESENT) &&
 	    (!(f->error_code & X86_PF_WRITE) || (v & _PAGE_RW)) &&
 	    (!(f->error_code & X86_PF_INSTR) || !(v & _PAGE_NX))) {
-		/* Another CPU mapped it first, or a stale TLB entry. */
+		/*
+		 * Another CPU mapped it first, or a stale entry in this CPU's
+		 * TLB: only this CPU faulted on it, so only its TLB needs it.
+		 */
 		pcache_set_unlock(set);
 		pcache_count(NR_PGFAULT_SPURIOUS);
-		flush_tlb_mm_range(f->mm, f->addr, f->addr + PAGE_SIZE);
+		local_flush_tlb_kernel_range(f->addr, f->addr + PAGE_SIZE);
 		return 0;
 	}
 	if (WARN_ON(!m)) {

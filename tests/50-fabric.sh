@@ -91,13 +91,14 @@ test_fabric_node_conflict() {
 	expect_log "$d/P0.log" 'selftest: fabric_conflict \.\.\. ok' || return 1
 }
 
-# A memory node killed mid-run: P declares it dead within the bound.
+# A memory node killed mid-run (at 6 s: M loads an archive of ~18 MiB
+# first): P declares it dead within the bound.
 test_fabric_peer_death() {
 	local d=$LOGDIR/fabric-death
 	build_cluster_images || return 1
-	cluster fabric-death 0 1P-1M --kill M0@3 \
+	cluster fabric-death 0 1P-1M --kill M0@6 \
 		--cmdline P="selftest=fabric_peer_death" || return 1
-	expect_log "$LOGDIR/fabric-death.cluster" 'cluster: M0 +memory +killed at 3 s' || return 1
+	expect_log "$LOGDIR/fabric-death.cluster" 'cluster: M0 +memory +killed at 6 s' || return 1
 	expect_log "$d/P0.log" 'fabric: node [0-9]+ \(memory\) is dead: no heartbeat for [0-9]+ ms' || return 1
 	expect_log "$d/P0.log" 'selftest: fabric_peer_death: node [0-9]+ declared dead [0-9]+ ms after its last heartbeat \(bound 3000 ms\)' || return 1
 	expect_log "$d/P0.log" 'selftest: fabric_peer_death \.\.\. ok' || return 1

@@ -107,9 +107,9 @@ test_verbs_malformed() {
 test_verbs_peer_death() {
 	local d=$LOGDIR/verbs-death
 	build processor && build memory || return 1
-	verbs_cluster verbs-death 0 1P-1M --kill M0@3 \
+	verbs_cluster verbs-death 0 1P-1M --kill M0@6 \
 		--cmdline P="selftest=verbs_remote_death" || return 1
-	expect_log "$LOGDIR/verbs-death.cluster" 'cluster: M0 +memory +killed at 3 s' || return 1
+	expect_log "$LOGDIR/verbs-death.cluster" 'cluster: M0 +memory +killed at 6 s' || return 1
 	expect_log "$d/P0.log" 'verbs: QP 0x104 to node 1 lost: the node is dead' || return 1
 	expect_log "$d/P0.log" 'verbs_remote_death: pending SEND failed [0-9]+ ms after node 1.s last heartbeat \(bound 3000 ms\)' || return 1
 	expect_log "$d/P0.log" 'selftest: verbs_remote_death \.\.\. ok' || return 1

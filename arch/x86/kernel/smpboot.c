@@ -69,26 +69,10 @@ struct call_slot {
 	void *info;
 	int taken;			/* the target copied func/info */
 	int done;			/* and ran it */
-	int waiter;			/* 1 + the CPU halted for taken or done */
 };
 
 static struct call_slot call_slots[NR_CPUS];
 static unsigned int call_vector;
-
-/*
- * Set a flag of s and wake its caller if it halted for it.  With the
- * caller's store of waiter and load of the flag (wait_flag), one of the
- * two sides sees the other's store: a full barrier on each.
- */
-static void call_signal(struct call_slot *s, int *flag)
-{
-	int w;
-
-	__atomic_store_n(flag, 1, __ATOMIC_SEQ_CST);
-	w = __atomic_load_n(&s->waiter, __ATOMIC_SEQ_CST);
-	if (w)
-		apic_send_ipi(cpu_apicid[w - 1], RESCHEDULE_VECTOR);
-}
 
 static void call_function_interrupt(struct pt_regs *regs)
 {
@@ -96,41 +80,15 @@ static void call_function_interrupt(struct pt_regs *regs)
 	smp_call_func_t func = READ_ONCE(s->func);
 	void *info = READ_ONCE(s->info);
 
-	call_signal(s, &s->taken);
+	__atomic_store_n(&s->taken, 1, __ATOMIC_RELEASE);
 	func(info);
-	call_signal(s, &s->done);
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
 }
 
-/* About an IPI's round trip on hardware; past it the caller halts. */
-#define CALL_SPINS	2000
-
-/*
- * Wait for a flag of s.  After a short spin the caller halts until the
- * target's wake-up IPI: under an emulator with more vCPUs than host
- * cores, a spinning vCPU keeps the target's thread off the host CPU it
- * needs, and a shootdown then costs milliseconds instead of
- * microseconds.  sti;hlt is atomic against the wake-up (the sti shadow).
- * With interrupts off it can only spin.
- */
-static void wait_flag(struct call_slot *s, int *flag)
+static void wait_flag(int *flag)
 {
-	unsigned int spins = 0;
-	unsigned long flags;
-
-	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE)) {
-		if (++spins < CALL_SPINS ||
-		    !(local_save_flags() & X86_EFLAGS_IF)) {
-			cpu_relax();
-			continue;
-		}
-		flags = local_irq_save();
-		__atomic_store_n(&s->waiter, smp_processor_id() + 1,
-				 __ATOMIC_SEQ_CST);
-		if (!__atomic_load_n(flag, __ATOMIC_SEQ_CST))
-			asm volatile("sti; hlt; cli" : : : "memory");
-		__atomic_store_n(&s->waiter, 0, __ATOMIC_RELAXED);
-		local_irq_restore(flags);
-	}
+	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE))
+		cpu_relax();
 }
 
 /* Post func to cpu; returns with the slot locked until it was taken. */
@@ -145,7 +103,7 @@ static void call_post(unsigned int cpu, smp_call_func_t func, void *info)
 	s->done = 0;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	apic_send_ipi(cpu_apicid[cpu], call_vector);
-	wait_flag(s, &s->taken);
+	wait_flag(&s->taken);
 }
 
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
@@ -165,7 +123,7 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func,
 	WARN_ON_ONCE(!(local_save_flags() & X86_EFLAGS_IF));
 	call_post(cpu, func, info);
 	if (wait)
-		wait_flag(&call_slots[cpu], &call_slots[cpu].done);
+		wait_flag(&call_slots[cpu].done);
 	spin_unlock(&call_slots[cpu].lock);
 	return 0;
 }
@@ -187,7 +145,7 @@ void on_each_cpu(smp_call_func_t func, void *info, bool wait)
 		if (cpu == self || !cpu_online(cpu))
 			continue;
 		if (wait)
-			wait_flag(&call_slots[cpu], &call_slots[cpu].done);
+			wait_flag(&call_slots[cpu].done);
 		spin_unlock(&call_slots[cpu].lock);
 	}
 }
@@ -217,10 +175,7 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 
 /* ---- rescheduling ---- */
 
-/*
- * Nothing to do in the handler: the interrupt exit path reschedules.  It
- * also wakes a CPU halted in wait_flag().
- */
+/* Nothing to do in the handler: the interrupt exit path reschedules. */
 static void reschedule_interrupt(struct pt_regs *regs)
 {
 }

@@ -200,6 +200,20 @@ static void thread_leave_mm(void)
 }
 
 /*
+ * The current thread t leaves p's list; its CPU time becomes p's.
+ * tasklist_lock (writer) and p->sig.lock held.
+ */
+static void thread_unlink(struct process *p, struct uthread *t)
+{
+	list_del(&t->node);
+	p->nr_threads--;
+	thread_unaccount();
+	p->utime += current->utime;
+	p->stime += current->stime;
+	current->utime = current->stime = 0;
+}
+
+/*
  * The process-wide end, by its last thread t: its files and memory go at
  * once; it stays a zombie with its status until reaped.  Its children go
  * to init.
@@ -254,14 +268,9 @@ static void __noreturn process_end(struct process *p, struct uthread *t)
 	write_lock(&tasklist_lock);
 	forget_children(p, &reap);
 	p->state = PROC_ZOMBIE;
-	p->utime += current->utime;
-	p->stime += current->stime;
-	current->utime = current->stime = 0;
 	spin_lock_irq(&p->sig.lock);
-	list_del(&t->node);
-	p->nr_threads--;
+	thread_unlink(p, t);
 	spin_unlock_irq(&p->sig.lock);
-	thread_unaccount();
 	current->proc = NULL;
 	current->uthread = NULL;
 	if (p->parent) {
@@ -310,12 +319,7 @@ void thread_exit(int status)
 	spin_lock_irq(&p->sig.lock);
 	last = p->nr_threads == 1;
 	if (!last) {
-		list_del(&t->node);
-		p->nr_threads--;
-		thread_unaccount();
-		p->utime += current->utime;
-		p->stime += current->stime;
-		current->utime = current->stime = 0;
+		thread_unlink(p, t);
 		/* exec waits for the others to go. */
 		wake_up_all(&p->thread_exit_wait);
 	} else if (!p->sig.group_exit) {

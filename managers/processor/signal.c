@@ -201,8 +201,7 @@ static int __send_signal(struct process *p, struct uthread *t, int sig,
 	if (sig == SIGCONT && s->stopped) {
 		s->stopped = false;
 		s->notify_cont = true;
-		list_for_each_entry(u, &p->threads, node)
-			wake_up_state(u->task, TASK_INTERRUPTIBLE);
+		signal_wake_threads(p);
 	}
 	if (sig_ignored(p, t, sig))
 		goto out;
@@ -213,8 +212,7 @@ static int __send_signal(struct process *p, struct uthread *t, int sig,
 	*pending |= sigmask(sig);
 	if (sig == SIGKILL) {
 		/* Every thread goes; whichever takes it ends the process. */
-		list_for_each_entry(u, &p->threads, node)
-			wake_up_state(u->task, TASK_INTERRUPTIBLE);
+		signal_wake_threads(p);
 	} else if (t) {
 		ts = &t->sig;
 		if (!(ts->blocked & sigmask(sig)))

@@ -130,7 +130,8 @@ static struct process *copy_process(struct process *parent, u64 flags)
 	struct process *child;
 	int ret = -ENOMEM;
 
-	child = process_alloc(parent->path);
+	child = process_alloc(parent->path,
+			      flags & CLONE_VM ? parent->mm : NULL);
 	if (!child)
 		return ERR_PTR(-ENOMEM);
 	child->mnode = child->mm->mnode = parent->mnode;
@@ -143,10 +144,7 @@ static struct process *copy_process(struct process *parent, u64 flags)
 	signals_fork(child, parent, flags & CLONE_SIGHAND);
 	if (flags & CLONE_VM) {
 		/* The same address space on P and on M: nothing to copy. */
-		mm_release(child->mm);
-		refcount_inc(&parent->mm->users);
-		atomic_inc(&parent->mm->owners);
-		child->mm = parent->mm;
+		atomic_inc(&child->mm->owners);
 		return child;
 	}
 	ret = copy_mm(child, parent);

@@ -39,7 +39,7 @@ pid_t pid_alloc(void)
 /* Processes per processor: a fork bomb meets -EAGAIN before P runs out. */
 #define DEFAULT_NPROC	1024
 
-struct process *process_alloc(const char *path)
+struct process *process_alloc(const char *path, struct mm_struct *mm)
 {
 	const char *base = strrchr(path, '/');
 	size_t len = strlen(path);
@@ -50,14 +50,20 @@ struct process *process_alloc(const char *path)
 	if (!p)
 		return NULL;
 	p->path = kmalloc(len + 1, GFP_KERNEL);
-	p->mm = mm_alloc();
+	if (mm) {
+		refcount_inc(&mm->users);
+		p->mm = mm;
+	} else {
+		p->mm = mm_alloc();
+		if (p->mm)
+			p->mm->space_id = space_id_alloc();
+	}
 	if (!p->path || !p->mm)
 		goto fail;
 	memcpy(p->path, path, len + 1);
 	strscpy(p->comm, base ? base + 1 : path, sizeof(p->comm));
 	p->tgid = pid_alloc();
 	p->start_time = jiffies;
-	p->mm->space_id = space_id_alloc();
 	init_completion(&p->exited);
 	INIT_LIST_HEAD(&p->children);
 	INIT_LIST_HEAD(&p->threads);
@@ -450,7 +456,7 @@ int process_run(u32 mnode, const char *path, char *const argv[], int argc,
 	bool built = false;
 	int ret;
 
-	p = process_alloc(path);
+	p = process_alloc(path, NULL);
 	if (!p)
 		return -ENOMEM;
 	p->mnode = p->mm->mnode = mnode;

@@ -249,7 +249,8 @@ long do_fork(u64 flags, unsigned long stack, int __user *ptid,
 	     int __user *ctid, unsigned long tls);
 
 /* process.c */
-struct process *process_alloc(const char *path);
+/* A new process of path, in a new address space or (CLONE_VM) in mm. */
+struct process *process_alloc(const char *path, struct mm_struct *mm);
 u32 space_id_alloc(void);
 /* The registers at a program's entry (p->entry, p->sp). */
 void process_entry_regs(struct process *p, struct pt_regs *regs);

@@ -141,7 +141,7 @@ static int test_proc_create(struct test_proc *t, const char *name,
 			    const char *start, const char *end)
 {
 	memset(t, 0, sizeof(*t));
-	t->p = process_alloc(name);
+	t->p = process_alloc(name, NULL);
 	t->code = (void *)get_zeroed_page(GFP_KERNEL);
 	t->data = (void *)get_zeroed_page(GFP_KERNEL);
 	t->stack = (void *)get_zeroed_page(GFP_KERNEL);

@@ -342,21 +342,6 @@ static void test_links(const char *argv0)
 	section_end("/proc/self links");
 }
 
-static int dir_has(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (!strcmp(e->d_name, name))
-			found = 1;
-	closedir(d);
-	return found;
-}
-
 static void test_dirs(void)
 {
 	char pid[32], path[64], link[64];

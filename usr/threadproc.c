@@ -161,22 +161,6 @@ static int list_ids(const char *dir, pid_t *ids, int max)
 	return n;
 }
 
-/* Does the listing of dir name the entry name? */
-static int dir_has(const char *dir, const char *name)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int found = 0;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		if (!strcmp(e->d_name, name))
-			found = 1;
-	closedir(d);
-	return found;
-}
-
 /* The sorted tids of the first n threads. */
 static void sorted_tids(pid_t *out, int n)
 {

@@ -10,6 +10,7 @@
 #ifndef USR_UTEST_H
 #define USR_UTEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -87,6 +88,22 @@ static int utest_finish(void)
 }
 
 __attribute__((unused))
+/* Does the listing of dir name the entry name? */
+static inline int dir_has(const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (!strcmp(e->d_name, name))
+			found = 1;
+	closedir(d);
+	return found;
+}
+
 static inline uint64_t rdtsc(void)
 {
 	uint32_t lo, hi;

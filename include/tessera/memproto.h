@@ -31,7 +31,8 @@ typedef int64_t s64;
 /*
  * FIT opcode ranges (one list for the tree):
  *   0x1000-0x10ff  processor -> memory (this file)
- *   0x2000-0x20ff  memory -> storage (later)
+ *   0x2000-0x20ff  file operations (storproto.h): processor -> memory,
+ *                  and memory -> storage
  *   0xf000-0xffff  self-tests and benchmarks
  */
 enum memproto_op {

@@ -20,6 +20,8 @@
 #define __pa(va)	((phys_addr_t)(unsigned long)(va) - PAGE_OFFSET)
 /* Physical address of a symbol of the kernel image. */
 #define __pa_symbol(s)	((phys_addr_t)((unsigned long)(s) - __START_KERNEL_map))
+/* Offset of an address (virtual or physical) in its page. */
+#define offset_in_page(p)	((unsigned long)(p) & ~PAGE_MASK)
 #endif
 
 #endif /* _ASM_X86_PAGE_H */

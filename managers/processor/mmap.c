@@ -329,7 +329,7 @@ static long mmap_file_check(struct file *f, u32 prot, u32 flags)
 		return -ENODEV;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
-	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) &&
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
 	    (f->flags & O_ACCMODE) != O_RDWR)
 		return -EACCES;
 	return 0;
@@ -350,9 +350,9 @@ SYSCALL_DEFINE(mmap)
 
 	if (!len || PAGE_ALIGN(len) > TASK_SIZE || !PAGE_ALIGNED(off))
 		return -EINVAL;
-	if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
-		flags = (flags & ~MAP_TYPE) | MAP_SHARED;
-	if ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE)
+	/* M checks MAP_SHARED_VALIDATE's flags. */
+	if ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE &&
+	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && !range_ok(addr, len))
 		return -EINVAL;
@@ -367,13 +367,12 @@ SYSCALL_DEFINE(mmap)
 		}
 		if (f->type == FILE_STORAGE) {
 			req.fd_handle = (u64)f->sp.gen << 32 | f->sp.ino;
-			if ((flags & MAP_TYPE) == MAP_SHARED)
+			if ((flags & MAP_TYPE) != MAP_PRIVATE)
 				fkey = req.fd_handle;
 		} else {
 			req.fd_handle = f->handle;
 		}
 	}
-	req.flags = flags;
 	mutex_lock(&mm->lock);
 	/* A fixed mapping replaces whatever was there. */
 	if (flags & MAP_FIXED) {

@@ -71,7 +71,11 @@ all: $(objtree)/tessera.elf $(objtree)/scripts/fabric-tool usr
 # ---------------------------------------------------------------------------
 # Configuration (Debian kconfig-frontends).  kconfig runs in the output tree
 # and finds the Kconfig files through $srctree.
-kconf = cd $(objtree) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(1) $(srctree)/Kconfig
+# Without the tools, say how to get them rather than "not found".
+kconf = command -v $(firstword $(1)) >/dev/null || { \
+		echo "$(firstword $(1)) is not installed: run scripts/setup (it installs kconfig-frontends)" >&2; \
+		exit 1; }; \
+	cd $(objtree) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(1) $(srctree)/Kconfig
 
 PHONY += defconfig olddefconfig menuconfig oldconfig savedefconfig
 %_defconfig: | $(objtree)

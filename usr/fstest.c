@@ -7,6 +7,10 @@
  * (hello.txt, data.bin: the host reads them back from the image).
  * BIG_KIB (default 4096) is the size of a file written and read back in
  * full: pass more than the caches hold.
+ *
+ * fstest -k DIR SECONDS: for a storage node killed mid-run: writes and
+ * reads a file in DIR until a call fails (it must be with EIO, within
+ * SECONDS), then checks that anonymous memory still works and exits 0.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -642,11 +646,59 @@ static void make_keep(void)
 	    (unsigned long long)sum_pattern(100000, 11));
 }
 
+static int kill_mode(const char *d, int seconds)
+{
+	static char buf[65536];
+	time_t end = time(NULL) + seconds;
+	unsigned long rounds = 0, i;
+	uint64_t h = FNV_INIT, want = FNV_INIT;
+	char *mem;
+	int fd, err = 0;
+
+	strcpy(dir, d);
+	check(!mkdir(dir, 0755) || errno == EEXIST, "mkdir %s", dir);
+	say("kill: file calls until the storage node goes");
+	while (time(NULL) < end && !err) {
+		fd = open(P("k"), O_RDWR | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+		fill((unsigned char *)buf, sizeof(buf), rounds, 3);
+		if (write(fd, buf, sizeof(buf)) != sizeof(buf) ||
+		    pread(fd, buf, sizeof(buf), 0) != sizeof(buf) || fsync(fd))
+			err = errno;
+		close(fd);
+		rounds++;
+	}
+	check(err == EIO, "file calls ended with errno %d (%s), expected EIO",
+	      err, strerror(err));
+	say("kill: a file call failed with %s", err == EIO ? "EIO" : "something else");
+	CHECK_ERR(open(P("k2"), O_RDWR | O_CREAT, 0644), EIO, "open after the kill");
+	/* Anonymous memory lives on M: it still works. */
+	mem = malloc(16 << 20);
+	if (check(mem != NULL, "malloc")) {
+		for (i = 0; i < (16 << 20); i++)
+			mem[i] = (char)(i * 7);
+		for (i = 0; i < (16 << 20); i++)
+			h = (h ^ (unsigned char)mem[i]) * 0x100000001b3ULL;
+		for (i = 0; i < (16 << 20); i++)
+			want = (want ^ (unsigned char)(i * 7)) * 0x100000001b3ULL;
+		check(h == want, "anonymous memory reads back what was stored");
+		say("kill: anonymous memory works, checksum %016llx",
+		    (unsigned long long)h);
+		free(mem);
+	}
+	return utest_finish();
+}
+
 int main(int argc, char **argv)
 {
 	size_t big = 4096;
 
 	utest_init("fstest");
+	if (argc == 4 && !strcmp(argv[1], "-k"))
+		return kill_mode(argv[2], atoi(argv[3]));
 	if (argc < 2 || strlen(argv[1]) > 200 || argv[1][0] != '/') {
 		fprintf(stderr, "usage: fstest /ABSOLUTE/DIR [BIG_KIB]\n");
 		return 2;

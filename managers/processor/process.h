@@ -379,6 +379,8 @@ struct file *storfs_open(const char *path, u32 flags, u32 mode);
 int storfs_stat(const char *path, u32 at_flags, struct stat *st);
 int storfs_fstat(struct file *f, struct stat *st);
 long storfs_readlink(const char *path, char __user *buf, long size);
+/* exec: the first bytes of the file at path into a kernel buffer. */
+long storfs_read_head(const char *path, char *buf, size_t size);
 /*
  * Write back this processor's dirty pcache lines of MAP_SHARED mappings
  * of file h (ino 0: every file) over file offsets [start, end), and

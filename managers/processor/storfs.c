@@ -511,6 +511,18 @@ long storfs_readlink(const char *path, char __user *buf, long size)
 	return ret;
 }
 
+long storfs_read_head(const char *path, char *buf, size_t size)
+{
+	struct sp_handle_reply rep;
+	struct sp_io_req req = { .len = min(size, (size_t)SP_IO_MAX) };
+	int ret = sp_lookup(path, 0, &rep);
+
+	if (ret)
+		return ret;
+	req.h = rep.h;
+	return sp_call(SPOP_READ, &req, sizeof(req), buf, req.len);
+}
+
 /* --------------------------------------------- calls on the tree --- */
 
 /*

@@ -272,7 +272,7 @@ setup:
 # It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
 # with P0's console on this terminal, running RUN_INIT from the archive.
 # "run-node" boots the one image of this tree (O=) instead.
-RUN_LAYOUT ?= 1P-1M
+RUN_LAYOUT ?= 1P-1M-1S
 RUN_INIT ?= /bin/sh
 run:
 	$(Q)$(srctree)/scripts/setup

@@ -153,7 +153,7 @@ subdirs-$(1) := $$(addprefix $(1),$$(filter %/,$$(obj-y)))
 $$(foreach d,$$(subdirs-$(1)),$$(eval $$(call descend,$$(d))))
 endef
 
-core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ net/ managers/
+core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ fs/ net/ managers/
 ifneq ($(wildcard $(auto_conf)),)
 $(foreach d,$(core-dirs),$(eval $(call descend,$(d))))
 endif

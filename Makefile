@@ -153,7 +153,7 @@ subdirs-$(1) := $$(addprefix $(1),$$(filter %/,$$(obj-y)))
 $$(foreach d,$$(subdirs-$(1)),$$(eval $$(call descend,$$(d))))
 endef
 
-core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ net/ managers/
+core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ fs/ net/ managers/
 ifneq ($(wildcard $(auto_conf)),)
 $(foreach d,$(core-dirs),$(eval $(call descend,$(d))))
 endif
@@ -272,7 +272,7 @@ setup:
 # It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
 # with P0's console on this terminal, running RUN_INIT from the archive.
 # "run-node" boots the one image of this tree (O=) instead.
-RUN_LAYOUT ?= 1P-1M
+RUN_LAYOUT ?= 1P-1M-1S
 RUN_INIT ?= /bin/sh
 run:
 	$(Q)$(srctree)/scripts/setup

@@ -71,9 +71,22 @@ early_param("pagecache", parse_pagecache);
 
 /* ------------------------------------------------------ storage node -- */
 
+static void page_drop(struct pc_page *pg);
+
+/* Forget every cached page, dirty or not (the backend changes). */
+static void pc_drop_all(void)
+{
+	struct pc_page *pg, *tmp;
+
+	list_for_each_entry_safe(pg, tmp, &pc_lru, lru)
+		if (pg->file->node == PC_FAKE_NODE || !pc_backend)
+			page_drop(pg);
+}
+
 void pagecache_set_backend(pc_backend_t fn)
 {
 	mutex_lock(&pc_mutex);
+	pc_drop_all();
 	pc_backend = fn;
 	mutex_unlock(&pc_mutex);
 }

@@ -101,12 +101,8 @@ void storage_manager_init(void)
 		.read = disk_read, .write = disk_write, .flush = disk_flush,
 		.dev = bd, .size = bd->nr_sectors << SECTOR_SHIFT,
 	};
-	ret = ext2_mount(&disk, 0, &fs);
-	if (ret == -EROFS) {
-		/* Features ext2 can read but not write: serve read-only. */
-		rdonly = true;
-		ret = ext2_mount(&disk, EXT2_MOUNT_RDONLY, &fs);
-	}
+	/* ext2 itself mounts read-only what it cannot write; statfs says so. */
+	ret = ext2_mount(&disk, bd->read_only ? EXT2_MOUNT_RDONLY : 0, &fs);
 	if (ret) {
 		pr_err("%s: no ext2 file system to mount (error %d): file requests get -EIO\n",
 		       bd->name, ret);
@@ -116,9 +112,10 @@ void storage_manager_init(void)
 	ret = ext2_statfs(fs, &st);
 	if (ret)
 		memset(&st, 0, sizeof(st));
+	rdonly = bd->read_only || (st.flags & ST_RDONLY);
 	pr_info("%s: ext2%s, %u-byte blocks, %llu MiB, %llu MiB free, %llu of %llu inodes free\n",
-		bd->name, rdonly ? " (read-only: features it cannot write)" : "",
-		st.bsize, (st.blocks * st.bsize) >> 20, (st.bfree * st.bsize) >> 20,
+		bd->name, rdonly ? " (read-only)" : "", st.bsize,
+		(st.blocks * st.bsize) >> 20, (st.bfree * st.bsize) >> 20,
 		st.ffree, st.files);
 	storage_server_start(fs, rdonly, 0);
 }

@@ -7,6 +7,9 @@
 
 struct ext2_fs;
 
+/* struct sp_statfs's flags: as statfs(2)'s f_flags. */
+#define ST_RDONLY	0x1
+
 #define SP_NR_OPS	(SPOP_LAST - SPOP_LOOKUP)
 
 /* Per-opcode counters; an index is op - SPOP_LOOKUP. */

@@ -121,7 +121,7 @@ static int handle_attr(const struct sp_handle *h, struct sp_attr *attr)
 /* Attributes of an inode just found by a walk (its generation unknown). */
 static int ino_attr(u32 ino, struct sp_attr *attr)
 {
-	return ext2_getattr(sfs, ino, EXT2_GEN_ANY, attr);
+	return ext2_stat(sfs, ino, attr);
 }
 
 static int handle_reply(u32 ino, void *reply)
@@ -638,7 +638,7 @@ static int sp_statfs(u32 node, const void *req, size_t len, void *reply,
 	if (ret)
 		return ret;
 	if (sfs_rdonly)
-		st->flags |= 1;		/* ST_RDONLY */
+		st->flags |= ST_RDONLY;
 	return sizeof(*st);
 }
 

@@ -463,24 +463,27 @@ static char *sp_readlink_k(const char *path)
 
 /*
  * open(O_CREAT) without O_EXCL of a dangling symlink creates its target,
- * as Linux does: S answers -EEXIST for the link, so follow it here (at
+ * as Linux does: S does not (-ENOENT or -EEXIST), so follow it here (at
  * most 40 links, then -ELOOP).
  */
 static int sp_create_follow(const char *path, u32 mode,
 			    struct sp_handle_reply *rep)
 {
 	char *cur = kstrdup(path, GFP_KERNEL), *target, *next, *slash;
-	int ret, links;
+	int ret, err, links;
 
 	if (!cur)
 		return -ENOMEM;
 	for (links = 0;; links++) {
 		ret = sp_create(cur, mode, 0, NULL, 0, rep);
-		if (ret != -EEXIST)
+		if (ret != -EEXIST && ret != -ENOENT)
 			break;
+		err = ret;
 		ret = sp_lookup(cur, SP_NOFOLLOW, rep);
-		if (!ret && !S_ISLNK(rep->attr.mode))
-			ret = -EEXIST;
+		if (ret || !S_ISLNK(rep->attr.mode)) {
+			ret = err;
+			break;
+		}
 		if (!ret && links == 40)
 			ret = -ELOOP;
 		if (ret)

@@ -108,3 +108,23 @@ test_storage_kill() {
 	expect_no_log "$LOGDIR/$name/P0.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
 	rm -f "$OUT/$name.img"
 }
+
+# Without a storage node the archive stays, read-only: -EROFS for the
+# calls that would change it, -ENOENT first for a name that is not there.
+test_storage_archive_erofs() {
+	local name=storage-archive-erofs log
+	build processor && build memory || return 1
+	rm -rf "${LOGDIR:?}/$name"
+	"$srctree/scripts/cluster" 1P-1M --out "$LOGDIR/$name" --no-build --timeout 300 \
+		--cmdline-all "fabric.wait=20" \
+		--init "/bin/sh -c 'mkdir /x; rm /bin/hello; mv /bin/hello /bin/h2; touch /newfile; rm /nothere; echo done'" \
+		> "$LOGDIR/$name.cluster" 2>&1 ||
+		fail "cluster $name failed: see $LOGDIR/$name.cluster" || return 1
+	log=$LOGDIR/$name/P0.log
+	expect_log "$log" "mkdir: can't create directory '/x': Read-only file system" || return 1
+	expect_log "$log" "rm: can't remove '/bin/hello': Read-only file system" || return 1
+	expect_log "$log" "can't rename '/bin/hello': Read-only file system" || return 1
+	expect_log "$log" "touch: /newfile: Read-only file system" || return 1
+	expect_log "$log" "rm: can't remove '/nothere': No such file or directory" || return 1
+	expect_log "$log" '^done' || return 1
+}

@@ -6,7 +6,7 @@
 
 STORAGE_TIMEOUT=900
 # fstest's big file is larger than P's pcache and M's page cache here.
-STORAGE_BIG_KIB=24576
+STORAGE_BIG_KIB=12288
 STORAGE_CMDLINE=(--cmdline "P0=pcache=8M" --cmdline "M0=pagecache=8M")
 
 storage_images() {

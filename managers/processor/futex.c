@@ -34,8 +34,14 @@
 
 #define FUTEX_HASH_BITS		8
 
+/*
+ * A futex is its address space and address, or for a shared futex in a
+ * MAP_SHARED mapping of S's file, that file (mm NULL, fkey as the VMA's)
+ * and the offset in it: processes mapping the file meet there.
+ */
 struct futex_key {
 	struct mm_struct *mm;
+	u64 fkey;
 	unsigned long addr;
 };
 
@@ -89,18 +95,32 @@ static int futex_get_key(u32 __user *uaddr, unsigned int flags,
 	if ((flags & FLAGS_SHARED) && copy_from_user(&v, uaddr, sizeof(v)))
 		return -EFAULT;
 	key->mm = current->mm;
+	key->fkey = 0;
 	key->addr = addr;
+	if (flags & FLAGS_SHARED) {
+		struct mm_struct *mm = current->mm;
+		struct vm_area *v;
+
+		mutex_lock(&mm->lock);
+		v = find_vma(mm, addr);
+		if (v && v->start <= addr && v->fkey) {
+			key->mm = NULL;
+			key->fkey = v->fkey;
+			key->addr = v->pgoff + (addr - v->start);
+		}
+		mutex_unlock(&mm->lock);
+	}
 	return 0;
 }
 
 static bool futex_match(const struct futex_key *a, const struct futex_key *b)
 {
-	return a->mm == b->mm && a->addr == b->addr;
+	return a->mm == b->mm && a->fkey == b->fkey && a->addr == b->addr;
 }
 
 static struct futex_hash_bucket *futex_hash(const struct futex_key *key)
 {
-	u64 h = ((unsigned long)key->mm >> 6) ^ (key->addr >> 2);
+	u64 h = ((unsigned long)key->mm >> 6) ^ (key->addr >> 2) ^ key->fkey;
 
 	h *= 0x9e3779b97f4a7c15ULL;
 	return &futex_queues[h >> (64 - FUTEX_HASH_BITS)];

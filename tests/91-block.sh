@@ -82,6 +82,25 @@ test_block_virtio_ro() {
 	rm -f "$img"
 }
 
+# A device that reports I/O errors: QEMU's blkdebug fails reads and writes
+# of sector 4096; each is -EIO with a log line, the rest of the disk works.
+test_block_virtio_ioerr() {
+	local img=$LOGDIR/block-ioerr.img cfg=$LOGDIR/block-ioerr.cfg log=$LOGDIR/block-ioerr.log
+	build storage || return 1
+	rm -f "$img"
+	truncate -s 16M "$img" || return 1
+	printf '[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "4096"\n\n' \
+		read_aio write_aio > "$cfg"
+	boot block-ioerr 0 --role storage --cmdline "selftest=block_ioerr fabric=off" -- \
+		-drive "file=blkdebug:$cfg:$img,if=none,id=d0,format=raw" \
+		-device virtio-blk-pci,drive=d0 || return 1
+	expect_log "$log" 'virtio_blk: vda: read of 1 sectors at sector 4096 failed: status 1 \(I/O error\)' ||
+		return 1
+	expect_log "$log" 'virtio_blk: vda: write of 1 sectors at sector 4096 failed' || return 1
+	expect_log "$log" 'selftest: block_ioerr \.\.\. ok' || return 1
+	rm -f "$img"
+}
+
 # Completed by the NVMe driver: until the storage image has one, a skip.
 test_block_nvme() {
 	build storage || return 1

@@ -351,3 +351,42 @@ SELFTEST_EXPLICIT_ONLY(block_rw)
 	vfree(rbuf);
 	return ret;
 }
+
+/*
+ * I/O errors: tests/91-block.sh has QEMU's blkdebug fail every read and
+ * write touching sector BLOCK_IOERR_SECTOR; the driver turns the device's
+ * IOERR status into -EIO, and the disk keeps working.
+ */
+#define BLOCK_IOERR_SECTOR	4096
+
+SELFTEST_EXPLICIT_ONLY(block_ioerr)
+{
+	struct block_device *bd = blkdev_first();
+	u64 bad = (u64)BLOCK_IOERR_SECTOR << SECTOR_SHIFT;
+	u64 errors;
+	u8 *buf;
+	int ret = 0;
+
+	if (!bd)
+		return selftest_skip("no disk");
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, 1);
+	ST_ASSERT(buf);
+	errors = bd->nr_errors;
+	memset(buf, 0x5a, 2 * PAGE_SIZE);
+	if (blkdev_read(bd, bad, buf, SECTOR_SIZE) != -EIO ||
+	    blkdev_write(bd, bad, buf, SECTOR_SIZE) != -EIO ||
+	    blkdev_read(bd, bad - PAGE_SIZE, buf, 2 * PAGE_SIZE) != -EIO)
+		ret = selftest_fail("I/O at sector %u did not fail with -EIO",
+				    BLOCK_IOERR_SECTOR);
+	else if (bd->nr_errors - errors != 3)
+		ret = selftest_fail("%llu errors counted, 3 expected",
+				    bd->nr_errors - errors);
+	else if (blkdev_write(bd, bad - PAGE_SIZE, buf, PAGE_SIZE) ||
+		 blkdev_read(bd, bad - PAGE_SIZE, buf + PAGE_SIZE, PAGE_SIZE) ||
+		 memcmp(buf, buf + PAGE_SIZE, PAGE_SIZE) ||
+		 blkdev_flush(bd))
+		ret = selftest_fail("I/O beside sector %u failed",
+				    BLOCK_IOERR_SECTOR);
+	free_pages((unsigned long)buf, 1);
+	return ret;
+}

@@ -85,6 +85,7 @@ test_storage_bad_fs() {
 	mkdir -p "$OUT/storage-image" && head -c 4M /dev/urandom > "$img" || return 1
 	boot storage-badfs 0 --kernel out/storage/tessera.elf --disk "$img" \
 		--cmdline "selftest=storage_server_lookup" --timeout 120 || return 1
+	expect_log "$log" 'ext2: no ext2 superblock' || return 1
 	expect_log "$log" 'storage: vda: no ext2 file system to mount \(error -[0-9]+\): file requests get -EIO' || return 1
 	expect_log "$log" 'storage: serving the file protocol v1 \(-EIO: no file system\)' || return 1
 	expect_no_log "$log" 'WARNING:|BUG:|Oops' || return 1

@@ -43,6 +43,11 @@ static u32 cred_fsgid(void) { return 0; }
 static long sp_call(u16 op, const void *req, size_t len, void *reply,
 		    size_t max)
 {
+	u64 none;
+
+	/* An empty reply is still a reply: without room FIT sends one-way. */
+	if (!reply)
+		return mm_call(op, req, len, &none, sizeof(none));
 	return mm_call(op, req, len, reply, max);
 }
 
@@ -432,6 +437,78 @@ static u32 umask_apply(u32 mode)
 	return mode & ~READ_ONCE(current_proc()->fs->umask) & 07777;
 }
 
+/* A symlink's target (kmalloc'd, NUL-terminated) or an ERR_PTR. */
+static char *sp_readlink_k(const char *path)
+{
+	struct sp_path_req *req;
+	char *target;
+	size_t len;
+	bool dir;
+	long n;
+
+	req = sp_path_msg(path, 0, &len, &dir);
+	if (IS_ERR(req))
+		return ERR_PTR(PTR_ERR(req));
+	target = kmalloc(SP_PATH_MAX + 1, GFP_KERNEL);
+	n = target ? sp_call(SPOP_READLINK, req, len, target, SP_PATH_MAX) :
+	    -ENOMEM;
+	kfree(req);
+	if (n < 0) {
+		kfree(target);
+		return ERR_PTR(n);
+	}
+	target[n] = '\0';
+	return target;
+}
+
+/*
+ * open(O_CREAT) without O_EXCL of a dangling symlink creates its target,
+ * as Linux does: S does not (-ENOENT or -EEXIST), so follow it here (at
+ * most 40 links, then -ELOOP).
+ */
+static int sp_create_follow(const char *path, u32 mode,
+			    struct sp_handle_reply *rep)
+{
+	char *cur = kstrdup(path, GFP_KERNEL), *target, *next, *slash;
+	int ret, err, links;
+
+	if (!cur)
+		return -ENOMEM;
+	for (links = 0;; links++) {
+		ret = sp_create(cur, mode, 0, NULL, 0, rep);
+		if (ret != -EEXIST && ret != -ENOENT)
+			break;
+		err = ret;
+		ret = sp_lookup(cur, SP_NOFOLLOW, rep);
+		if (ret || !S_ISLNK(rep->attr.mode)) {
+			ret = err;
+			break;
+		}
+		if (!ret && links == 40)
+			ret = -ELOOP;
+		if (ret)
+			break;
+		target = sp_readlink_k(cur);
+		if (IS_ERR(target)) {
+			ret = PTR_ERR(target);
+			break;
+		}
+		/* A relative target is relative to the link's directory. */
+		slash = strrchr(cur, '/');
+		slash[slash == cur] = '\0';
+		next = path_resolve(cur, target);
+		kfree(target);
+		if (IS_ERR(next)) {
+			ret = PTR_ERR(next);
+			break;
+		}
+		kfree(cur);
+		cur = next;
+	}
+	kfree(cur);
+	return ret;
+}
+
 struct file *storfs_open(const char *path, u32 flags, u32 mode)
 {
 	bool wr = (flags & O_ACCMODE) != O_RDONLY;
@@ -440,9 +517,11 @@ struct file *storfs_open(const char *path, u32 flags, u32 mode)
 	struct file *f;
 	int ret;
 
-	if (flags & O_CREAT)
-		ret = sp_create(path, S_IFREG | umask_apply(mode),
-				flags & O_EXCL ? SP_EXCL : 0, NULL, 0, &rep);
+	if ((flags & O_CREAT) && !(flags & O_EXCL))
+		ret = sp_create_follow(path, S_IFREG | umask_apply(mode), &rep);
+	else if (flags & O_CREAT)
+		ret = sp_create(path, S_IFREG | umask_apply(mode), SP_EXCL,
+				NULL, 0, &rep);
 	else
 		ret = sp_lookup(path, flags & O_NOFOLLOW ? SP_NOFOLLOW : 0,
 				&rep);
@@ -991,12 +1070,14 @@ SYSCALL_DEFINE(syncfs)
 void storfs_shutdown(void)
 {
 	struct sp_handle_req req = { .flags = SP_SHUTDOWN };
+	u64 none;
 	long ret;
 
 	if (!storfs_active)
 		return;
 	/* Not mm_call(): init has no process any more. */
-	ret = fit_call(storfs_mnode, SPOP_FSYNC, &req, sizeof(req), NULL, 0, 0);
+	ret = fit_call(storfs_mnode, SPOP_FSYNC, &req, sizeof(req), &none,
+		       sizeof(none), 0);
 	if (ret < 0)
 		pr_err("storfs: the power-off sync failed: %ld\n", ret);
 }

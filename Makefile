@@ -71,7 +71,11 @@ all: $(objtree)/tessera.elf $(objtree)/scripts/fabric-tool usr
 # ---------------------------------------------------------------------------
 # Configuration (Debian kconfig-frontends).  kconfig runs in the output tree
 # and finds the Kconfig files through $srctree.
-kconf = cd $(objtree) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(1) $(srctree)/Kconfig
+# Without the tools, say how to get them rather than "not found".
+kconf = command -v $(firstword $(1)) >/dev/null || { \
+		echo "$(firstword $(1)) is not installed: run scripts/setup (it installs kconfig-frontends)" >&2; \
+		exit 1; }; \
+	cd $(objtree) && KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(1) $(srctree)/Kconfig
 
 PHONY += defconfig olddefconfig menuconfig oldconfig savedefconfig
 %_defconfig: | $(objtree)
@@ -149,7 +153,7 @@ subdirs-$(1) := $$(addprefix $(1),$$(filter %/,$$(obj-y)))
 $$(foreach d,$$(subdirs-$(1)),$$(eval $$(call descend,$$(d))))
 endef
 
-core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ net/ managers/
+core-dirs := arch/x86/ init/ kernel/ mm/ lib/ drivers/ fs/ net/ managers/
 ifneq ($(wildcard $(auto_conf)),)
 $(foreach d,$(core-dirs),$(eval $(call descend,$(d))))
 endif
@@ -268,7 +272,7 @@ setup:
 # It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
 # with P0's console on this terminal, running RUN_INIT from the archive.
 # "run-node" boots the one image of this tree (O=) instead.
-RUN_LAYOUT ?= 1P-1M
+RUN_LAYOUT ?= 1P-1M-1S
 RUN_INIT ?= /bin/sh
 run:
 	$(Q)$(srctree)/scripts/setup

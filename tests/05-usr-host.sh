@@ -32,7 +32,7 @@ test_usr_host_build() {
 	usr_build || return 1
 	for f in $USR_FLAVOURS; do
 		for p in hello args memstress mmtest segv bench fdtest sigtest proctest ttytest forktest fdcheck \
-			 futextest textgen wordcount futexstress threadstorm pcstress threadproc; do
+			 futextest textgen wordcount futexstress threadstorm pcstress threadproc fstest; do
 			bin=out/processor/usr/$f/$p
 			[ -x "$bin" ] || fail "no $bin" || return 1
 			LC_ALL=C readelf -h "$bin" | grep -q 'Type: *EXEC' ||
@@ -145,4 +145,21 @@ test_usr_host_fdtest() {
 	done
 	cmp -s "$LOGDIR/usr-host-fdtest-glibc.out" "$LOGDIR/usr-host-fdtest-musl.out" ||
 		fail "fdtest prints different lines with glibc and musl (see $LOGDIR/usr-host-fdtest-*.out)"
+}
+
+# fstest on the host's file system: both libcs print the same lines, the
+# lines tests/90-storage.sh compares Tessera's run with.
+test_usr_host_fstest() {
+	local f d
+	usr_build || return 1
+	for f in $USR_FLAVOURS; do
+		d=$(mktemp -d) || return 1
+		usr_run $f fstest "$d/t" 8192
+		rm -rf "$d"
+		[ "$usr_status" = 0 ] || fail "fstest ($f): exit status $usr_status (see $usr_out)" || return 1
+		expect_log "$usr_out" '^fstest: mmap: write\(\) seen by a mapping' || return 1
+		expect_log "$usr_out" '^fstest: OK' || return 1
+	done
+	cmp -s "$LOGDIR/usr-host-fstest-glibc.out" "$LOGDIR/usr-host-fstest-musl.out" ||
+		fail "fstest prints different lines with glibc and musl (see $LOGDIR/usr-host-fstest-*.out)"
 }

@@ -6,7 +6,8 @@ MEMORY_TESTS="memory_archive memory_open_pread memory_stat memory_getdents memor
 memory_exec_pie memory_exec_busybox memory_exec_errors memory_exec_replace
 memory_miss_writeback memory_fork memory_piggyback memory_mmap memory_mmap_file
 memory_munmap memory_mprotect memory_brk memory_mremap memory_madvise
-memory_malformed memory_exit_frees memory_forget_node memory_concurrent"
+memory_malformed memory_exit_frees memory_forget_node memory_concurrent
+memory_pagecache_io memory_pagecache_evict memory_pagecache_exec memory_pagecache_mmap"
 
 # memory_archive_build DIR: the archive the self-tests expect, in DIR.
 memory_archive_build() {

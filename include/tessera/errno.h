@@ -56,6 +56,7 @@
 #define EHOSTDOWN	112
 #define EHOSTUNREACH	113
 #define EALREADY	114
+#define ESTALE		116
 #define ECANCELED	125
 
 /*

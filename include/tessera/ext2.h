@@ -58,6 +58,11 @@ int ext2_umount(struct ext2_fs *fs);
 
 /* -ESTALE when ino is out of range, unused, or of another generation. */
 int ext2_getattr(struct ext2_fs *fs, u32 ino, u32 gen, struct sp_attr *attr);
+/*
+ * The same by number alone, for an inode just found by a walk or lookup
+ * (its generation comes back in attr->gen for the handle).
+ */
+int ext2_stat(struct ext2_fs *fs, u32 ino, struct sp_attr *attr);
 
 /* One name in directory dir ("." and ".." too). */
 int ext2_lookup(struct ext2_fs *fs, u32 dir, const char *name, size_t len,

@@ -17,6 +17,7 @@
 #include <tessera/mutex.h>
 #include <tessera/spinlock.h>
 #include <tessera/rbtree.h>
+#include <tessera/list.h>
 #include <tessera/refcount.h>
 
 /* The user half: [0, TASK_SIZE), as on Linux with 4-level paging. */
@@ -29,6 +30,12 @@ struct vm_area {
 	unsigned long end;	/* page aligned, exclusive */
 	u32 prot;		/* MP_PROT_* */
 	u32 flags;		/* MP_VMA_* */
+	/*
+	 * A MAP_SHARED mapping of a storage node's file: its handle as
+	 * (gen << 32 | ino), and the file offset of start; fkey 0 otherwise.
+	 */
+	u64 fkey;
+	u64 pgoff;
 };
 
 struct mm_struct {
@@ -44,6 +51,9 @@ struct mm_struct {
 	unsigned long nr_ptes;	/* present user PTEs: the resident set */
 	unsigned long hiwater_rss;	/* the most nr_ptes has been */
 	void *pcache_priv;	/* owned by the pcache */
+	/* Its VMAs with an fkey; with some, it is in mmap.c's list. */
+	unsigned int nr_file_shared;
+	struct list_head file_shared_node;
 };
 
 /* Page tables (arch/x86/mm/user_pgtable.c). */

@@ -107,12 +107,30 @@ static char *archive_norm(const char *name, size_t len)
 	return p;
 }
 
+/* Archive files live as long as the node: no references to count. */
+static ssize_t archive_read(struct fsource *src, u64 off, void *buf,
+			    size_t len)
+{
+	const struct mfile *f = container_of(src, struct mfile, src);
+
+	if (off >= f->size)
+		return 0;
+	len = min((u64)len, f->size - off);
+	memcpy(buf, f->data + off, len);
+	return len;
+}
+
+static const struct fsource_ops archive_src_ops = {
+	.read = archive_read,
+};
+
 static struct mfile *mfile_new(char *path, u32 mode)
 {
 	struct mfile *f = kzalloc(sizeof(*f), GFP_KERNEL);
 
 	if (!f)
 		return NULL;
+	f->src.ops = &archive_src_ops;
 	f->path = path;
 	f->mode = mode;
 	f->nlink = 1;

@@ -539,6 +539,7 @@ void memory_manager_init(void)
 	BUILD_BUG_ON(ARRAY_SIZE(handlers) != MEMOP_LAST - MEMOP_EXEC);
 	BUILD_BUG_ON(ARRAY_SIZE(op_names) != MEMOP_LAST - MEMOP_EXEC);
 	archive_init();
+	pagecache_init();
 #ifdef CONFIG_FIT
 	for (i = 0; i < ARRAY_SIZE(handlers); i++) {
 		ret = fit_register_handler(MEMOP_EXEC + i, handlers[i], NULL);
@@ -548,6 +549,8 @@ void memory_manager_init(void)
 			return;
 		}
 	}
+	if (fileserv_init())
+		return;
 	fit_register_peer_notifier(&memory_peer_notifier);
 	pr_info("serving %u archive entries to processors (memproto v%d)\n",
 		archive_nr_files(), MEMPROTO_VERSION);

@@ -22,16 +22,11 @@ static bool add_overflows(u64 a, u64 b, u64 *sum)
 	return *sum < a;
 }
 
-int elf_parse(const void *img, u64 size, struct elf_image *ei,
-	      const char **why)
+int elf_check_header(const struct elf64_hdr *eh, u64 size, const char **why)
 {
-	const struct elf64_hdr *eh = img;
 	const struct elf64_phdr *ph;
-	u64 end, last_vaddr = 0, phtab_end;
-	bool entry_ok = false;
-	unsigned int i;
+	u64 phtab_end;
 
-	memset(ei, 0, sizeof(*ei));
 	if (size < sizeof(*eh))
 		return elf_bad(why, "shorter than an ELF header");
 	if (memcmp(eh->e_ident, "\177ELF", 4))
@@ -53,12 +48,23 @@ int elf_parse(const void *img, u64 size, struct elf_image *ei,
 	if (add_overflows(eh->e_phoff, (u64)eh->e_phnum * sizeof(*ph),
 			  &phtab_end) || phtab_end > size)
 		return elf_bad(why, "program headers past the end of the file");
+	return 0;
+}
 
+int elf_parse_phdrs(const struct elf64_hdr *eh, const void *phtab, u64 size,
+		    struct elf_image *ei, const char **why)
+{
+	const struct elf64_phdr *ph = phtab;
+	u64 end, last_vaddr = 0;
+	u64 phtab_end = eh->e_phoff + (u64)eh->e_phnum * sizeof(*ph);
+	bool entry_ok = false;
+	unsigned int i;
+
+	memset(ei, 0, sizeof(*ei));
 	ei->type = eh->e_type;
 	ei->phnum = eh->e_phnum;
 	ei->phentsize = eh->e_phentsize;
 	ei->entry = eh->e_entry;
-	ph = (const struct elf64_phdr *)((const char *)img + eh->e_phoff);
 
 	for (i = 0; i < eh->e_phnum; i++, ph++) {
 		struct elf_load *l;
@@ -119,6 +125,20 @@ int elf_parse(const void *img, u64 size, struct elf_image *ei,
 		return elf_bad(why, "PT_LOAD below 64 KiB");
 	ei->brk = ei->hi;
 	return 0;
+}
+
+int elf_parse(const void *img, u64 size, struct elf_image *ei,
+	      const char **why)
+{
+	const struct elf64_hdr *eh = img;
+	int ret;
+
+	memset(ei, 0, sizeof(*ei));
+	ret = elf_check_header(eh, size, why);
+	if (ret)
+		return ret;
+	return elf_parse_phdrs(eh, (const char *)img + eh->e_phoff, size, ei,
+			       why);
 }
 
 int elf_layout(struct elf_image *ei, const char **why)

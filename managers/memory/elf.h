@@ -96,6 +96,15 @@ int elf_parse(const void *img, u64 size, struct elf_image *ei,
 	      const char **why);
 
 /*
+ * The same in two steps, for a file read piecewise: the ELF header of a
+ * size-byte file (0 once the program header table is known to lie inside
+ * it), then that table (e_phnum entries read from e_phoff).
+ */
+int elf_check_header(const struct elf64_hdr *eh, u64 size, const char **why);
+int elf_parse_phdrs(const struct elf64_hdr *eh, const void *phtab, u64 size,
+		    struct elf_image *ei, const char **why);
+
+/*
  * Apply the load bias (ET_DYN goes to ELF_DYN_BASE, aligned to its
  * largest p_align) and check that the span fits below ELF_TASK_SIZE.
  * 0 or -ENOEXEC.

@@ -12,6 +12,7 @@
 #include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/ratelimit.h>
+#include <tessera/slab.h>
 #include <tessera/string.h>
 #include <tessera/vmalloc.h>
 #include <asm/processor.h>
@@ -102,7 +103,7 @@ static int exec_check_strings(const struct mp_exec_req *r, const char *s,
 }
 
 /* Map one PT_LOAD: the file's pages, then anonymous pages for the bss. */
-static int exec_map_load(struct mspace *ms, const struct mfile *f,
+static int exec_map_load(struct mspace *ms, struct fsource *f,
 			 const struct elf_load *l)
 {
 	u64 start = ALIGN_DOWN(l->vaddr, PAGE_SIZE);
@@ -206,7 +207,7 @@ static int exec_build_stack(struct mspace *ms, const struct elf_image *ei,
 
 static struct mspace *exec_load(u32 node, const struct mp_exec_req *r,
 				const char *strings, size_t pathlen,
-				const struct mfile *f, struct elf_image *ei,
+				struct fsource *f, struct elf_image *ei,
 				u64 *sp, int *err)
 {
 	struct mspace *ms = space_alloc(node, r->tgid);
@@ -243,6 +244,65 @@ fail:
 	return NULL;
 }
 
+/*
+ * The executable at path: from the storage node through the page cache
+ * when there is one, else from the archive.  *src holds a reference.
+ */
+static int exec_open(const char *path, size_t len, struct fsource **src,
+		     u64 *size)
+{
+	const struct mfile *f;
+	int ret;
+
+	if (pagecache_active())
+		return pagecache_open_exec(path, len, src, size);
+	ret = archive_lookup(path, len, true, &f);
+	if (ret)
+		return ret;
+	if (!MF_ISREG(f) || !(f->mode & 0111))
+		return -EACCES;
+	*src = (struct fsource *)&f->src;
+	*size = f->size;
+	fsource_get(*src);
+	return 0;
+}
+
+/* Read and check the ELF header and program headers of src. */
+static int exec_parse(struct fsource *src, u64 size, struct elf_image *ei,
+		      const char **why)
+{
+	struct elf64_hdr eh;
+	void *ph;
+	size_t phlen;
+	ssize_t n;
+	int ret;
+
+	n = src->ops->read(src, 0, &eh, sizeof(eh));
+	if (n < 0) {
+		*why = "cannot read the ELF header";
+		return n;
+	}
+	if (n < sizeof(eh))
+		size = n;	/* elf_check_header says why */
+	ret = elf_check_header(&eh, size, why);
+	if (ret)
+		return ret;
+	phlen = (size_t)eh.e_phnum * eh.e_phentsize;
+	ph = kmalloc(phlen, GFP_KERNEL);
+	if (!ph)
+		return -ENOMEM;
+	n = src->ops->read(src, eh.e_phoff, ph, phlen);
+	if (n != phlen) {
+		*why = n < 0 ? "cannot read the program headers" :
+			       "program headers past the end of the file";
+		ret = n < 0 ? n : -ENOEXEC;
+	} else {
+		ret = elf_parse_phdrs(&eh, ph, size, ei, why);
+	}
+	kfree(ph);
+	return ret;
+}
+
 int memory_exec(u32 node, const void *req, size_t len, void *reply,
 		size_t max)
 {
@@ -251,11 +311,11 @@ int memory_exec(u32 node, const void *req, size_t len, void *reply,
 	struct mp_vma *wv = (struct mp_vma *)(rep + 1);
 	struct mspace *ms, *old;
 	struct elf_image ei;
-	const struct mfile *f;
+	struct fsource *f;
 	const char *strings, *why;
 	struct rb_node *n;
 	int pathlen, ret;
-	u64 sp;
+	u64 sp, size;
 
 	if (len < sizeof(*r))
 		return -EINVAL;
@@ -263,12 +323,10 @@ int memory_exec(u32 node, const void *req, size_t len, void *reply,
 	pathlen = exec_check_strings(r, strings, len - sizeof(*r));
 	if (pathlen < 0)
 		return pathlen;
-	ret = archive_lookup(strings, pathlen, true, &f);
+	ret = exec_open(strings, pathlen, &f, &size);
 	if (ret)
 		return ret;
-	if (!MF_ISREG(f) || !(f->mode & 0111))
-		return -EACCES;
-	ret = elf_parse(f->data, f->size, &ei, &why);
+	ret = exec_parse(f, size, &ei, &why);
 	if (!ret && ei.interp) {
 		why = "dynamic executable (PT_INTERP): not supported yet";
 		ret = -ENOEXEC;
@@ -276,12 +334,15 @@ int memory_exec(u32 node, const void *req, size_t len, void *reply,
 	if (!ret)
 		ret = elf_layout(&ei, &why);
 	if (ret) {
+		fsource_put(f);
 		pr_warn_ratelimited("exec %s for %u:%u: %s\n", strings, node,
 				    r->tgid, why);
 		return ret;
 	}
 
+	/* The VMAs hold their own references. */
 	ms = exec_load(node, r, strings, pathlen, f, &ei, &sp, &ret);
+	fsource_put(f);
 	if (!ms)
 		return ret;
 	if (sizeof(*rep) + ms->nr_vmas * sizeof(*wv) > max ||

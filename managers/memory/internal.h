@@ -14,10 +14,48 @@
 #include <tessera/rbtree.h>
 #include <tessera/refcount.h>
 
+/* --------------------------------------------------------- file sources -- */
+
+/*
+ * Where the bytes of a file VMA and of an executable come from: a file
+ * of the boot archives (archive.c) or a file of the storage node through
+ * the page cache (pagecache.c).  The loader and the address spaces only
+ * see this.
+ */
+struct fsource;
+struct fsource_ops {
+	/* Up to len bytes at off: the count (short at the end), or -errno. */
+	ssize_t (*read)(struct fsource *src, u64 off, void *buf, size_t len);
+	/*
+	 * MAP_SHARED: a page stored through a mapping becomes the file's
+	 * page index (dirty).  NULL: the source is read-only.
+	 */
+	int (*write_page)(struct fsource *src, u64 index, const void *page);
+	void (*get)(struct fsource *src);
+	void (*put)(struct fsource *src);
+};
+
+struct fsource {
+	const struct fsource_ops *ops;
+};
+
+static inline void fsource_get(struct fsource *src)
+{
+	if (src && src->ops->get)
+		src->ops->get(src);
+}
+
+static inline void fsource_put(struct fsource *src)
+{
+	if (src && src->ops->put)
+		src->ops->put(src);
+}
+
 /* ------------------------------------------------------------- archive -- */
 
 /* A file, directory or symlink served from the boot archives. */
 struct mfile {
+	struct fsource src;	/* its bytes, for the loader and mappings */
 	struct rb_node rb;	/* in the path tree */
 	const char *path;	/* absolute, normalised: "/bin/sh" */
 	u64 ino;
@@ -67,13 +105,15 @@ unsigned int handle_close_all(u32 node);
 /* Internal VMA flags, above the MP_VMA_* ones that travel. */
 #define MV_NOWRITE	0x10000		/* shared read-only file mapping */
 #define MV_WIRE_FLAGS	0xffff
+/* fend of a storage file's mapping: the file's size decides, at each miss. */
+#define MV_FEND_FILE	(1ULL << 62)
 
 struct mvma {
 	struct rb_node rb;
 	u64 start, end;
 	u32 prot;		/* MP_PROT_* */
 	u32 flags;		/* MP_VMA_*, MV_* */
-	const struct mfile *file;
+	struct fsource *file;	/* a reference, for a file VMA */
 	u64 off;		/* file offset at start */
 	u64 fend;		/* file bytes show below this address, zeros above */
 };
@@ -117,7 +157,7 @@ unsigned long space_nr_backing_pages(void);
 /* The operations, on a locked live space. */
 struct mvma *vma_find(struct mspace *ms, u64 addr);
 int vma_map(struct mspace *ms, u64 start, u64 end, u32 prot, u32 flags,
-	    const struct mfile *file, u64 off, u64 fend, struct mvma **out);
+	    struct fsource *file, u64 off, u64 fend, struct mvma **out);
 int space_unmap(struct mspace *ms, u64 start, u64 end);
 int space_write(struct mspace *ms, u64 addr, const void *buf, size_t len);
 int space_miss(struct mspace *ms, u64 addr, bool write, void *page,
@@ -151,5 +191,32 @@ unsigned int memory_forget_node(u32 node);
  */
 int memory_exec(u32 node, const void *req, size_t len, void *reply,
 		size_t max);
+
+/* ----------------------------------------------------------- page cache -- */
+
+/*
+ * The file page cache (pagecache.c) over the storage node's files, and
+ * the file protocol handlers (storproto.h) it serves processors with.
+ */
+void pagecache_init(void);
+/* Serve the file protocol's opcodes: 0 or fit_register_handler()'s error. */
+int fileserv_init(void);
+/* Is there a storage node: is the processors' root its file system? */
+bool pagecache_active(void);
+/*
+ * The file of path on the storage node, for exec: a regular file with
+ * an execute bit (-EACCES otherwise).  *src holds a reference; *size is
+ * the file's size.
+ */
+int pagecache_open_exec(const char *path, size_t len, struct fsource **src,
+			u64 *size);
+/*
+ * The file of an MEMOP_MMAP fd_handle ((u64)gen << 32 | ino) with a
+ * reference: -EBADF for a handle S does not know, -ENODEV if it is no
+ * regular file, -EIO if S is unreachable.
+ */
+int pagecache_open_handle(u64 handle, struct fsource **src);
+/* Is src a page-cache file (MAP_SHARED goes to the cache itself)? */
+bool fsource_is_cache(const struct fsource *src);
 
 #endif /* _MEMORY_INTERNAL_H */

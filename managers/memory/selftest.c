@@ -1772,3 +1772,612 @@ SELFTEST(memory_concurrent)
 	st_bufs_put(&s);
 	return 0;
 }
+
+/* ---------------------------------------------------------- page cache -- */
+
+#include <tessera/mutex.h>
+#include <tessera/vmalloc.h>
+#include "pagecache.h"
+
+/*
+ * A storage node in memory, standing in for S behind the page cache: a
+ * few regular files by path, with counters and failures to inject.
+ */
+#define FAKE_FILES	6
+#define FAKE_CAP	(512 * 1024)
+
+static struct fake_s {
+	struct mutex lock;
+	struct {
+		const char *path;
+		u32 mode;
+		u64 size;
+		u8 *data;
+	} f[FAKE_FILES];
+	unsigned int nr;
+	unsigned long reads, writes, fsyncs, pages_read;
+	int fail;		/* every call: FIT's -EIO (dead S) */
+	int fail_write;		/* WRITE only: S's refusal */
+} fake;
+
+static void fake_attr(unsigned int i, struct sp_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = i + 2;
+	a->gen = 7;
+	a->mode = fake.f[i].mode;
+	a->nlink = 1;
+	a->size = fake.f[i].size;
+	a->blksize = 4096;
+}
+
+/* The file of handle h, or -ESTALE. */
+static int fake_file(const struct sp_handle *h)
+{
+	if (h->ino < 2 || h->ino - 2 >= fake.nr || h->gen != 7)
+		return -ESTALE;
+	return h->ino - 2;
+}
+
+static ssize_t fake_call_locked(u16 op, const void *req, size_t len,
+				void *reply, size_t max)
+{
+	const struct sp_io_req *io = req;
+	int i;
+
+	if (fake.fail)
+		return fake.fail;
+	switch (op) {
+	case SPOP_LOOKUP: {
+		const struct sp_path_req *r = req;
+		struct sp_handle_reply *rep = reply;
+
+		for (i = 0; i < fake.nr; i++)
+			if (strlen(fake.f[i].path) == r->path_len &&
+			    !memcmp(fake.f[i].path, r + 1, r->path_len))
+				break;
+		if (i == fake.nr)
+			return -ENOENT;
+		fake_attr(i, &rep->attr);
+		rep->h.ino = rep->attr.ino;
+		rep->h.gen = rep->attr.gen;
+		return sizeof(*rep);
+	}
+	case SPOP_GETATTR:
+		i = fake_file(req);
+		if (i < 0)
+			return i;
+		fake_attr(i, reply);
+		return sizeof(struct sp_attr);
+	case SPOP_SETATTR: {
+		const struct sp_setattr_req *r = req;
+
+		i = fake_file(&r->h);
+		if (i < 0)
+			return i;
+		if (r->valid & SP_ATTR_SIZE) {
+			if (r->size > FAKE_CAP)
+				return -EFBIG;
+			if (r->size > fake.f[i].size)
+				memset(fake.f[i].data + fake.f[i].size, 0,
+				       r->size - fake.f[i].size);
+			fake.f[i].size = r->size;
+		}
+		fake_attr(i, reply);
+		return sizeof(struct sp_attr);
+	}
+	case SPOP_READ:
+		i = fake_file(&io->h);
+		if (i < 0)
+			return i;
+		fake.reads++;
+		if (io->offset >= fake.f[i].size)
+			return 0;
+		len = min((u64)io->len, fake.f[i].size - io->offset);
+		fake.pages_read += DIV_ROUND_UP(len, PG);
+		memcpy(reply, fake.f[i].data + io->offset, len);
+		return len;
+	case SPOP_WRITE: {
+		struct sp_write_reply *rep = reply;
+
+		i = fake_file(&io->h);
+		if (i < 0)
+			return i;
+		if (fake.fail_write)
+			return fake.fail_write;
+		if (io->offset + io->len > FAKE_CAP)
+			return -EFBIG;
+		fake.writes++;
+		if (io->offset > fake.f[i].size)
+			memset(fake.f[i].data + fake.f[i].size, 0,
+			       io->offset - fake.f[i].size);
+		memcpy(fake.f[i].data + io->offset, io + 1, io->len);
+		if (io->offset + io->len > fake.f[i].size)
+			fake.f[i].size = io->offset + io->len;
+		rep->offset = io->offset;
+		rep->size = fake.f[i].size;
+		rep->written = io->len;
+		return sizeof(*rep);
+	}
+	case SPOP_FSYNC:
+		fake.fsyncs++;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static ssize_t fake_call(u16 op, const void *req, size_t len, void *reply,
+			 size_t max)
+{
+	ssize_t ret;
+
+	mutex_lock(&fake.lock);
+	ret = fake_call_locked(op, req, len, reply, max);
+	mutex_unlock(&fake.lock);
+	return ret;
+}
+
+/* Add a file of size bytes (the pattern seed page by page, or data). */
+static int fake_add(const char *path, u32 mode, u64 size, u32 seed,
+		    const void *data)
+{
+	unsigned int i = fake.nr;
+	u64 off;
+
+	if (i == FAKE_FILES || size > FAKE_CAP)
+		return -ENOSPC;
+	fake.f[i].data = vzalloc(FAKE_CAP);
+	if (!fake.f[i].data)
+		return -ENOMEM;
+	fake.f[i].path = path;
+	fake.f[i].mode = mode;
+	fake.f[i].size = size;
+	if (data) {
+		memcpy(fake.f[i].data, data, size);
+	} else {
+		u8 *pg = kmalloc(PG, GFP_KERNEL);
+
+		if (!pg)
+			return -ENOMEM;
+		for (off = 0; off < size; off += PG) {
+			st_pattern(pg, seed + off / PG);
+			memcpy(fake.f[i].data + off, pg, min((u64)PG, size - off));
+		}
+		kfree(pg);
+	}
+	fake.nr++;
+	return i;
+}
+
+static void fake_start(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	mutex_init(&fake.lock);
+	pagecache_set_backend(fake_call);
+}
+
+static void fake_stop(void)
+{
+	unsigned int i;
+
+	pagecache_set_backend(NULL);
+	for (i = 0; i < fake.nr; i++)
+		vfree(fake.f[i].data);
+	fake.nr = 0;
+}
+
+/* The file protocol, as a processor sends it to M. */
+static int sp_lookup(const char *path, struct sp_handle *h, u64 *size)
+{
+	struct {
+		struct sp_path_req r;
+		char path[64];
+	} req = { .r = { .path_len = strlen(path) } };
+	struct sp_handle_reply rep;
+	ssize_t n;
+
+	memcpy(req.path, path, req.r.path_len);
+	n = mcall(SPOP_LOOKUP, &req, sizeof(req.r) + req.r.path_len, &rep,
+		  sizeof(rep));
+	if (n < 0)
+		return n;
+	if (n != sizeof(rep))
+		return -EPROTO;
+	*h = rep.h;
+	if (size)
+		*size = rep.attr.size;
+	return 0;
+}
+
+static ssize_t sp_read(struct sp_handle h, u64 off, u32 len, void *buf)
+{
+	struct sp_io_req r = { .h = h, .offset = off, .len = len };
+
+	return mcall(SPOP_READ, &r, sizeof(r), buf, len);
+}
+
+static ssize_t sp_write(struct sp_handle h, u64 off, const void *buf,
+			u32 len, u32 flags, struct sp_write_reply *rep)
+{
+	struct sp_io_req *r = kmalloc(sizeof(*r) + len, GFP_KERNEL);
+	struct sp_write_reply tmp;
+	ssize_t n;
+
+	if (!r)
+		return -ENOMEM;
+	r->h = h;
+	r->offset = off;
+	r->len = len;
+	r->flags = flags;
+	memcpy(r + 1, buf, len);
+	n = mcall(SPOP_WRITE, r, sizeof(*r) + len, rep ? rep : &tmp,
+		  sizeof(tmp));
+	kfree(r);
+	if (n < 0)
+		return n;
+	return n == sizeof(tmp) ? (rep ? rep : &tmp)->written : -EPROTO;
+}
+
+static s64 sp_getattr_size(struct sp_handle h)
+{
+	struct sp_handle_req r = { .h = h };
+	struct sp_attr a;
+	ssize_t n = mcall(SPOP_GETATTR, &r, sizeof(r), &a, sizeof(a));
+
+	if (n < 0)
+		return n;
+	return n == sizeof(a) ? (s64)a.size : -EPROTO;
+}
+
+static int sp_truncate(struct sp_handle h, u64 size)
+{
+	struct sp_setattr_req r = { .h = h, .valid = SP_ATTR_SIZE,
+				    .size = size };
+	struct sp_attr a;
+	ssize_t n = mcall(SPOP_SETATTR, &r, sizeof(r), &a, sizeof(a));
+
+	if (n < 0)
+		return n;
+	return n == sizeof(a) && a.size == size ? 0 : -EPROTO;
+}
+
+static int sp_fsync(struct sp_handle h, u32 flags)
+{
+	struct sp_handle_req r = { .h = h, .flags = flags };
+
+	return mcall(SPOP_FSYNC, &r, sizeof(r), NULL, 0);
+}
+
+/*
+ * Do bytes [off, off + len) of fake file i hold the patterns fake_add()
+ * writes: page n has the pattern of seed + n?
+ */
+static bool fake_has(int i, u64 off, u64 len, u32 seed, u8 *pg)
+{
+	u64 p;
+
+	for (p = off; p < off + len; p = ALIGN_DOWN(p, PG) + PG) {
+		u64 in = p % PG, n = min(PG - in, off + len - p);
+
+		st_pattern(pg, seed + p / PG);
+		if (memcmp(fake.f[i].data + p, pg + in, n))
+			return false;
+	}
+	return true;
+}
+
+SELFTEST(memory_pagecache_io)
+{
+	struct sp_handle h, hd, g, bad = { .ino = 99, .gen = 7 };
+	struct sp_write_reply wr;
+	unsigned long reads, ra;
+	struct st_bufs s;
+	u8 *big;
+	int fi, gi, i;
+	u64 off;
+
+	ST_OK(st_bufs_get(&s));
+	big = kmalloc(SP_IO_MAX, GFP_KERNEL);
+	ST_ASSERT(big);
+	fake_start();
+	fi = fake_add("/f", 0100644, 100 * 1024, 1, NULL);
+	ST_OK(fi);
+	ST_OK(fake_add("/d", 0040755, 0, 0, NULL));
+	ST_OK(sp_lookup("/f", &h, NULL));
+	ST_OK(sp_lookup("/d", &hd, NULL));
+	ST_EQ(sp_lookup("/nope", &h, NULL), -ENOENT);
+
+	/* Sequential reads: S sees a few large reads, not one per page. */
+	reads = fake.reads;
+	ra = pc_stats.readahead;
+	for (off = 0; off < 100 * 1024; off += PG) {
+		ST_EQ(sp_read(h, off, PG, s.a), PG);
+		st_pattern(s.b, 1 + off / PG);
+		ST_ASSERT(!memcmp(s.a, s.b, PG));
+	}
+	ST_ASSERT(fake.reads - reads <= 5);
+	ST_ASSERT(pc_stats.readahead - ra >= 20);
+	/* Cached now: no more reads; a read across the end is short. */
+	reads = fake.reads;
+	ST_EQ(sp_read(h, 100 * 1024 - 100, 4000, big), 100);
+	ST_EQ(sp_read(h, 200 * 1024, 4000, big), 0);
+	ST_EQ(fake.reads, reads);
+
+	/* A partial write of an uncached page reads it first... */
+	gi = fake_add("/g", 0100644, 2 * PG, 50, NULL);
+	ST_OK(gi);
+	ST_OK(sp_lookup("/g", &g, NULL));
+	reads = fake.reads;
+	ST_EQ(sp_write(g, PG + 10, "0123456789", 10, 0, NULL), 10);
+	ST_EQ(fake.reads, reads + 1);
+	/* ... unless it is past the end of the file. */
+	ST_EQ(sp_write(g, 3 * PG + 10, "0123456789", 10, 0, NULL), 10);
+	ST_EQ(fake.reads, reads + 1);
+	ST_OK(sp_fsync(g, 0));
+	ST_EQ(fake.f[gi].size, 3 * PG + 20);
+	ST_ASSERT(fake_has(gi, 0, PG + 10, 50, s.c));
+	ST_ASSERT(!memcmp(fake.f[gi].data + PG + 10, "0123456789", 10));
+	ST_ASSERT(fake_has(gi, PG + 20, PG - 20, 50, s.c));
+	ST_ASSERT(!memchr_inv(fake.f[gi].data + 2 * PG, 0, PG + 10));
+	ST_ASSERT(!memcmp(fake.f[gi].data + 3 * PG + 10, "0123456789", 10));
+
+	ST_OK(sp_truncate(h, 100 * 1024));	/* same size: pages stay */
+	reads = fake.reads;
+	memset(big, 0xab, 10);
+	ST_EQ(sp_write(h, 5000, big, 10, 0, &wr), 10);
+	ST_EQ(fake.reads, reads);
+	ST_EQ(wr.offset, 5000);
+	ST_EQ(wr.size, 100 * 1024);
+	/* Growing the file: S does not know yet, GETATTR says M's size. */
+	st_pattern(s.a, 500);
+	ST_EQ(sp_write(h, 200 * 1024, s.a, PG, 0, &wr), PG);
+	ST_EQ(wr.size, 204 * 1024);
+	ST_EQ(sp_getattr_size(h), 204 * 1024);
+	ST_EQ(sp_read(h, 150 * 1024, PG, s.b), PG);
+	ST_ASSERT(!memchr_inv(s.b, 0, PG));	/* the hole */
+	ST_EQ(sp_read(h, 200 * 1024, PG, s.b), PG);
+	ST_ASSERT(!memcmp(s.a, s.b, PG));
+	/* O_APPEND goes to M's end of the file. */
+	ST_EQ(sp_write(h, 0, "tail", 4, SP_APPEND, &wr), 4);
+	ST_EQ(wr.offset, 204 * 1024);
+	ST_EQ(wr.size, 204 * 1024 + 4);
+	/* FSYNC: S has it all. */
+	ST_OK(sp_fsync(h, 0));
+	ST_EQ(fake.f[fi].size, 204 * 1024 + 4);
+	ST_ASSERT(fake_has(fi, 0, 5000, 1, s.c));
+	ST_ASSERT(!memchr_inv(fake.f[fi].data + 5000, 0xab, 10));
+	ST_ASSERT(fake_has(fi, 5010, 100 * 1024 - 5010, 1, s.c));
+	ST_ASSERT(!memchr_inv(fake.f[fi].data + 100 * 1024, 0, 100 * 1024));
+	ST_ASSERT(!memcmp(fake.f[fi].data + 200 * 1024, s.a, PG));
+	ST_ASSERT(!memcmp(fake.f[fi].data + 204 * 1024, "tail", 4));
+	ST_EQ(pc_stats.dirty, 0);
+
+	/* Truncate: cached pages past the size go, the tail reads zeros. */
+	ST_OK(sp_truncate(h, 3000));
+	ST_EQ(sp_getattr_size(h), 3000);
+	ST_EQ(sp_read(h, 3000, 100, big), 0);
+	ST_OK(sp_truncate(h, 3 * PG));
+	ST_EQ(sp_read(h, 0, 3 * PG, big), 3 * PG);
+	st_pattern(s.a, 1);
+	ST_ASSERT(!memcmp(big, s.a, 3000));
+	ST_ASSERT(!memchr_inv(big + 3000, 0, 3 * PG - 3000));
+
+	/* Dead S: writes stay dirty, requests that need S get -EIO. */
+	fake.fail = -EIO;
+	ST_EQ(sp_write(h, 0, "live", 4, 0, NULL), 4);
+	ST_EQ(sp_fsync(h, 0), -EIO);
+	ST_ASSERT(pc_stats.dirty >= 1);
+	ST_EQ(sp_getattr_size(h), -EIO);
+	fake.fail = 0;
+	ST_OK(sp_fsync(h, 0));
+	ST_EQ(pc_stats.dirty, 0);
+	ST_ASSERT(!memcmp(fake.f[fi].data, "live", 4));
+	/* S refuses (full): the data goes, the next FSYNC says so. */
+	fake.fail_write = -ENOSPC;
+	ST_EQ(sp_write(h, 0, "lost", 4, 0, NULL), 4);
+	ST_EQ(sp_fsync(h, 0), -ENOSPC);
+	fake.fail_write = 0;
+	ST_OK(sp_fsync(h, 0));
+	ST_ASSERT(!memcmp(fake.f[fi].data, "live", 4));
+	ST_EQ(sp_read(h, 0, 4, big), 4);
+	ST_ASSERT(!memcmp(big, "live", 4));
+
+	/* Bad requests. */
+	ST_EQ(sp_read(hd, 0, 10, big), -EISDIR);
+	ST_EQ(sp_write(hd, 0, "x", 1, 0, NULL), -EISDIR);
+	ST_EQ(sp_read(bad, 0, 10, big), -ESTALE);
+	{
+		struct sp_io_req r = { .h = h, .len = SP_IO_MAX + 1 };
+
+		ST_EQ(mcall(SPOP_READ, &r, sizeof(r), big, SP_IO_MAX), -EINVAL);
+		r.len = 10;
+		ST_EQ(mcall(SPOP_READ, &r, sizeof(r) - 1, big, SP_IO_MAX), -EINVAL);
+		r.flags = 8;
+		ST_EQ(mcall(SPOP_READ, &r, sizeof(r), big, SP_IO_MAX), -EINVAL);
+		r.flags = 0;
+		r.len = 5;	/* says 5, carries 4 */
+		memcpy(big, &r, sizeof(r));
+		ST_EQ(mcall(SPOP_WRITE, big, sizeof(r) + 4, s.a, PG), -EINVAL);
+		r.h.ino = 0;
+		ST_EQ(mcall(SPOP_READ, &r, sizeof(r), big, SP_IO_MAX), -EINVAL);
+		ST_EQ(mcall(SPOP_FSYNC, &r, 3, NULL, 0), -EINVAL);
+	}
+	for (i = 0; i < 3; i++)	/* unknown to the fake: forwarded as they are */
+		ST_EQ(mcall(SPOP_STATFS, NULL, 0, big, 64), -EOPNOTSUPP);
+
+	fake_stop();
+	ST_EQ(pc_stats.pages, 0);
+	kfree(big);
+	st_bufs_put(&s);
+	return 0;
+}
+
+SELFTEST(memory_pagecache_evict)
+{
+	unsigned long budget = pc_budget, ev, wb;
+	struct sp_handle h;
+	struct st_bufs s;
+	int fi;
+	u64 p;
+
+	ST_OK(st_bufs_get(&s));
+	fake_start();
+	fi = fake_add("/big", 0100644, 0, 0, NULL);
+	ST_OK(fi);
+	ST_OK(sp_lookup("/big", &h, NULL));
+	mutex_lock(&pc_mutex);
+	pc_budget = 16;
+	mutex_unlock(&pc_mutex);
+	ev = pc_stats.evictions;
+	wb = pc_stats.writebacks;
+	/* 100 pages through a 16-page cache. */
+	for (p = 0; p < 100; p++) {
+		st_pattern(s.a, 1000 + p);
+		ST_EQ(sp_write(h, p * PG, s.a, PG, 0, NULL), PG);
+		ST_ASSERT(pc_stats.pages <= 16);
+	}
+	ST_ASSERT(pc_stats.evictions - ev >= 80);
+	ST_ASSERT(pc_stats.writebacks - wb >= 80);
+	ST_EQ(sp_getattr_size(h), 100 * PG);
+	for (p = 0; p < 100; p += 7) {
+		ST_EQ(sp_read(h, p * PG, PG, s.b), PG);
+		st_pattern(s.a, 1000 + p);
+		ST_ASSERT(!memcmp(s.a, s.b, PG));
+	}
+	ST_OK(sp_fsync(h, 0));
+	ST_EQ(fake.f[fi].size, 100 * PG);
+	ST_ASSERT(fake_has(fi, 0, 100 * PG, 1000, s.c));
+	/* S dead while over the budget: the cache grows, nothing is lost. */
+	fake.fail = -EIO;
+	for (p = 0; p < 20; p++) {
+		st_pattern(s.a, 2000 + p);
+		ST_EQ(sp_write(h, p * PG, s.a, PG, 0, NULL), PG);
+	}
+	ST_ASSERT(pc_stats.dirty >= 20);
+	fake.fail = 0;
+	ST_OK(sp_fsync(h, 0));
+	ST_ASSERT(fake_has(fi, 0, 20 * PG, 2000, s.c));
+	mutex_lock(&pc_mutex);
+	pc_budget = budget;
+	mutex_unlock(&pc_mutex);
+	fake_stop();
+	st_bufs_put(&s);
+	return 0;
+}
+
+SELFTEST(memory_pagecache_exec)
+{
+	const struct mfile *tiny = st_file("/bin/tiny");
+	const struct mfile *garbage = st_file("/bin/garbage");
+	struct st_bufs s;
+	struct mp_vma *v;
+	u32 prot;
+	int i;
+
+	ST_NEED_ARCHIVE();
+	ST_ASSERT(tiny && garbage);
+	ST_OK(st_bufs_get(&s));
+	fake_start();
+	/* The archive's program, now on "S": the same layout. */
+	ST_OK(fake_add("/sbin/tiny", 0100755, tiny->size, 0, tiny->data));
+	ST_OK(fake_add("/sbin/noexec", 0100644, tiny->size, 0, tiny->data));
+	ST_OK(fake_add("/sbin/garbage", 0100755, garbage->size, 0, garbage->data));
+	ST_OK(fake_add("/sbin", 0040755, 0, 0, NULL));
+	ST_OK(st_exec_simple(140, "/sbin/tiny", s.rep));
+	ST_EQ(s.rep->nr_vmas, 6);
+	ST_EQ(s.rep->entry, 0x401000);
+	v = (struct mp_vma *)(s.rep + 1);
+	/* The text page comes from the page cache. */
+	for (i = 0; i < 6 && v[i].start != 0x401000; i++)
+		;
+	ST_ASSERT(i < 6);
+	ST_EQ(st_miss(140, 0x401000, false, s.a, &prot), 1);
+	ST_ASSERT(!memcmp(s.a, tiny->data + PG, PG));
+	ST_EQ(prot, MP_PROT_READ | MP_PROT_EXEC);
+	/* Not in the archive's namespace any more. */
+	ST_EQ(st_exec_simple(141, "/bin/tiny", s.rep), -ENOENT);
+	ST_EQ(st_exec_simple(141, "/sbin/noexec", s.rep), -EACCES);
+	ST_EQ(st_exec_simple(141, "/sbin", s.rep), -EACCES);
+	ST_EQ(st_exec_simple(141, "/sbin/garbage", s.rep), -ENOEXEC);
+	fake.fail = -EIO;
+	ST_EQ(st_exec_simple(141, "/sbin/tiny", s.rep), -EIO);
+	fake.fail = 0;
+	ST_EQ(st_exit(140), 0);
+	fake_stop();
+	ST_EQ(pc_stats.files, 0);
+	st_bufs_put(&s);
+	return 0;
+}
+
+SELFTEST(memory_pagecache_mmap)
+{
+	struct sp_handle h, hd;
+	struct mp_vma v;
+	struct st_bufs s;
+	u64 handle, hdl;
+	s64 a, p;
+	int fi;
+
+	ST_NEED_ARCHIVE();
+	ST_OK(st_bufs_get(&s));
+	fake_start();
+	fi = fake_add("/m", 0100644, 3 * PG, 300, NULL);
+	ST_OK(fi);
+	ST_OK(fake_add("/md", 0040755, 0, 0, NULL));
+	ST_OK(sp_lookup("/m", &h, NULL));
+	ST_OK(sp_lookup("/md", &hd, NULL));
+	handle = (u64)h.gen << 32 | h.ino;
+	hdl = (u64)hd.gen << 32 | hd.ino;
+	/* A process to map into: tiny from the fake S. */
+	ST_OK(fake_add("/t", 0100755, st_file("/bin/tiny")->size, 0,
+		       st_file("/bin/tiny")->data));
+	ST_OK(st_exec_simple(150, "/t", s.rep));
+
+	a = st_mmap(150, 0, 4 * PG, RW, MAP_SHARED, handle, 0, &v);
+	ST_OK(a);
+	ST_EQ(v.flags, MP_VMA_FILE | MP_VMA_SHARED);
+	ST_OK(st_has(150, a + PG, 301, s.a, s.b));
+	/* Past the end of the file: zeros. */
+	ST_EQ(st_miss(150, a + 3 * PG, false, s.a, NULL), 0);
+	/* write() is seen by the mapping... */
+	st_pattern(s.a, 777);
+	ST_EQ(sp_write(h, PG, s.a, PG, 0, NULL), PG);
+	ST_OK(st_has(150, a + PG, 777, s.a, s.b));
+	/* ... and a store through it by read(), one copy. */
+	st_pattern(s.a, 778);
+	ST_OK(st_wb(150, a + 2 * PG, s.a));
+	ST_EQ(sp_read(h, 2 * PG, PG, s.b), PG);
+	ST_ASSERT(!memcmp(s.a, s.b, PG));
+	/* A fork shares the pages. */
+	{
+		struct mp_fork_req fr = { .parent = 150, .child = 151 };
+
+		ST_OK(mcall(MEMOP_FORK, &fr, sizeof(fr), NULL, 0));
+	}
+	st_pattern(s.a, 779);
+	ST_OK(st_wb(151, a, s.a));
+	ST_OK(st_has(150, a, 779, s.a, s.b));
+	ST_EQ(st_exit(151), 0);
+	/* A private mapping copies: the file does not change. */
+	p = st_mmap(150, 0, PG, RW, MAP_PRIVATE, handle, 0, &v);
+	ST_OK(p);
+	ST_EQ(v.flags, MP_VMA_FILE);
+	ST_OK(st_has(150, p, 779, s.a, s.b));
+	ST_OK(st_wb_check(150, p, 780, s.a, s.b));
+	ST_OK(st_has(150, a, 779, s.a, s.b));
+	/* munmap and exit leave the cache's pages; FSYNC writes them. */
+	ST_OK(st_range(MEMOP_MUNMAP, 150, a, 4 * PG, 0));
+	ST_OK(sp_fsync(h, 0));
+	ST_ASSERT(fake_has(fi, 0, PG, 779, s.c));
+	ST_ASSERT(fake_has(fi, PG, 2 * PG, 776, s.c));	/* 777, 778 */
+	/* Errors. */
+	ST_EQ(st_mmap(150, 0, PG, MP_PROT_READ, MAP_SHARED, hdl, 0, NULL), -ENODEV);
+	ST_EQ(st_mmap(150, 0, PG, MP_PROT_READ, MAP_SHARED, (7ULL << 32) | 99, 0, NULL), -EBADF);
+	ST_EQ(st_mmap(150, 0, PG, MP_PROT_READ, MAP_SHARED, 0, 0, NULL), -EBADF);
+	ST_EQ(st_exit(150), 0);
+	fake_stop();
+	ST_EQ(pc_stats.files, 0);
+	st_bufs_put(&s);
+	return 0;
+}

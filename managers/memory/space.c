@@ -272,11 +272,37 @@ static void page_insert(struct mspace *ms, struct mpage *pg)
 	rb_insert_color(&pg->rb, &ms->pages);
 }
 
+/* A shared file mapping of the page cache: it has no backing pages. */
+static bool vma_cache_shared(const struct mvma *v)
+{
+	return v->file && (v->flags & MP_VMA_SHARED);
+}
+
+/*
+ * The file's bytes for the page at base of file VMA v, zeros after them:
+ * 1, or 0 if the page shows no file bytes (page untouched), or -errno.
+ */
+static int vma_file_fill(struct mvma *v, u64 base, void *page)
+{
+	u64 n;
+	ssize_t got;
+
+	if (!v->file || base >= v->fend)
+		return 0;
+	n = min(v->fend - base, (u64)PAGE_SIZE);
+	got = v->file->ops->read(v->file, v->off + (base - v->start), page, n);
+	if (got <= 0)
+		return got;
+	memset(page + got, 0, PAGE_SIZE - got);
+	return 1;
+}
+
 /* The backing page of addr, allocated (with the VMA's view) if needed. */
 static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 {
 	struct mpage *pg = page_find(ms, addr);
 	unsigned long data;
+	int ret;
 
 	if (pg)
 		return pg;
@@ -286,19 +312,17 @@ static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 		kfree(pg);
 		if (data)
 			free_page(data);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = vma_file_fill(v, addr, (void *)data);
+	if (ret < 0) {
+		kfree(pg);
+		free_page(data);
+		return ERR_PTR(ret);
 	}
 	pg->addr = addr;
 	pg->data = (void *)data;
 	atomic_set(frame_sharers(pg->data), 0);
-	if (v->file && addr < v->fend) {
-		u64 off = v->off + (addr - v->start);
-		u64 n = min(v->fend - addr, (u64)PAGE_SIZE);
-
-		if (off < v->file->size)
-			memcpy(pg->data, v->file->data + off,
-			       min(n, v->file->size - off));
-	}
 	page_insert(ms, pg);
 	ms->nr_pages++;
 	backing_pages_add(1);
@@ -311,7 +335,9 @@ static struct mpage *page_get_private(struct mspace *ms, struct mvma *v,
 {
 	struct mpage *pg = page_get(ms, v, addr);
 
-	return pg && !page_unshare(pg) ? pg : NULL;
+	if (IS_ERR(pg))
+		return pg;
+	return page_unshare(pg) ? ERR_PTR(-ENOMEM) : pg;
 }
 
 static void page_free(struct mspace *ms, struct mpage *pg)
@@ -406,8 +432,10 @@ static struct mvma *kmemdup_mvma(const struct mvma *v)
 {
 	struct mvma *nv = kmalloc(sizeof(*nv), GFP_KERNEL);
 
-	if (nv)
+	if (nv) {
 		*nv = *v;
+		fsource_get(nv->file);
+	}
 	return nv;
 }
 
@@ -415,6 +443,7 @@ static void vma_remove(struct mspace *ms, struct mvma *v)
 {
 	rb_erase(&v->rb, &ms->vmas);
 	ms->nr_vmas--;
+	fsource_put(v->file);
 	kfree(v);
 }
 
@@ -430,8 +459,10 @@ static int vma_split(struct mspace *ms, struct mvma *v, u64 addr)
 		return -ENOMEM;
 	*hi = *v;
 	hi->start = addr;
-	if (hi->file)
+	if (hi->file) {
 		hi->off = v->off + (addr - v->start);
+		fsource_get(hi->file);
+	}
 	v->end = addr;
 	vma_insert(ms, hi);
 	return 0;
@@ -481,7 +512,7 @@ int space_unmap(struct mspace *ms, u64 start, u64 end)
 
 /* Map [start, end), replacing whatever was there (MAP_FIXED). */
 int vma_map(struct mspace *ms, u64 start, u64 end, u32 prot, u32 flags,
-	    const struct mfile *file, u64 off, u64 fend, struct mvma **out)
+	    struct fsource *file, u64 off, u64 fend, struct mvma **out)
 {
 	struct mvma *v;
 	int ret;
@@ -501,6 +532,7 @@ int vma_map(struct mspace *ms, u64 start, u64 end, u32 prot, u32 flags,
 	v->prot = prot;
 	v->flags = flags;
 	v->file = file;
+	fsource_get(file);
 	v->off = off;
 	v->fend = file ? fend : start;
 	vma_insert(ms, v);
@@ -535,8 +567,8 @@ int space_write(struct mspace *ms, u64 addr, const void *buf, size_t len)
 		if (!v)
 			return -EFAULT;
 		pg = page_get_private(ms, v, base);
-		if (!pg)
-			return -ENOMEM;
+		if (IS_ERR(pg))
+			return PTR_ERR(pg);
 		memcpy(pg->data + (addr - base), buf, n);
 		addr += n;
 		buf += n;
@@ -559,23 +591,12 @@ int space_miss(struct mspace *ms, u64 addr, bool write, void *page,
 	if (!v || !v->prot || (write && !(v->prot & MP_PROT_WRITE)))
 		return -EFAULT;
 	*prot = v->prot;
-	pg = page_find(ms, base);
+	pg = vma_cache_shared(v) ? NULL : page_find(ms, base);
 	if (pg) {
 		memcpy(page, pg->data, PAGE_SIZE);
 		return 1;
 	}
-	if (v->file && base < v->fend) {
-		u64 off = v->off + (base - v->start);
-		u64 n = min(v->fend - base, (u64)PAGE_SIZE);
-
-		if (off < v->file->size) {
-			n = min(n, v->file->size - off);
-			memcpy(page, v->file->data + off, n);
-			memset(page + n, 0, PAGE_SIZE - n);
-			return 1;
-		}
-	}
-	return 0;
+	return vma_file_fill(v, base, page);
 }
 
 /*
@@ -589,9 +610,13 @@ int space_writeback(struct mspace *ms, u64 addr, const void *page)
 
 	if (!v)
 		return -EFAULT;
+	/* The page cache's page is the one copy: write() sees the store. */
+	if (vma_cache_shared(v))
+		return v->file->ops->write_page(v->file,
+				(v->off + (addr - v->start)) >> PAGE_SHIFT, page);
 	pg = page_get_private(ms, v, addr);
-	if (!pg)
-		return -ENOMEM;
+	if (IS_ERR(pg))
+		return PTR_ERR(pg);
 	memcpy(pg->data, page, PAGE_SIZE);
 	return 0;
 }
@@ -661,6 +686,7 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 {
 	u32 type = r->flags & MAP_TYPE, vflags, prot = r->prot & 7;
 	const struct mfile *file = NULL;
+	struct fsource *src = NULL;
 	u64 len, addr = r->addr, fend = 0;
 	struct mvma *v;
 	int ret;
@@ -681,13 +707,17 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 		if ((r->offset >> PAGE_SHIFT) + (len >> PAGE_SHIFT) <
 		    (r->offset >> PAGE_SHIFT))
 			return -EOVERFLOW;
-		file = handle_file(node, r->fd_handle);
-		if (!file)
-			return -EBADF;
-		if (!MF_ISREG(file))
-			return -ENODEV;
-		if (type != MAP_PRIVATE && (prot & MP_PROT_WRITE))
-			return -EACCES;
+		if (pagecache_active()) {
+			/* Checked last: it takes a reference. */
+		} else {
+			file = handle_file(node, r->fd_handle);
+			if (!file)
+				return -EBADF;
+			if (!MF_ISREG(file))
+				return -ENODEV;
+			if (type != MAP_PRIVATE && (prot & MP_PROT_WRITE))
+				return -EACCES;
+		}
 	}
 	if (r->flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (addr & (PAGE_SIZE - 1))
@@ -705,6 +735,25 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 			return -ENOMEM;
 	}
 
+	if (!(r->flags & MAP_ANONYMOUS) && !file) {
+		/*
+		 * A storage node's file: the mapping shows the file as it
+		 * is at each miss (its size may change), and a shared one
+		 * is the page cache's pages themselves.
+		 */
+		ret = pagecache_open_handle(r->fd_handle, &src);
+		if (ret)
+			return ret;
+		vflags = MP_VMA_FILE | (type != MAP_PRIVATE ? MP_VMA_SHARED : 0);
+		ret = vma_map(ms, addr, addr + len, prot, vflags, src,
+			      r->offset, MV_FEND_FILE, &v);
+		fsource_put(src);
+		if (ret)
+			return ret;
+		out->addr = addr;
+		vma_to_wire(v, &out->vma);
+		return 0;
+	}
 	if (file) {
 		vflags = MP_VMA_FILE;
 		if (type != MAP_PRIVATE)
@@ -719,7 +768,8 @@ int space_mmap(struct mspace *ms, u32 node, const struct mp_mmap_req *r,
 	} else {
 		vflags = MP_VMA_ANON | (type != MAP_PRIVATE ? MP_VMA_SHARED : 0);
 	}
-	ret = vma_map(ms, addr, addr + len, prot, vflags, file, r->offset,
+	ret = vma_map(ms, addr, addr + len, prot, vflags,
+		      file ? (struct fsource *)&file->src : NULL, r->offset,
 		      fend, &v);
 	if (ret)
 		return ret;

@@ -169,6 +169,7 @@ static int processor_init_thread(void *arg)
 			status = code;
 	}
 	pr_info("processor: init done, powering off with status %d\n", status);
+	storfs_shutdown();
 	machine_exit(status);
 }
 
@@ -185,6 +186,12 @@ void processor_manager_init(void)
 		mnode = find_memory_node();
 		if (mnode == FABRIC_NO_NODE)
 			panic("processor: no memory node in the fabric");
+		/* With a storage node, its file system is the root. */
+		if (fabric_count_alive(SHMF_ROLE_STORAGE)) {
+			storfs_init(mnode);
+			pr_info("processor: root file system on the storage node, through memory node %u\n",
+				mnode);
+		}
 	} else if (IS_ENABLED(CONFIG_PROCESSOR_LOCAL_MEMORY)) {
 		/* This node is its own memory node, over loopback. */
 		memory_manager_init();

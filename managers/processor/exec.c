@@ -106,12 +106,12 @@ static char *exec_path(int dirfd, const char __user *upath, int flags)
 /* A regular file with an x bit, as Linux wants (root too). */
 static int exec_permission(const char *path)
 {
-	struct mp_stat st;
-	int ret = memory_stat(path, 0, &st);
+	struct stat st;
+	int ret = path_stat(path, 0, &st);
 
 	if (ret)
 		return ret;
-	if ((st.mode & S_IFMT) != S_IFREG || !(st.mode & 0111))
+	if ((st.st_mode & S_IFMT) != S_IFREG || !(st.st_mode & 0111))
 		return -EACCES;
 	return 0;
 }
@@ -120,9 +120,12 @@ static int exec_permission(const char *path)
 static long read_head(const char *path, char *buf, size_t size)
 {
 	struct mp_pread_req req = { .offset = 0, .len = size };
-	struct file *f = memory_open(path, 0);
+	struct file *f;
 	long ret;
 
+	if (storfs_active)
+		return storfs_read_head(path, buf, size);
+	f = memory_open(path, 0);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	req.handle = f->handle;

@@ -172,6 +172,8 @@ void process_drop_mm(struct process *p, struct mm_struct *mm)
 		return;
 	}
 	if (!p->local) {
+		/* Stores through shared file mappings reach the file. */
+		mm_flush_files(mm);
 		pcache_exit_mm(mm);
 		ret = fit_call(p->mnode, MEMOP_EXIT, &req, sizeof(req), NULL, 0, 0);
 		if (ret < 0)

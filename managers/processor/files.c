@@ -691,11 +691,6 @@ static s64 memory_llseek(struct file *f, s64 off, int whence)
 	return fixed_size_llseek(f, off, whence, f->st.size);
 }
 
-static void pseudo_iterate_root(struct dir_context *ctx);
-
-/* Cursors from here on list the pseudo file systems' directories in "/". */
-#define PSEUDO_CURSOR	(1ULL << 62)
-
 static int memory_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct mp_getdents_req req = { .handle = f->handle };
@@ -1031,7 +1026,9 @@ static struct file *pseudo_open(const char *path, int flags)
  * After the archive's entries of "/": the top directories of the pseudo
  * file systems that exist and that the archive does not have already.
  */
-static void pseudo_iterate_root(struct dir_context *ctx)
+static int backing_stat(const char *path, struct stat *st);
+
+void pseudo_iterate_root(struct dir_context *ctx)
 {
 	u64 i;
 
@@ -1040,11 +1037,10 @@ static void pseudo_iterate_root(struct dir_context *ctx)
 	for (i = ctx->pos - PSEUDO_CURSOR; i < ARRAY_SIZE(pseudo_fs); i++) {
 		const char *name = pseudo_fs[i].prefix;
 		struct file *d;
-		struct mp_stat m;
 		struct stat st;
 
 		ctx->pos = PSEUDO_CURSOR + i;
-		if (strchr(name + 1, '/') || !memory_stat(name, 0, &m))
+		if (strchr(name + 1, '/') || !backing_stat(name, &st))
 			continue;
 		d = pseudo_fs[i].open(name, O_RDONLY | O_DIRECTORY);
 		if (IS_ERR(d))
@@ -1058,18 +1054,54 @@ static void pseudo_iterate_root(struct dir_context *ctx)
 	ctx->pos = PSEUDO_CURSOR + i;
 }
 
-/* Open an absolute normalised path: the pseudo files, then M's archive. */
-static struct file *path_open(const char *path, int flags)
+enum path_kind path_kind(const char *path)
+{
+	if (pseudo_fs_of(path))
+		return PATH_PSEUDO;
+	return storfs_active ? PATH_STORAGE : PATH_ARCHIVE;
+}
+
+/* The stat of path in the tree under the pseudo file systems (S's or M's). */
+static int backing_stat(const char *path, struct stat *st)
+{
+	struct mp_stat m;
+	int ret;
+
+	if (storfs_active)
+		return storfs_stat(path, 0, st);
+	ret = memory_stat(path, 0, &m);
+	if (!ret) {
+		memset(st, 0, sizeof(*st));
+		stat_from_mp(st, &m);
+	}
+	return ret;
+}
+
+/*
+ * Open an absolute normalised path: the pseudo files, then S's tree or
+ * M's archive.  mode: O_CREAT's (before the umask).
+ */
+static struct file *path_open_mode(const char *path, int flags, u32 mode)
 {
 	struct file *f = pseudo_open(path, flags);
 
-	if (IS_ERR(f) && PTR_ERR(f) == -ENOENT)
+	if (IS_ERR(f) && PTR_ERR(f) == -ENOENT && pseudo_fs_of(path) &&
+	    (flags & O_CREAT))
+		f = ERR_PTR(-EACCES);	/* no new files in the pseudo ones */
+	else if (IS_ERR(f) && PTR_ERR(f) == -ENOENT && storfs_active)
+		f = storfs_open(path, flags & ~O_CLOEXEC, mode);
+	else if (IS_ERR(f) && PTR_ERR(f) == -ENOENT)
 		f = memory_open(path, flags & ~O_CLOEXEC);
 	if (!IS_ERR(f) && (flags & O_DIRECTORY) && !f->f_op->iterate) {
 		fput(f);
 		f = ERR_PTR(-ENOTDIR);
 	}
 	return f;
+}
+
+static struct file *path_open(const char *path, int flags)
+{
+	return path_open_mode(path, flags, 0);
 }
 
 int path_stat(const char *path, u32 at_flags, struct stat *st)
@@ -1086,6 +1118,8 @@ int path_stat(const char *path, u32 at_flags, struct stat *st)
 	}
 	if (PTR_ERR(f) != -ENOENT)
 		return PTR_ERR(f);
+	if (storfs_active)
+		return storfs_stat(path, at_flags, st);
 	ret = memory_stat(path, at_flags, &m);
 	if (ret)
 		return ret;
@@ -1096,7 +1130,7 @@ int path_stat(const char *path, u32 at_flags, struct stat *st)
 
 /* --------------------------------------------------------- open ---- */
 
-static long do_open(int dirfd, const char __user *upath, int flags)
+static long do_open(int dirfd, const char __user *upath, int flags, u32 mode)
 {
 	struct file *f;
 	char *path;
@@ -1105,7 +1139,7 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 	path = user_path_at(dirfd, upath, 0);
 	if (IS_ERR(path))
 		return PTR_ERR(path);
-	f = path_open(path, flags);
+	f = path_open_mode(path, flags, mode);
 	kfree(path);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
@@ -1120,18 +1154,18 @@ static long do_open(int dirfd, const char __user *upath, int flags)
 
 SYSCALL_DEFINE(open)
 {
-	return do_open(AT_FDCWD, (const char __user *)a0, a1);
+	return do_open(AT_FDCWD, (const char __user *)a0, a1, a2);
 }
 
 SYSCALL_DEFINE(openat)
 {
-	return do_open(a0, (const char __user *)a1, a2);
+	return do_open(a0, (const char __user *)a1, a2, a3);
 }
 
 SYSCALL_DEFINE(creat)
 {
 	return do_open(AT_FDCWD, (const char __user *)a0,
-		       O_CREAT | O_WRONLY | O_TRUNC);
+		       O_CREAT | O_WRONLY | O_TRUNC, a1);
 }
 
 /* ----------------------------------------------------- read, write --- */
@@ -1224,8 +1258,12 @@ SYSCALL_DEFINE(pwrite64)
 		ret = -ESPIPE;
 	else if ((s64)a3 < 0)
 		ret = -EINVAL;
-	else	/* only devices are writable, and they have no position */
+	else if (!f->f_op->pwrite)	/* devices: no position */
 		ret = file_write(f, (const char __user *)a1, a2);
+	else if (!access_ok((const char __user *)a1, a2))
+		ret = -EFAULT;
+	else
+		ret = f->f_op->pwrite(f, (const char __user *)a1, a2, a3);
 	fput(f);
 	return ret;
 }
@@ -1308,16 +1346,28 @@ SYSCALL_DEFINE(sendfile)
 
 /* ------------------------------------------------------------- stat --- */
 
+int file_getstat(struct file *f, struct stat *st)
+{
+	/* S's attributes change under an open file: asked anew, may fail. */
+	if (f->type == FILE_STORAGE)
+		return storfs_fstat(f, st);
+	file_stat(f, st);
+	return 0;
+}
+
 static long fstat_fd(int fd, void __user *ubuf)
 {
 	struct file *f = fget(fd);
 	struct stat st;
+	int ret;
 
 	BUILD_BUG_ON(sizeof(st) != 144);
 	if (!f)
 		return -EBADF;
-	file_stat(f, &st);
+	ret = file_getstat(f, &st);
 	fput(f);
+	if (ret)
+		return ret;
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -1337,7 +1387,7 @@ static int stat_at(int dirfd, const char __user *upath, int flags,
 	} else {
 		f = fget(dirfd);
 		if (f) {
-			file_stat(f, st);
+			ret = file_getstat(f, st);
 			fput(f);
 		} else {
 			ret = -EBADF;
@@ -1380,6 +1430,81 @@ SYSCALL_DEFINE(lstat)
 SYSCALL_DEFINE(newfstatat)
 {
 	return stat_path(a0, (const char __user *)a1, (void __user *)a2, a3);
+}
+
+struct statx_timestamp {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 reserved;
+};
+
+/* Linux's struct statx (256 bytes). */
+struct linux_statx {
+	u32 stx_mask;
+	u32 stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink;
+	u32 stx_uid;
+	u32 stx_gid;
+	u16 stx_mode;
+	u16 spare0;
+	u64 stx_ino;
+	u64 stx_size;
+	u64 stx_blocks;
+	u64 stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major;
+	u32 stx_rdev_minor;
+	u32 stx_dev_major;
+	u32 stx_dev_minor;
+	u64 stx_mnt_id;
+	u32 stx_dio_mem_align;
+	u32 stx_dio_offset_align;
+	u64 spare3[12];
+};
+
+#define STATX_BASIC_STATS	0x07ffU
+#define STATX_RESERVED		0x80000000U
+#define AT_STATX_SYNC_TYPE	0x6000
+
+/* Everything but the birth time, which ext2 does not keep. */
+SYSCALL_DEFINE(statx)
+{
+	struct linux_statx sx;
+	struct stat st;
+	long ret;
+
+	BUILD_BUG_ON(sizeof(sx) != 256);
+	if (a2 & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+		   AT_STATX_SYNC_TYPE) ||
+	    (a2 & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE ||
+	    (a3 & STATX_RESERVED))
+		return -EINVAL;
+	ret = stat_at(a0, (const char __user *)a1, a2, &st);
+	if (ret)
+		return ret;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = st.st_blksize;
+	sx.stx_nlink = st.st_nlink;
+	sx.stx_uid = st.st_uid;
+	sx.stx_gid = st.st_gid;
+	sx.stx_mode = st.st_mode;
+	sx.stx_ino = st.st_ino;
+	sx.stx_size = st.st_size;
+	sx.stx_blocks = st.st_blocks;
+	sx.stx_atime.tv_sec = st.st_atime;
+	sx.stx_atime.tv_nsec = st.st_atime_nsec;
+	sx.stx_mtime.tv_sec = st.st_mtime;
+	sx.stx_mtime.tv_nsec = st.st_mtime_nsec;
+	sx.stx_ctime.tv_sec = st.st_ctime;
+	sx.stx_ctime.tv_nsec = st.st_ctime_nsec;
+	/* Linux's new_encode_dev() split. */
+	sx.stx_rdev_major = (st.st_rdev >> 8) & 0xfff;
+	sx.stx_rdev_minor = (st.st_rdev & 0xff) | ((st.st_rdev >> 12) & 0xfff00);
+	sx.stx_dev_major = (st.st_dev >> 8) & 0xfff;
+	sx.stx_dev_minor = (st.st_dev & 0xff) | ((st.st_dev >> 12) & 0xfff00);
+	return copy_to_user((void __user *)a4, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 
 /*
@@ -1653,6 +1778,8 @@ static long do_readlink(int dirfd, const char __user *upath,
 		ret = min(ret, size);
 		if (copy_to_user(buf, target, ret))
 			ret = -EFAULT;
+	} else if (ret == -ENOENT && !fs && storfs_active) {
+		ret = storfs_readlink(path, buf, size);
 	} else if (ret == -ENOENT && !fs) {
 		ret = memory_readlink(path, buf, size);
 	}

@@ -71,6 +71,8 @@ static int mirror_vmas(struct mm_struct *to, struct mm_struct *from)
 		};
 
 		ret = vma_mirror(to, &w);
+		if (!ret && v->fkey)
+			vma_set_file(to, v->start, v->fkey, v->pgoff);
 	}
 	to->start_brk = from->start_brk;
 	to->brk = from->brk;

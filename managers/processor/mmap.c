@@ -13,7 +13,9 @@
 #include <tessera/string.h>
 #include <asm/uaccess.h>
 #include "process.h"
+#include <uapi/linux/fcntl.h>
 #include <uapi/linux/mman.h>
+#include <uapi/linux/stat.h>
 #include "syscall.h"
 
 struct mm_struct *mm_alloc(void)
@@ -32,6 +34,7 @@ struct mm_struct *mm_alloc(void)
 	mm->vmas = RB_ROOT;
 	refcount_set(&mm->users, 1);
 	atomic_set(&mm->owners, 1);
+	INIT_LIST_HEAD(&mm->file_shared_node);
 	return mm;
 }
 
@@ -49,6 +52,38 @@ void mm_release(struct mm_struct *mm)
 }
 
 /* ------------------------------------------------------------ VMAs --- */
+
+/*
+ * The address spaces with MAP_SHARED mappings of S's files, so that
+ * read(), write() and fsync() of such a file can write back and drop
+ * this processor's lines of it.  Lock order: mm->lock, then
+ * file_shared_lock.  nr_file_shared_vmas makes the others pay nothing.
+ */
+static LIST_HEAD(file_shared_mms);
+static DEFINE_MUTEX(file_shared_lock);
+static atomic_t nr_file_shared_vmas = ATOMIC_INIT(0);
+
+/* A VMA with an fkey joins (delta 1) or leaves (-1) mm. */
+static void vma_account(struct mm_struct *mm, struct vm_area *v, int delta)
+{
+	if (!v->fkey)
+		return;
+	atomic_add(delta, &nr_file_shared_vmas);
+	mutex_lock(&file_shared_lock);
+	mm->nr_file_shared += delta;
+	if (!mm->nr_file_shared)
+		list_del_init(&mm->file_shared_node);
+	else if (list_empty(&mm->file_shared_node))
+		list_add(&mm->file_shared_node, &file_shared_mms);
+	mutex_unlock(&file_shared_lock);
+}
+
+static void vma_erase(struct mm_struct *mm, struct vm_area *v)
+{
+	vma_account(mm, v, -1);
+	rb_erase(&v->rb, &mm->vmas);
+	kfree(v);
+}
 
 /* The first VMA ending above addr, or NULL. */
 static struct vm_area *vma_first_above(struct mm_struct *mm, unsigned long addr)
@@ -77,7 +112,8 @@ static struct vm_area *vma_next(struct vm_area *v)
 }
 
 static int vma_insert(struct mm_struct *mm, unsigned long start,
-		      unsigned long end, u32 prot, u32 flags)
+		      unsigned long end, u32 prot, u32 flags, u64 fkey,
+		      u64 pgoff)
 {
 	struct vm_area *v = kmalloc(sizeof(*v), GFP_KERNEL);
 
@@ -87,7 +123,10 @@ static int vma_insert(struct mm_struct *mm, unsigned long start,
 	v->end = end;
 	v->prot = prot;
 	v->flags = flags;
+	v->fkey = fkey;
+	v->pgoff = pgoff;
 	vma_link(mm, v);
+	vma_account(mm, v, 1);
 	return 0;
 }
 
@@ -101,7 +140,8 @@ static int vma_split(struct mm_struct *mm, unsigned long addr)
 		return 0;
 	end = v->end;
 	v->end = addr;
-	if (vma_insert(mm, addr, end, v->prot, v->flags)) {
+	if (vma_insert(mm, addr, end, v->prot, v->flags, v->fkey,
+		       v->pgoff + (addr - v->start))) {
 		v->end = end;
 		return -ENOMEM;
 	}
@@ -122,11 +162,11 @@ void vma_punch(struct mm_struct *mm, unsigned long start, unsigned long end)
 			continue;
 		}
 		if (v->end > end) {
+			v->pgoff += end - v->start;
 			v->start = end;	/* keeps its place in the tree */
 			break;
 		}
-		rb_erase(&v->rb, &mm->vmas);
-		kfree(v);
+		vma_erase(mm, v);
 	}
 }
 
@@ -137,7 +177,20 @@ int vma_mirror(struct mm_struct *mm, const struct mp_vma *v)
 	    !PAGE_ALIGNED(v->start) || !PAGE_ALIGNED(v->end))
 		return -EPROTO;
 	vma_punch(mm, v->start, v->end);
-	return vma_insert(mm, v->start, v->end, v->prot, v->flags);
+	return vma_insert(mm, v->start, v->end, v->prot, v->flags, 0, 0);
+}
+
+void vma_set_file(struct mm_struct *mm, unsigned long start, u64 fkey,
+		  u64 pgoff)
+{
+	struct vm_area *v = find_vma(mm, start);
+
+	if (!v || v->start != start || v->fkey == fkey)
+		return;
+	vma_account(mm, v, -1);
+	v->fkey = fkey;
+	v->pgoff = pgoff;
+	vma_account(mm, v, 1);
 }
 
 static void vma_protect(struct mm_struct *mm, unsigned long start,
@@ -155,10 +208,80 @@ void vma_free_all(struct mm_struct *mm)
 {
 	struct rb_node *n;
 
-	while ((n = rb_first(&mm->vmas))) {
-		rb_erase(n, &mm->vmas);
-		kfree(rb_entry(n, struct vm_area, rb));
+	while ((n = rb_first(&mm->vmas)))
+		vma_erase(mm, rb_entry(n, struct vm_area, rb));
+}
+
+/* ------------------------------------------- shared file mappings --- */
+
+/*
+ * Write back and drop mm's lines of MAP_SHARED file VMAs in [start, end)
+ * whose file is fkey (0: any) over file offsets [fstart, fend)
+ * (mm->lock held).  0 or the first error.
+ */
+static int vma_flush_files(struct mm_struct *mm, unsigned long start,
+			   unsigned long end, u64 fkey, u64 fstart, u64 fend)
+{
+	struct vm_area *v;
+	int ret = 0, r;
+
+	if (!mm->nr_file_shared)
+		return 0;
+	for (v = vma_first_above(mm, start); v && v->start < end;
+	     v = vma_next(v)) {
+		unsigned long s = max(v->start, start), e = min(v->end, end);
+		u64 lo = v->pgoff + (s - v->start), hi = lo + (e - s);
+
+		if (!v->fkey || (fkey && v->fkey != fkey))
+			continue;
+		/* The part of [s, e) that maps file offsets [fstart, fend). */
+		lo = max(lo, fstart);
+		hi = min(hi, fend);
+		if (lo >= hi)
+			continue;
+		s = (v->start + (lo - v->pgoff)) & PAGE_MASK;
+		e = PAGE_ALIGN(v->start + (hi - v->pgoff));
+		r = pcache_flush_range(mm, s, e);
+		if (!ret)
+			ret = r;
 	}
+	return ret;
+}
+
+int storfs_flush_maps(struct sp_handle h, u64 start, u64 end)
+{
+	u64 fkey = h.ino ? (u64)h.gen << 32 | h.ino : 0;
+	struct mm_struct *mms[16], *mm;
+	unsigned int n = 0, i;
+	int ret = 0, r;
+
+	if (!atomic_read(&nr_file_shared_vmas) || start >= end)
+		return 0;
+	/* A reference to each (at most a batch), then each under its lock. */
+	mutex_lock(&file_shared_lock);
+	list_for_each_entry(mm, &file_shared_mms, file_shared_node) {
+		if (n == ARRAY_SIZE(mms))
+			break;
+		if (refcount_inc_not_zero(&mm->users))
+			mms[n++] = mm;
+	}
+	mutex_unlock(&file_shared_lock);
+	for (i = 0; i < n; i++) {
+		mutex_lock(&mms[i]->lock);
+		r = vma_flush_files(mms[i], 0, TASK_SIZE, fkey, start, end);
+		mutex_unlock(&mms[i]->lock);
+		mm_release(mms[i]);
+		if (!ret)
+			ret = r;
+	}
+	return ret;
+}
+
+void mm_flush_files(struct mm_struct *mm)
+{
+	mutex_lock(&mm->lock);
+	vma_flush_files(mm, 0, TASK_SIZE, 0, 0, U64_MAX);
+	mutex_unlock(&mm->lock);
 }
 
 /* ---------------------------------------------------------- syscalls --- */
@@ -191,6 +314,27 @@ static long mirror_mapping(struct mm_struct *mm, long ret,
 	return ret ?: (long)rep->addr;
 }
 
+/*
+ * A file may map if it is open for reading (O_PATH, O_WRONLY: -EACCES,
+ * as Linux), and for a shared writable mapping open for writing too;
+ * M's archive files and S's regular files map, nothing else.
+ */
+static long mmap_file_check(struct file *f, u32 prot, u32 flags)
+{
+	if (f->flags & O_PATH)
+		return -EBADF;
+	if (f->f_op->iterate ||
+	    (f->type != FILE_MEMORY &&
+	     (f->type != FILE_STORAGE || !S_ISREG(f->sp_mode))))
+		return -ENODEV;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EACCES;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
+	    (f->flags & O_ACCMODE) != O_RDWR)
+		return -EACCES;
+	return 0;
+}
+
 SYSCALL_DEFINE(mmap)
 {
 	unsigned long addr = a0, len = a1, flags = a3, off = a5;
@@ -201,11 +345,14 @@ SYSCALL_DEFINE(mmap)
 	};
 	struct mp_addr_reply rep;
 	struct file *f = NULL;
+	u64 fkey = 0;
 	long ret;
 
 	if (!len || PAGE_ALIGN(len) > TASK_SIZE || !PAGE_ALIGNED(off))
 		return -EINVAL;
-	if ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE)
+	/* M checks MAP_SHARED_VALIDATE's flags. */
+	if ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE &&
+	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	if ((flags & MAP_FIXED) && !range_ok(addr, len))
 		return -EINVAL;
@@ -213,19 +360,29 @@ SYSCALL_DEFINE(mmap)
 		f = fget((int)a4);
 		if (!f)
 			return -EBADF;
-		/* Only archive files map; a directory does not. */
-		if (f->type != FILE_MEMORY || f->f_op->iterate) {
+		ret = mmap_file_check(f, a2, flags);
+		if (ret) {
 			fput(f);
-			return -ENODEV;
+			return ret;
 		}
-		req.fd_handle = f->handle;
+		if (f->type == FILE_STORAGE) {
+			req.fd_handle = (u64)f->sp.gen << 32 | f->sp.ino;
+			if ((flags & MAP_TYPE) != MAP_PRIVATE)
+				fkey = req.fd_handle;
+		} else {
+			req.fd_handle = f->handle;
+		}
 	}
 	mutex_lock(&mm->lock);
 	/* A fixed mapping replaces whatever was there. */
-	if (flags & MAP_FIXED)
+	if (flags & MAP_FIXED) {
+		vma_flush_files(mm, addr, addr + PAGE_ALIGN(len), 0, 0, U64_MAX);
 		pcache_drop_begin(mm, addr, addr + PAGE_ALIGN(len));
+	}
 	ret = mm_call(MEMOP_MMAP, &req, sizeof(req), &rep, sizeof(rep));
 	ret = mirror_mapping(mm, ret, &rep, len, flags & MAP_FIXED);
+	if (ret >= 0 && fkey)
+		vma_set_file(mm, ret, fkey, off);
 	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
 	if (f)
@@ -253,6 +410,8 @@ SYSCALL_DEFINE(munmap)
 	if (!range_ok(addr, a1))
 		return -EINVAL;
 	mutex_lock(&mm->lock);
+	/* What was stored through a shared file mapping stays in the file. */
+	vma_flush_files(mm, addr, end, 0, 0, U64_MAX);
 	pcache_drop_begin(mm, addr, end);
 	ret = range_call(MEMOP_MUNMAP, addr, a1, 0);
 	if (!ret) {
@@ -310,6 +469,8 @@ SYSCALL_DEFINE(madvise)
 	if (!a1)
 		return 0;
 	mutex_lock(&mm->lock);
+	/* Dropping a shared file page drops the copy, not the file's data. */
+	vma_flush_files(mm, addr, end, 0, 0, U64_MAX);
 	pcache_drop_begin(mm, addr, end);
 	ret = range_call(MEMOP_MADVISE, addr, a1, MADV_DONTNEED);
 	if (!ret)
@@ -367,6 +528,8 @@ SYSCALL_DEFINE(mremap)
 		.new_addr = a4,
 	};
 	struct mp_addr_reply rep;
+	struct vm_area *v;
+	u64 fkey = 0, pgoff = 0;
 	long ret;
 
 	if (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED) ||
@@ -378,6 +541,11 @@ SYSCALL_DEFINE(mremap)
 	if ((flags & MREMAP_FIXED) && !range_ok(a4, new_len))
 		return -EINVAL;
 	mutex_lock(&mm->lock);
+	v = find_vma(mm, old);
+	if (v && v->start <= old && v->fkey) {
+		fkey = v->fkey;
+		pgoff = v->pgoff + (old - v->start);
+	}
 	/* The pages may move on the memory node: it needs their contents. */
 	ret = pcache_flush_range(mm, old, old + PAGE_ALIGN(old_len));
 	/* A fixed destination replaces whatever was there. */
@@ -388,7 +556,56 @@ SYSCALL_DEFINE(mremap)
 	if (ret >= 0)
 		vma_punch(mm, old, old + PAGE_ALIGN(old_len));
 	ret = mirror_mapping(mm, ret, &rep, new_len, true);
+	if (ret >= 0 && fkey)
+		vma_set_file(mm, ret, fkey, pgoff);
 	pcache_drop_end(mm);
 	mutex_unlock(&mm->lock);
+	return ret;
+}
+
+/*
+ * Stores through shared file mappings of the range go back to the
+ * memory node's page cache (the lines are written back and dropped);
+ * MS_SYNC then has the files synced to disk.  -ENOMEM if part of the
+ * range is unmapped, as Linux.
+ */
+SYSCALL_DEFINE(msync)
+{
+	unsigned long addr = a0, end = a0 + PAGE_ALIGN(a1), next;
+	struct mm_struct *mm = current->mm;
+	u64 keys[8];
+	unsigned int nr = 0, i;
+	struct vm_area *v;
+	long ret = 0;
+
+	if (!PAGE_ALIGNED(addr) || a2 & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	    ((a2 & MS_ASYNC) && (a2 & MS_SYNC)))
+		return -EINVAL;
+	if (end < addr || end > TASK_SIZE)
+		return -ENOMEM;
+	if (!a1)
+		return 0;
+	mutex_lock(&mm->lock);
+	for (next = addr, v = vma_first_above(mm, addr); next < end;
+	     v = vma_next(v)) {
+		if (!v || v->start > next) {
+			ret = -ENOMEM;
+			break;
+		}
+		next = v->end;
+		if (!v->fkey)
+			continue;
+		ret = vma_flush_files(mm, max(v->start, addr), min(v->end, end),
+				      v->fkey, 0, U64_MAX);
+		if (ret)
+			break;
+		for (i = 0; i < nr && keys[i] != v->fkey; i++)
+			;
+		if (i == nr && nr < ARRAY_SIZE(keys))
+			keys[nr++] = v->fkey;
+	}
+	mutex_unlock(&mm->lock);
+	for (i = 0; !ret && (a2 & MS_SYNC) && i < nr; i++)
+		ret = storfs_fsync_key(keys[i]);
 	return ret;
 }

@@ -12,6 +12,7 @@
 #include <tessera/sched.h>
 #include <tessera/user_mm.h>
 #include <tessera/memproto.h>
+#include <tessera/storproto.h>
 #include <tessera/rwlock.h>
 #include <tessera/wait.h>
 #include <uapi/linux/resource.h>
@@ -28,11 +29,14 @@
 #define MKDEV(ma, mi)	(((u64)(ma) << 8) | (mi))
 /* st_dev of the memory node's archive. */
 #define ARCHIVE_DEV	MKDEV(0, 1)
+/* st_dev of the storage node's file system. */
+#define STORAGE_DEV	MKDEV(0, 2)
 
 enum file_type {
 	FILE_CONSOLE,		/* the serial console: stdin, stdout, stderr */
 	FILE_NULL,		/* /dev/null and the other devices of dev.c */
 	FILE_MEMORY,		/* a file or directory of the memory node's archive */
+	FILE_STORAGE,		/* one of the storage node's tree (storfs.c) */
 	FILE_BUFFER,		/* text made at open (/proc/pcache) */
 	FILE_OPS,		/* anything else (pipes, tty, ...) */
 };
@@ -48,7 +52,8 @@ struct dir_context;
  * -EAGAIN instead of sleeping.  poll returns the POLL* events ready now
  * and, with a poll table, registers the queues that will be woken when
  * that changes (poll_wait()).  The others are optional: without pread
- * pread64() is -ESPIPE, without llseek lseek() is -ESPIPE, without
+ * pread64() is -ESPIPE (without pwrite, pwrite64() writes as write()
+ * does: devices), without llseek lseek() is -ESPIPE, without
  * iterate the file is no directory (getdents64() -ENOTDIR), without
  * stat fstat() reports a read-only regular file, without ioctl every
  * command is -ENOTTY.
@@ -57,6 +62,8 @@ struct file_operations {
 	long (*read)(struct file *f, char __user *buf, size_t count);
 	long (*write)(struct file *f, const char __user *buf, size_t count);
 	long (*pread)(struct file *f, char __user *buf, size_t count, u64 pos);
+	long (*pwrite)(struct file *f, const char __user *buf, size_t count,
+		       u64 pos);
 	s64 (*llseek)(struct file *f, s64 off, int whence);
 	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
@@ -74,6 +81,8 @@ struct file {
 	u64 handle;		/* FILE_MEMORY: the memory node's handle */
 	u32 mnode;		/* FILE_MEMORY: that node */
 	struct mp_stat st;	/* FILE_MEMORY: from the open reply; FILE_BUFFER: mode, ino */
+	struct sp_handle sp;	/* FILE_STORAGE: the file's handle */
+	u32 sp_mode;		/* FILE_STORAGE: its S_IFMT and bits at open */
 	char *buf;		/* FILE_BUFFER contents */
 	size_t len;
 	const struct file_operations *f_op;
@@ -349,10 +358,49 @@ void dev_file_stat(struct file *f, struct stat *st);
 int memory_stat(const char *path, u32 flags, struct mp_stat *st);
 struct file *memory_open(const char *path, u32 flags);
 
+/*
+ * Where an absolute normalised path lives: a pseudo file system of P,
+ * the storage node's tree (through the memory node), or M's archive.
+ */
+enum path_kind { PATH_PSEUDO, PATH_STORAGE, PATH_ARCHIVE };
+enum path_kind path_kind(const char *path);
+/* The stat of f (fstat): 0 or a negative errno. */
+int file_getstat(struct file *f, struct stat *st);
+
+/* Cursors from here on list the pseudo file systems' directories in "/". */
+#define PSEUDO_CURSOR	(1ULL << 62)
+/* After the entries of "/": the pseudo file systems' top directories. */
+void pseudo_iterate_root(struct dir_context *ctx);
+
+/* storfs.c: the storage node's tree, when the cluster has one. */
+extern bool storfs_active;
+void storfs_init(u32 mnode);
+struct file *storfs_open(const char *path, u32 flags, u32 mode);
+int storfs_stat(const char *path, u32 at_flags, struct stat *st);
+int storfs_fstat(struct file *f, struct stat *st);
+long storfs_readlink(const char *path, char __user *buf, long size);
+/* exec: the first bytes of the file at path into a kernel buffer. */
+long storfs_read_head(const char *path, char *buf, size_t size);
+/*
+ * Write back this processor's dirty pcache lines of MAP_SHARED mappings
+ * of file h (ino 0: every file) over file offsets [start, end), and
+ * drop them (write() then changes what a new miss brings).  mmap.c.
+ */
+int storfs_flush_maps(struct sp_handle h, u64 start, u64 end);
+/* msync(MS_SYNC): fsync the file of a VMA's fkey. */
+long storfs_fsync_key(u64 fkey);
+/* Power-off: M writes back its cache, S syncs (SP_SHUTDOWN). */
+void storfs_shutdown(void);
+
 /* mmap.c */
 int vma_mirror(struct mm_struct *mm, const struct mp_vma *v);
 void vma_punch(struct mm_struct *mm, unsigned long start, unsigned long end);
 void vma_free_all(struct mm_struct *mm);
+/* The VMA at start maps S's file fkey from offset pgoff (MAP_SHARED). */
+void vma_set_file(struct mm_struct *mm, unsigned long start, u64 fkey,
+		  u64 pgoff);
+/* exit, exec: write back mm's lines of shared file mappings. */
+void mm_flush_files(struct mm_struct *mm);
 struct mm_struct *mm_alloc(void);
 void mm_release(struct mm_struct *mm);
 

@@ -49,7 +49,15 @@ static const syscall_fn_t sys_call_table[NR_syscalls] = {
 	IMPL(pipe2), IMPL(poll), IMPL(ppoll), IMPL(select), IMPL(pselect6),
 	IMPL(getdents64), IMPL(chdir), IMPL(fchdir), IMPL(getcwd),
 	IMPL(umask), IMPL(access), IMPL(faccessat), IMPL(faccessat2),
-	IMPL(pwrite64), IMPL(sendfile), IMPL(creat),
+	IMPL(pwrite64), IMPL(sendfile), IMPL(creat), IMPL(statx),
+	/* storfs.c, mmap.c */
+	IMPL(mkdir), IMPL(mkdirat), IMPL(unlink), IMPL(unlinkat), IMPL(rmdir),
+	IMPL(rename), IMPL(renameat), IMPL(renameat2), IMPL(link),
+	IMPL(linkat), IMPL(symlink), IMPL(symlinkat), IMPL(truncate),
+	IMPL(ftruncate), IMPL(fallocate), IMPL(fsync), IMPL(fdatasync),
+	IMPL(sync), IMPL(syncfs), IMPL(statfs), IMPL(fstatfs), IMPL(chmod),
+	IMPL(fchmod), IMPL(fchmodat), IMPL(chown), IMPL(fchown),
+	IMPL(lchown), IMPL(fchownat), IMPL(utimensat), IMPL(msync),
 	/* signal.c */
 	IMPL(rt_sigaction), IMPL(rt_sigprocmask), IMPL(rt_sigreturn),
 	IMPL(rt_sigpending), IMPL(rt_sigtimedwait), IMPL(rt_sigsuspend),

@@ -120,24 +120,27 @@ test_block_no_disk() {
 	expect_log "$log" 'selftest: summary: 0 passed, 0 failed, 1 skipped' || return 1
 }
 
-# cluster --disk: S0 gets the image, P and M none; bad values are usage errors.
+# cluster --disk NODE=IMG: S0 gets that image (a root image from
+# scripts/mkrootfs), P and M no disk; bad values are usage errors.
 test_block_cluster_disk() {
-	local d=$LOGDIR/block-cluster img=$LOGDIR/block-cluster.img st
+	local d=$LOGDIR/block-cluster img=$LOGDIR/block-cluster.img st mib
 	build processor && build memory && build storage || return 1
-	for a in "--disk-type scsi" "--disk /nonexistent.img" "--disk S1=$img"; do
-		truncate -s 16M "$img"
+	for a in "--disk-type scsi" "--disk /nonexistent.img" "--disk S1=Makefile"; do
 		# shellcheck disable=SC2086  # split the option from its value
 		scripts/cluster 1P-1M-1S --no-build ${a%% *} "${a#* }" > "$d.usage" 2>&1
 		st=$?
 		[ $st = 2 ] || fail "scripts/cluster $a: status $st, expected 2" || return 1
 	done
+	scripts/mkrootfs --out "$img" --force > "$d.mkrootfs" 2>&1 ||
+		fail "scripts/mkrootfs failed: see $d.mkrootfs" || return 1
+	mib=$(( $(stat -c %s "$img") >> 20 ))
 	rm -rf "$d"
-	scripts/cluster 1P-1M-1S --no-build --out "$d" --timeout 240 --disk "$img" \
+	scripts/cluster 1P-1M-1S --no-build --out "$d" --timeout 300 --disk "S0=$img" \
 		--init "/bin/hello" > "$d.out" 2>&1 ||
 		fail "cluster run failed: see $d.out" || return 1
-	expect_log "$d/S0.log" 'blk: vda: virtio-blk, 16 MiB' || return 1
+	expect_log "$d.out" "S0: disk .*block-cluster.img \\(virtio\\)" || return 1
+	expect_log "$d/S0.log" "blk: vda: virtio-blk, $mib MiB" || return 1
 	expect_no_log "$d/P0.log" 'blk: vd' || return 1
 	expect_no_log "$d/M0.log" 'blk: vd' || return 1
-	expect_log "$d.out" "S0's disk: .*block-cluster.img \\(virtio\\)" || return 1
 	rm -f "$img"
 }

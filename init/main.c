@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <tessera/kernel.h>
 #include <tessera/acpi.h>
+#include <tessera/blkdev.h>
 #include <tessera/bootinfo.h>
 #include <tessera/bug.h>
 #include <tessera/console.h>
@@ -54,6 +55,7 @@ static int kernel_init(void *unused)
 	smp_boot_cpus();
 	workqueue_init();
 	pci_init();
+	blk_init();
 	fabric_init();
 	fit_init();
 	manager_init();

@@ -37,6 +37,15 @@ int blkdev_register(struct block_device *bd)
 	return 0;
 }
 
+void blk_init(void)
+{
+#ifdef CONFIG_NVME
+	nvme_init();
+#endif
+	if (list_empty(&blk_devices))
+		pr_info("no disks\n");
+}
+
 struct block_device *blkdev_first(void)
 {
 	struct block_device *bd;

@@ -69,6 +69,19 @@ struct block_device {
 	u64 bytes_read, bytes_written;
 };
 
+/*
+ * Probe the disk drivers built in; at boot, once, after pci_init() and
+ * before the manager starts.
+ */
+#ifdef CONFIG_BLOCK
+void blk_init(void);
+#else
+static inline void blk_init(void) { }
+#endif
+
+/* Driver entry points blk_init() calls: each brings up what it finds. */
+void nvme_init(void);
+
 /* A driver registers each disk it has brought up; logs name, model, size. */
 int blkdev_register(struct block_device *bd);
 

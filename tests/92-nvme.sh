@@ -1,0 +1,52 @@
+# The NVMe driver on QEMU's -device nvme, one storage node booted alone.
+
+# nvme_scratch IMG: a 16 MiB image of random bytes; prints its checksum.
+nvme_scratch() {
+	head -c $((16 << 20)) /dev/urandom > "$1" && sha256sum < "$1"
+}
+
+# nvme_selftest NAME DEVICE-OPTIONS: nvme_rw on a scratch disk, which must
+# come back byte for byte (the test saves and restores what it overwrites,
+# so the host sees what the driver read and wrote).
+nvme_selftest() {
+	local name=$1 opts=$2 log=$LOGDIR/$1.log img=$LOGDIR/$1.img sum
+	build storage || return 1
+	sum=$(nvme_scratch "$img") || fail "cannot make $img" || return 1
+	boot "$name" 0 --kernel out/storage/tessera.elf --timeout 180 \
+		--cmdline "selftest=nvme_rw" -- \
+		-drive "file=$img,if=none,id=d0,format=raw" \
+		-device "nvme,serial=tessera0,drive=d0$opts" || return 1
+	expect_log "$log" 'nvme nvme0: QEMU NVMe Ctrl, serial tessera0' || return 1
+	expect_log "$log" 'MSI-X with 2 vector' || return 1
+	expect_log "$log" 'blk: nvme0n1: QEMU NVMe Ctrl, 16 MiB' || return 1
+	expect_log "$log" 'failed: status 0x80 \(LBA Out of Range\)' || return 1
+	expect_log "$log" 'selftest: nvme_rw \.\.\. ok' || return 1
+	[ "$(sha256sum < "$img")" = "$sum" ] ||
+		fail "the image changed: the test area was not restored" || return 1
+	rm -f "$img"
+}
+
+test_nvme_rw_512() {
+	nvme_selftest nvme-512 "" || return 1
+	expect_log "$LOGDIR/nvme-512.log" 'test: 512-byte blocks, 512 KiB per command'
+}
+
+# 4 KiB blocks, and mdts=1 (8 KiB per command) so requests are split.
+test_nvme_rw_4k_split() {
+	nvme_selftest nvme-4k ",logical_block_size=4096,physical_block_size=4096,mdts=1" ||
+		return 1
+	expect_log "$LOGDIR/nvme-4k.log" 'test: 4096-byte blocks, 8 KiB per command'
+}
+
+# A controller without a namespace 1 is reported and left alone.
+test_nvme_no_namespace() {
+	local log=$LOGDIR/nvme-nons.log
+	build storage || return 1
+	boot nvme-nons 0 --kernel out/storage/tessera.elf \
+		--cmdline "selftest=pci_enumeration" -- \
+		-device nvme,serial=tessera0 || return 1
+	expect_log "$log" 'nvme nvme0: namespace 1 is not active' || return 1
+	expect_log "$log" 'nvme nvme0: 0000:00:[0-9a-f.]+: not brought up \(-19\); left alone' || return 1
+	expect_log "$log" 'blk: no disks' || return 1
+	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
+}

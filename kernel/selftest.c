@@ -56,6 +56,16 @@ int selftest_fail(const char *fmt, ...)
 	return -1;
 }
 
+int selftest_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(fail_reason, sizeof(fail_reason), fmt, ap);
+	va_end(ap);
+	return SELFTEST_SKIPPED;
+}
+
 /* Does one comma-separated pattern select this test? */
 static bool pattern_selects(const char *pat, const struct selftest *t)
 {
@@ -100,7 +110,9 @@ static void settle(void)
 	}
 }
 
-static bool run_one(const struct selftest *t)
+enum selftest_result { ST_PASSED, ST_FAILED, ST_SKIPPED };
+
+static enum selftest_result run_one(const struct selftest *t)
 {
 	unsigned long warnings = nr_warnings;
 	int ret;
@@ -109,6 +121,13 @@ static bool run_one(const struct selftest *t)
 	fail_reason[0] = '\0';
 	expected_warnings = 0;
 	ret = t->fn();
+	if (ret == SELFTEST_SKIPPED && nr_warnings == warnings) {
+		pr_info("selftest: %s ... skipped: %s\n", t->name, fail_reason);
+		return ST_SKIPPED;
+	}
+	if (ret == SELFTEST_SKIPPED)
+		ret = selftest_fail("%lu WARNs in a skipped test",
+				    nr_warnings - warnings);
 	if (!ret && nr_warnings - warnings != expected_warnings) {
 		ret = selftest_fail("%lu WARNs, expected %lu",
 				    nr_warnings - warnings, expected_warnings);
@@ -118,7 +137,7 @@ static bool run_one(const struct selftest *t)
 			fail_reason[0] ? fail_reason : "returned an error");
 	else
 		pr_info("selftest: %s ... ok\n", t->name);
-	return !ret;
+	return ret ? ST_FAILED : ST_PASSED;
 }
 
 /*
@@ -141,7 +160,7 @@ static void pin_to_cpu0(void)
 void selftest_run_requested(void)
 {
 	const struct selftest *t;
-	unsigned int total = 0, nr = 0, passed = 0;
+	unsigned int total = 0, nr = 0, passed = 0, failed = 0, skipped = 0;
 
 	if (!selftest_pattern[0])
 		return;
@@ -154,11 +173,29 @@ void selftest_run_requested(void)
 		selftest_pattern);
 	if (!nr)
 		pr_err("selftest: no test matches '%s'\n", selftest_pattern);
-	for (t = __selftests_start; t < __selftests_end; t++)
-		if (selected(t))
-			passed += run_one(t);
-	pr_info("selftest: summary: %u passed, %u failed\n", passed, nr - passed);
-	machine_exit(nr && passed == nr ? 0 : 1);
+	for (t = __selftests_start; t < __selftests_end; t++) {
+		if (!selected(t))
+			continue;
+		switch (run_one(t)) {
+		case ST_PASSED:
+			passed++;
+			break;
+		case ST_FAILED:
+			failed++;
+			break;
+		case ST_SKIPPED:
+			skipped++;
+			break;
+		}
+	}
+	if (skipped)
+		pr_info("selftest: summary: %u passed, %u failed, %u skipped\n",
+			passed, failed, skipped);
+	else
+		pr_info("selftest: summary: %u passed, %u failed\n", passed,
+			failed);
+	/* Skipped tests neither pass nor fail the run. */
+	machine_exit(nr && !failed ? 0 : 1);
 }
 
 /* A test that always fails: checks that failures reach the exit status. */

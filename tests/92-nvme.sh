@@ -47,6 +47,6 @@ test_nvme_no_namespace() {
 		-device nvme,serial=tessera0 || return 1
 	expect_log "$log" 'nvme nvme0: namespace 1 is not active' || return 1
 	expect_log "$log" 'nvme nvme0: 0000:00:[0-9a-f.]+: not brought up \(-19\); left alone' || return 1
-	expect_log "$log" 'blk: no disks' || return 1
+	expect_log "$log" 'storage: no disk' || return 1
 	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
 }

@@ -20,6 +20,16 @@
 static LIST_HEAD(blk_devices);
 static DEFINE_SPINLOCK(blk_devices_lock);
 
+void blk_init(void)
+{
+#ifdef CONFIG_VIRTIO_BLK
+	virtio_blk_init();
+#endif
+#ifdef CONFIG_NVME
+	nvme_init();
+#endif
+}
+
 int blkdev_register(struct block_device *bd)
 {
 	if (!bd->ops || !bd->ops->submit || !bd->queue_depth ||
@@ -30,20 +40,12 @@ int blkdev_register(struct block_device *bd)
 	spin_lock(&blk_devices_lock);
 	list_add_tail(&bd->list, &blk_devices);
 	spin_unlock(&blk_devices_lock);
-	pr_info("%s: %s, %llu MiB (%llu sectors of %u bytes), queue depth %u\n",
+	pr_info("%s: %s, %llu MiB (%llu sectors of %u bytes), queue depth %u%s\n",
 		bd->name, bd->model[0] ? bd->model : "(no model)",
 		(bd->nr_sectors << SECTOR_SHIFT) >> 20, bd->nr_sectors,
-		bd->logical_block_size, bd->queue_depth);
+		bd->logical_block_size, bd->queue_depth,
+		bd->read_only ? ", read-only" : "");
 	return 0;
-}
-
-void blk_init(void)
-{
-#ifdef CONFIG_NVME
-	nvme_init();
-#endif
-	if (list_empty(&blk_devices))
-		pr_info("no disks\n");
 }
 
 struct block_device *blkdev_first(void)
@@ -134,6 +136,8 @@ static int blk_start(struct block_device *bd, struct blk_request *rq)
 
 	if (!blk_request_valid(bd, rq))
 		return -EINVAL;
+	if (rq->op == BLK_WRITE && bd->read_only)
+		return -EROFS;
 	rq->status = 0;
 	down(&bd->slots);
 	ret = bd->ops->submit(bd, rq);

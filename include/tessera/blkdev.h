@@ -60,6 +60,7 @@ struct block_device {
 	u64 nr_sectors;		/* capacity in SECTOR_SIZE units */
 	u32 logical_block_size;	/* bytes; I/O must be a multiple */
 	unsigned int queue_depth;
+	bool read_only;		/* writes fail with -EROFS */
 	const struct block_device_ops *ops;
 	void *driver_data;
 	struct semaphore slots;	/* queue_depth free slots */
@@ -70,16 +71,15 @@ struct block_device {
 };
 
 /*
- * Probe the disk drivers built in; at boot, once, after pci_init() and
- * before the manager starts.
+ * Probe the disk drivers configured in (after pci_init()); each registers
+ * the disks it brings up.
  */
 #ifdef CONFIG_BLOCK
 void blk_init(void);
 #else
 static inline void blk_init(void) { }
 #endif
-
-/* Driver entry points blk_init() calls: each brings up what it finds. */
+void virtio_blk_init(void);
 void nvme_init(void);
 
 /* A driver registers each disk it has brought up; logs name, model, size. */

@@ -51,6 +51,14 @@ void selftest_expect_warnings(unsigned long n);
 /* Record why the running test failed; returns -1 for "return selftest_fail(...)". */
 int selftest_fail(const char *fmt, ...) __printf(1, 2);
 
+/*
+ * The running test cannot run here (no disk, no ECAM on this machine):
+ * "return selftest_skip(reason)" reports it as skipped, neither passed
+ * nor failed.
+ */
+#define SELFTEST_SKIPPED	77
+int selftest_skip(const char *fmt, ...) __printf(1, 2);
+
 #define ST_ASSERT(cond) do {						\
 	if (!(cond))							\
 		return selftest_fail("%s:%d: %s", __FILE__, __LINE__,	\

@@ -174,6 +174,7 @@ struct nvme_ctrl {
 	u32 lba_shift;
 	u64 nr_lbas;
 	u32 max_xfer;			/* bytes per command (MDTS), page multiple */
+	bool read_only;
 	char serial[21], model[41], firmware[9];
 	struct block_device bd;
 };
@@ -944,6 +945,7 @@ static int nvme_identify_ns(struct nvme_ctrl *c, u8 *id)
 	}
 	c->lba_shift = lbads;
 	c->nr_lbas = nsze;
+	c->read_only = id[99] & 1;	/* NSATTR: write protected */
 	return 0;
 }
 
@@ -1173,6 +1175,7 @@ static int nvme_probe(struct pci_dev *pdev, int instance)
 	c->bd.nr_sectors = c->nr_lbas << (c->lba_shift - SECTOR_SHIFT);
 	c->bd.logical_block_size = 1U << c->lba_shift;
 	c->bd.queue_depth = c->nr_reqs;
+	c->bd.read_only = c->read_only;
 	c->bd.ops = &nvme_bd_ops;
 	c->bd.driver_data = c;
 	pr_info("nvme%d: %s: %u-entry I/O queue pair, %s with %u vector(s), doorbell stride %u\n",

@@ -50,3 +50,17 @@ test_nvme_no_namespace() {
 	expect_log "$log" 'storage: no disk' || return 1
 	expect_log "$log" 'selftest: pci_enumeration \.\.\. ok' || return 1
 }
+
+# The controller given up with I/O in flight: every request ends (-EIO),
+# later ones fail at once, nothing hangs and QEMU stays up.
+test_nvme_dead() {
+	local log=$LOGDIR/nvme-dead.log img=$LOGDIR/nvme-dead.img
+	build storage || return 1
+	nvme_scratch "$img" > /dev/null || fail "cannot make $img" || return 1
+	boot nvme-dead 0 --kernel out/storage/tessera.elf --timeout 180 \
+		--cmdline "selftest=nvme_dead" --disk "$img" --disk-type nvme || return 1
+	expect_log "$log" 'nvme nvme0: killed by the nvme_dead self-test; controller disabled' || return 1
+	expect_log "$log" 'test: [1-9][0-9]* of [0-9]+ requests failed with -EIO' || return 1
+	expect_log "$log" 'selftest: nvme_dead \.\.\. ok' || return 1
+	rm -f "$img"
+}

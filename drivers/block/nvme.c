@@ -627,6 +627,9 @@ static void nvme_process_io(struct nvme_ctrl *c)
 		nvme_cq_pop(q);
 		seen = true;
 		if (cid >= c->nr_slots || !c->slots[cid].req) {
+			/* Those of a killed controller's commands: expected. */
+			if (c->dead)
+				continue;
 			pr_warn("nvme%d: completion for unknown command id %u\n",
 				c->instance, cid);
 			continue;
@@ -687,6 +690,10 @@ static void nvme_kill(struct nvme_ctrl *c, const char *why)
 	c->dead = true;
 	pr_err("nvme%d: %s; controller disabled, its I/O fails with -EIO\n",
 	       c->instance, why);
+	/* No more DMA (nor MSI-X) into pages their owners get back now. */
+	pci_write_config_word(c->pdev, PCI_COMMAND,
+			      pci_read_config_word(c->pdev, PCI_COMMAND) &
+			      ~PCI_COMMAND_MASTER);
 	nvme_writel(c, NVME_REG_CC, nvme_readl(c, NVME_REG_CC) & ~NVME_CC_EN);
 	for (i = 0; i < c->nr_slots; i++) {
 		struct nvme_req *r = c->slots[i].req;
@@ -1478,5 +1485,57 @@ SELFTEST_EXPLICIT_ONLY(nvme_rw)
 	vfree(a);
 	vfree(b);
 	return ret;
+}
+
+/*
+ * A controller given up with requests in flight and queued: every one
+ * completes (done or -EIO), later ones fail at once, nothing hangs.  The
+ * disk stays dead for the rest of the boot.
+ */
+SELFTEST_EXPLICIT_ONLY(nvme_dead)
+{
+	struct nvme_ctrl *c = nvme_ctrls[0];
+	struct nvme_test_rq *t;
+	unsigned int i, n, nr_eio = 0;
+	u8 *buf;
+	int ret = 0;
+
+	if (!c)
+		return selftest_fail("no NVMe controller came up");
+	n = c->bd.queue_depth;
+	t = vmalloc(n * sizeof(*t));
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, 5);	/* 128 KiB */
+	ST_ASSERT(t && buf);
+	for (i = 0; i < n && !ret; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		init_completion(&t[i].done);
+		t[i].rq.op = BLK_READ;
+		t[i].rq.sector = 0;
+		t[i].rq.nr_segs = 32;
+		for (ret = 0; ret < 32; ret++)
+			t[i].rq.seg[ret] = (struct blk_seg){
+				__pa(buf) + ret * PAGE_SIZE, PAGE_SIZE };
+		t[i].rq.end_io = nvme_test_end_io;
+		ret = blk_submit(&c->bd, &t[i].rq);
+	}
+	ST_EQ(ret, 0);
+	nvme_kill(c, "killed by the nvme_dead self-test");
+	for (i = 0; i < n; i++) {
+		if (!wait_for_completion_timeout(&t[i].done,
+						 msecs_to_jiffies(5000)))
+			return selftest_fail("request %u never completed", i);
+		if (t[i].rq.status == -EIO)
+			nr_eio++;
+		else if (t[i].rq.status)
+			return selftest_fail("request %u: status %d", i,
+					     t[i].rq.status);
+	}
+	pr_info("nvme0: test: %u of %u requests failed with -EIO\n", nr_eio, n);
+	ST_ASSERT(nr_eio > 0);
+	ST_EQ(blkdev_read(&c->bd, 0, buf, PAGE_SIZE), -EIO);
+	ST_EQ(blkdev_flush(&c->bd), -EIO);
+	vfree(t);
+	/* buf stays: the controller may have been writing it. */
+	return 0;
 }
 #endif

@@ -426,13 +426,38 @@ static void nvme_bounce_free(struct nvme_req *r)
 	r->nr_bounce = 0;
 }
 
-/* Whole pages in place of rq's segments; writes are copied in now. */
-static int nvme_bounce_alloc(struct nvme_req *r, u64 bytes, bool write)
+/* Copy between rq's segments and the bounce pages, either way. */
+static void nvme_bounce_copy(struct nvme_req *r, bool to_bounce)
 {
 	const struct blk_request *rq = r->rq;
 	unsigned int i, k = 0;
 	u32 off = 0;
 
+	for (i = 0; i < rq->nr_segs; i++) {
+		u8 *seg = __va(rq->seg[i].phys);
+		u32 done = 0;
+
+		while (done < rq->seg[i].len) {
+			u32 n = min(rq->seg[i].len - done, PAGE_SIZE - off);
+			u8 *bounce = (u8 *)__va(r->bseg[k].phys) + off;
+
+			if (to_bounce)
+				memcpy(bounce, seg + done, n);
+			else
+				memcpy(seg + done, bounce, n);
+			done += n;
+			off += n;
+			if (off == PAGE_SIZE) {
+				off = 0;
+				k++;
+			}
+		}
+	}
+}
+
+/* Whole pages in place of rq's segments; writes are copied in now. */
+static int nvme_bounce_alloc(struct nvme_req *r, u64 bytes, bool write)
+{
 	r->nr_bounce = 0;
 	while (bytes) {
 		unsigned long p = __get_free_page(GFP_KERNEL);
@@ -447,49 +472,9 @@ static int nvme_bounce_alloc(struct nvme_req *r, u64 bytes, bool write)
 		r->nr_bounce++;
 		bytes -= n;
 	}
-	if (!write)
-		return 0;
-	for (i = 0; i < rq->nr_segs; i++) {
-		const u8 *src = __va(rq->seg[i].phys);
-		u32 done = 0;
-
-		while (done < rq->seg[i].len) {
-			u32 n = min(rq->seg[i].len - done, PAGE_SIZE - off);
-
-			memcpy((u8 *)__va(r->bseg[k].phys) + off, src + done, n);
-			done += n;
-			off += n;
-			if (off == PAGE_SIZE) {
-				off = 0;
-				k++;
-			}
-		}
-	}
+	if (write)
+		nvme_bounce_copy(r, true);
 	return 0;
-}
-
-static void nvme_bounce_copy_out(struct nvme_req *r)
-{
-	const struct blk_request *rq = r->rq;
-	unsigned int i, k = 0;
-	u32 off = 0;
-
-	for (i = 0; i < rq->nr_segs; i++) {
-		u8 *dst = __va(rq->seg[i].phys);
-		u32 done = 0;
-
-		while (done < rq->seg[i].len) {
-			u32 n = min(rq->seg[i].len - done, PAGE_SIZE - off);
-
-			memcpy(dst + done, (u8 *)__va(r->bseg[k].phys) + off, n);
-			done += n;
-			off += n;
-			if (off == PAGE_SIZE) {
-				off = 0;
-				k++;
-			}
-		}
-	}
 }
 
 /*
@@ -582,7 +567,7 @@ static struct blk_request *nvme_req_finish(struct nvme_ctrl *c,
 
 	if (r->nr_bounce) {
 		if (!r->status && rq->op == BLK_READ)
-			nvme_bounce_copy_out(r);
+			nvme_bounce_copy(r, false);
 		nvme_bounce_free(r);
 	}
 	rq->status = r->status;
@@ -592,12 +577,7 @@ static struct blk_request *nvme_req_finish(struct nvme_ctrl *c,
 
 static const char *nvme_op_name(u8 opcode)
 {
-	switch (opcode) {
-	case NVME_CMD_READ: return "read";
-	case NVME_CMD_WRITE: return "write";
-	case NVME_CMD_FLUSH: return "flush";
-	}
-	return "command";
+	return opcode == NVME_CMD_WRITE ? "write" : "read";
 }
 
 static void nvme_complete_list(struct nvme_ctrl *c, struct list_head *done)
@@ -639,10 +619,15 @@ static void nvme_process_io(struct nvme_ctrl *c)
 		slot->req = NULL;
 		c->free_ids[c->nr_free_ids++] = cid;
 		if (sf & 0x7ff) {
-			pr_err("nvme%d: %s of %u blocks at LBA %llu failed: status %#x (%s)\n",
-			       c->instance, nvme_op_name(slot->opcode),
-			       slot->nlb, slot->slba, sf & 0x7ff,
-			       nvme_status_name(sf));
+			if (slot->opcode == NVME_CMD_FLUSH)
+				pr_err("nvme%d: flush failed: status %#x (%s)\n",
+				       c->instance, sf & 0x7ff,
+				       nvme_status_name(sf));
+			else
+				pr_err("nvme%d: %s of %u blocks at LBA %llu failed: status %#x (%s)\n",
+				       c->instance, nvme_op_name(slot->opcode),
+				       slot->nlb, slot->slba, sf & 0x7ff,
+				       nvme_status_name(sf));
 			r->status = -EIO;
 		}
 		if (--r->inflight == 0 && r->all_sent)
@@ -956,37 +941,39 @@ static int nvme_identify_ns(struct nvme_ctrl *c, u8 *id)
 	return 0;
 }
 
+/* Create I/O completion or submission queue qid of ioq's depth at mem. */
+static int nvme_create_queue(struct nvme_ctrl *c, u8 opcode, void *mem,
+			     u32 cdw11)
+{
+	struct nvme_command cmd = {
+		.opcode = opcode,
+		.prp1 = __pa(mem),
+		.cdw10 = (u32)(c->ioq.depth - 1) << 16 | c->ioq.qid,
+		.cdw11 = cdw11 | NVME_QUEUE_PHYS_CONTIG,
+	};
+
+	return nvme_admin(c, &cmd, NULL);
+}
+
 static int nvme_setup_io_queues(struct nvme_ctrl *c)
 {
-	u16 qsize = c->ioq.depth - 1;
-	struct nvme_command cmd;
+	struct nvme_command cmd = {
+		.opcode = NVME_ADMIN_SET_FEATURES,
+		.cdw10 = NVME_FEAT_NUM_QUEUES,
+		.cdw11 = 0,	/* one SQ, one CQ (0-based counts) */
+	};
 	u32 result;
 	int ret;
 
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.opcode = NVME_ADMIN_SET_FEATURES;
-	cmd.cdw10 = NVME_FEAT_NUM_QUEUES;
-	cmd.cdw11 = 0;		/* one SQ, one CQ (0-based counts) */
 	ret = nvme_admin(c, &cmd, &result);
-	if (ret)
-		return ret;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.opcode = NVME_ADMIN_CREATE_CQ;
-	cmd.prp1 = __pa(c->ioq.cqes);
-	cmd.cdw10 = (u32)qsize << 16 | c->ioq.qid;
-	cmd.cdw11 = (u32)(c->nr_vectors - 1) << 16 | NVME_CQ_IRQ_ENABLED |
-		    NVME_QUEUE_PHYS_CONTIG;
-	ret = nvme_admin(c, &cmd, NULL);
-	if (ret)
-		return ret;
-
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.opcode = NVME_ADMIN_CREATE_SQ;
-	cmd.prp1 = __pa(c->ioq.sqes);
-	cmd.cdw10 = (u32)qsize << 16 | c->ioq.qid;
-	cmd.cdw11 = (u32)c->ioq.qid << 16 | NVME_QUEUE_PHYS_CONTIG;
-	return nvme_admin(c, &cmd, NULL);
+	if (!ret)
+		ret = nvme_create_queue(c, NVME_ADMIN_CREATE_CQ, c->ioq.cqes,
+					(u32)(c->nr_vectors - 1) << 16 |
+					NVME_CQ_IRQ_ENABLED);
+	if (!ret)
+		ret = nvme_create_queue(c, NVME_ADMIN_CREATE_SQ, c->ioq.sqes,
+					(u32)c->ioq.qid << 16);
+	return ret;
 }
 
 static int nvme_alloc_io_state(struct nvme_ctrl *c)

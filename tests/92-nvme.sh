@@ -64,3 +64,18 @@ test_nvme_dead() {
 	expect_log "$log" 'selftest: nvme_dead \.\.\. ok' || return 1
 	rm -f "$img"
 }
+
+# cluster --disk-type nvme: S0 brings the disk up next to P and M.
+test_nvme_cluster() {
+	local d=$LOGDIR/nvme-cluster img=$LOGDIR/nvme-cluster.img
+	build processor && build memory && build storage || return 1
+	rm -rf "$d"
+	truncate -s 16M "$img" || fail "cannot create $img" || return 1
+	scripts/cluster 1P-1M-1S --no-build --out "$d" --timeout 300 --disk "$img" \
+		--disk-type nvme --init "/bin/hello" > "$d.out" 2>&1 ||
+		fail "cluster run failed: see $d.out" || return 1
+	expect_log "$d/S0.log" 'blk: nvme0n1: QEMU NVMe Ctrl, 16 MiB' || return 1
+	expect_no_log "$d/P0.log" 'nvme' || return 1
+	expect_log "$d.out" "S0's disk: .*nvme-cluster.img \\(nvme\\)" || return 1
+	rm -f "$img"
+}

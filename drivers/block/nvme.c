@@ -1203,6 +1203,8 @@ void nvme_init(void)
 {
 	struct pci_dev *pdev = NULL;
 
+	BUILD_BUG_ON(sizeof(struct nvme_command) != 64);
+	BUILD_BUG_ON(sizeof(struct nvme_completion) != 16);
 	while ((pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, pdev))) {
 		if (pdev->class != PCI_CLASS_NVME || pdev->claimed)
 			continue;

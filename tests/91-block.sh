@@ -13,16 +13,17 @@ block_expected_last() {
 		(($o + $_) >> 9) + 2 * 101) & 255 } 0 .. 511)' "$1"
 }
 
-# block_rw_boot NAME TYPE DEVICE-REGEX: 64 MiB scratch image, storage node
-# with selftest=block_rw, then the host checks.
+# block_rw_boot NAME TYPE DEVICE-REGEX [QEMU ARGS]: 64 MiB scratch image,
+# storage node with selftest=block_rw, then the host checks.
 block_rw_boot() {
 	local name=$1 type=$2 dev=$3 img=$LOGDIR/$1.img log=$LOGDIR/$1.log
 	local size=$((64 << 20))
+	shift 3
 	build storage || return 1
 	rm -f "$img"
 	truncate -s $size "$img" || fail "cannot create $img" || return 1
 	boot "$name" 0 --role storage --disk "$img" --disk-type "$type" \
-		--timeout 180 --cmdline "selftest=block_rw fabric=off" || return 1
+		--timeout 180 --cmdline "selftest=block_rw fabric=off" -- "$@" || return 1
 	expect_log "$log" "blk: $dev: .*, 64 MiB \\(131072 sectors of 512 bytes\\), queue depth [1-9]" ||
 		return 1
 	expect_log "$log" 'selftest: block_rw: .* up to [0-9]+ in flight' || return 1
@@ -44,6 +45,60 @@ block_rw_boot() {
 test_block_virtio() {
 	block_rw_boot block-virtio virtio vda || return 1
 	expect_log "$LOGDIR/block-virtio.log" 'blk: vda: virtio-blk' || return 1
+}
+
+# The transport's other paths: the modern-only device (1af4:1042), no
+# indirect descriptors (a chain of ring entries per request, a smaller
+# queue depth), a serial number in the model.
+test_block_virtio_variants() {
+	local log=$LOGDIR/block-virtio-variants.log
+	block_rw_boot block-virtio-variants virtio vda \
+		-global virtio-blk-pci.disable-legacy=on \
+		-global virtio-blk-pci.indirect_desc=off \
+		-global virtio-blk-pci.serial=TESSERA-SN1 || return 1
+	expect_log "$log" '\[1af4:1042\]' || return 1
+	expect_log "$log" 'blk: vda: virtio-blk TESSERA-SN1, 64 MiB' || return 1
+	# 256 ring entries, 34 per request at most.
+	expect_log "$log" 'blk: vda: .*queue depth 7([^0-9]|$)' || return 1
+}
+
+# A read-only drive (VIRTIO_BLK_F_RO): block_rw reads the host's bytes,
+# every write is -EROFS, and the image is unchanged.
+test_block_virtio_ro() {
+	local img=$LOGDIR/block-ro.img log=$LOGDIR/block-ro.log sum
+	build storage || return 1
+	rm -f "$img"
+	truncate -s 16M "$img" || return 1
+	block_expected_host | dd of="$img" bs=512 seek=$((3 * 2048)) conv=notrunc status=none ||
+		return 1
+	sum=$(md5sum < "$img")
+	boot block-ro 0 --role storage --cmdline "selftest=block_rw fabric=off" -- \
+		-drive "file=$img,if=none,id=d0,format=raw,readonly=on" \
+		-device virtio-blk-pci,drive=d0 || return 1
+	expect_log "$log" 'blk: vda: virtio-blk, 16 MiB .*, read-only' || return 1
+	expect_log "$log" 'selftest: block_rw: vda is read-only' || return 1
+	expect_log "$log" 'selftest: block_rw \.\.\. ok' || return 1
+	[ "$(md5sum < "$img")" = "$sum" ] || fail "the read-only image changed" || return 1
+	rm -f "$img"
+}
+
+# A device that reports I/O errors: QEMU's blkdebug fails reads and writes
+# of sector 4096; each is -EIO with a log line, the rest of the disk works.
+test_block_virtio_ioerr() {
+	local img=$LOGDIR/block-ioerr.img cfg=$LOGDIR/block-ioerr.cfg log=$LOGDIR/block-ioerr.log
+	build storage || return 1
+	rm -f "$img"
+	truncate -s 16M "$img" || return 1
+	printf '[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "4096"\n\n' \
+		read_aio write_aio > "$cfg"
+	boot block-ioerr 0 --role storage --cmdline "selftest=block_ioerr fabric=off" -- \
+		-drive "file=blkdebug:$cfg:$img,if=none,id=d0,format=raw" \
+		-device virtio-blk-pci,drive=d0 || return 1
+	expect_log "$log" 'virtio_blk: vda: read of 1 sectors at sector 4096 failed: status 1 \(I/O error\)' ||
+		return 1
+	expect_log "$log" 'virtio_blk: vda: write of 1 sectors at sector 4096 failed' || return 1
+	expect_log "$log" 'selftest: block_ioerr \.\.\. ok' || return 1
+	rm -f "$img"
 }
 
 # Completed by the NVMe driver: until the storage image has one, a skip.

@@ -79,3 +79,31 @@ test_nvme_cluster() {
 	expect_log "$d.out" "S0's disk: .*nvme-cluster.img \\(nvme\\)" || return 1
 	rm -f "$img"
 }
+
+# Device errors (QEMU's blkdebug fails sector 4096): block_ioerr sees -EIO
+# and each failed command is logged with its NVMe status.  QEMU's nvme
+# reports each injected error on stderr ("aio failed"), which qemu-node
+# counts as a QEMU failure (126): that status, with nothing else on
+# stderr, is the expected one.
+test_nvme_ioerr() {
+	local img=$LOGDIR/nvme-ioerr.img cfg=$LOGDIR/nvme-ioerr.cfg log=$LOGDIR/nvme-ioerr.log
+	local err=$LOGDIR/nvme-ioerr.qemu-node.err
+	build storage || return 1
+	rm -f "$img" "$err"
+	truncate -s 16M "$img" || return 1
+	printf '[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "4096"\n\n' \
+		read_aio write_aio > "$cfg"
+	boot nvme-ioerr 126 --role storage --cmdline "selftest=block_ioerr fabric=off" -- \
+		-drive "file=blkdebug:$cfg:$img,if=none,id=d0,format=raw" \
+		-device nvme,serial=tessera0,drive=d0 || return 1
+	expect_log "$err" 'guest status 126 \(qemu status 1\)' || return 1
+	grep -a '^qemu-system' "$err" | grep -av 'aio failed: Input/output error$' > "$err.other"
+	[ ! -s "$err.other" ] || fail "QEMU said: $(cat "$err.other")" || return 1
+	expect_log "$log" 'nvme nvme0: read of 1 blocks at LBA 4096 failed: status 0x281 \(Unrecovered Read Error\)' ||
+		return 1
+	expect_log "$log" 'nvme nvme0: write of 1 blocks at LBA 4096 failed: status 0x280 \(Write Fault\)' ||
+		return 1
+	expect_log "$log" 'selftest: block_ioerr \.\.\. ok' || return 1
+	expect_log "$log" 'selftest: summary: 1 passed, 0 failed' || return 1
+	rm -f "$img"
+}

@@ -316,8 +316,8 @@ static int vblk_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	if (ret)
 		goto fail;
 	ret = -ENODEV;
-	if (!vdev->device) {
-		pr_err("%s: no device configuration\n", bd->name);
+	if (!vdev->device || vdev->device_len < 8) {
+		pr_err("%s: no device configuration with a capacity\n", bd->name);
 		goto fail;
 	}
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_SIZE_MAX) &&

@@ -24,7 +24,7 @@ block_rw_boot() {
 	truncate -s $size "$img" || fail "cannot create $img" || return 1
 	boot "$name" 0 --role storage --disk "$img" --disk-type "$type" \
 		--timeout 180 --cmdline "selftest=block_rw fabric=off" -- "$@" || return 1
-	expect_log "$log" "blk: $dev: .*, 64 MiB \\(131072 sectors of 512 bytes\\), queue depth [1-9]" ||
+	expect_log "$log" "blk: $dev: .*, 64 MiB \\((131072 sectors of 512|16384 sectors of 4096) bytes\\), queue depth [1-9]" ||
 		return 1
 	expect_log "$log" 'selftest: block_rw: .* up to [0-9]+ in flight' || return 1
 	expect_log "$log" 'selftest: block_rw \.\.\. ok' || return 1
@@ -60,6 +60,15 @@ test_block_virtio_variants() {
 	expect_log "$log" 'blk: vda: virtio-blk TESSERA-SN1, 64 MiB' || return 1
 	# 256 ring entries, 34 per request at most.
 	expect_log "$log" 'blk: vda: .*queue depth 7([^0-9]|$)' || return 1
+}
+
+# 4 KiB logical blocks (virtio-blk's blk_size): I/O in whole blocks only.
+test_block_virtio_4k() {
+	local log=$LOGDIR/block-virtio-4k.log
+	block_rw_boot block-virtio-4k virtio vda \
+		-global virtio-blk-pci.logical_block_size=4096 \
+		-global virtio-blk-pci.physical_block_size=4096 || return 1
+	expect_log "$log" 'blk: vda: virtio-blk, 64 MiB \(16384 sectors of 4096 bytes\)' || return 1
 }
 
 # A read-only drive (VIRTIO_BLK_F_RO): block_rw reads the host's bytes,

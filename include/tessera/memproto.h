@@ -76,7 +76,7 @@ enum memproto_op {
 #define MP_VMA_FILE		0x0002	/* private copy of a file range */
 #define MP_VMA_STACK		0x0004	/* the main stack (grows down) */
 #define MP_VMA_HEAP		0x0008	/* the brk area */
-#define MP_VMA_SHARED		0x0010	/* MAP_SHARED (anonymous only, for now) */
+#define MP_VMA_SHARED		0x0010	/* MAP_SHARED; with MP_VMA_FILE: M's page cache pages */
 
 struct mp_vma {
 	u64 start;		/* page aligned */
@@ -147,7 +147,8 @@ struct mp_wb_hdr {
 
 /*
  * MEMOP_MMAP: Linux's mmap() arguments; flags are Linux's MAP_* bits.
- * fd_handle is a MEMOP_OPEN handle for a file mapping.  The reply is a
+ * fd_handle is a MEMOP_OPEN handle for a file mapping; with a storage
+ * node, the S file's handle as (u64)gen << 32 | ino.  The reply is a
  * struct mp_addr_reply with the address M chose and the VMA to mirror.
  */
 struct mp_mmap_req {

@@ -570,8 +570,10 @@ static int writeback_run(struct pc_file *f, struct pc_page *first,
 	}
 	if (n >= 0)
 		n = -EIO;	/* short: S is out of space, most likely */
-	pr_warn_ratelimited("page cache: storage node refused %u pages of inode %u at %llu: %zd; dropped\n",
-			    nr, f->ino, pos, n);
+	/* -ESTALE: the file was deleted, its data is not wanted. */
+	if (n != -ESTALE)
+		pr_warn_ratelimited("page cache: storage node refused %u pages of inode %u at %llu: %zd; dropped\n",
+				    nr, f->ino, pos, n);
 	f->wb_err = n;
 	if (next)
 		*next = page_next(run[nr - 1]);

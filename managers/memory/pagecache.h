@@ -14,10 +14,6 @@
 
 #include "internal.h"
 
-#ifndef ESTALE
-#define ESTALE		116	/* storproto.h: a freed or reused inode */
-#endif
-
 /* Calls to S: below a processor's default timeout, so P sees -EIO. */
 #define PC_CALL_TIMEOUT_MS	5000
 /* The storage node id while a fake backend stands in for S. */

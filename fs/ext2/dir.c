@@ -338,39 +338,48 @@ int ext2_lookup(struct ext2_fs *fs, u32 dir, const char *name, size_t len,
 	return ret;
 }
 
-static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
-		    size_t len, bool follow_last, int *links, u32 *ino);
+/*
+ * A walk follows symlinks by recursion, at most EXT2_MAX_SYMLINKS deep:
+ * what a level needs only until it recurses lives here, once, to keep
+ * each level's stack frame small.
+ */
+struct walk_ctx {
+	int links;
+	struct ext2_ino ei;
+};
 
-/* Follow symlink ino found in directory dir. */
-static int follow_link(struct ext2_fs *fs, u32 dir, struct ext2_ino *link,
-		       int *links, u32 *ino)
+static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
+		    size_t len, bool follow_last, struct walk_ctx *wc, u32 *ino);
+
+/* Follow the symlink in wc->ei, found in directory dir. */
+static int follow_link(struct ext2_fs *fs, u32 dir, struct walk_ctx *wc,
+		       u32 *ino)
 {
 	char *target;
 	long n;
 	int ret;
 
-	if (++*links > EXT2_MAX_SYMLINKS)
+	if (++wc->links > EXT2_MAX_SYMLINKS)
 		return -ELOOP;
 	target = ext2_alloc(fs->bsize);
 	if (!target)
 		return -ENOMEM;
-	n = ext2_readlink_ino(fs, link, target, fs->bsize);
+	n = ext2_readlink_ino(fs, &wc->ei, target, fs->bsize);
 	if (n < 0)
 		ret = n;
 	else if (!n)
 		ret = -ENOENT;
 	else
-		ret = walk_rel(fs, dir, target, n, true, links, ino);
+		ret = walk_rel(fs, dir, target, n, true, wc, ino);
 	ext2_free(target);
 	return ret;
 }
 
 static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
-		    size_t len, bool follow_last, int *links, u32 *ino)
+		    size_t len, bool follow_last, struct walk_ctx *wc, u32 *ino)
 {
 	u32 cur = start, next;
 	size_t i = 0, n;
-	struct ext2_ino ei;
 	bool slash_end = len && path[len - 1] == '/';
 	int ret;
 
@@ -383,32 +392,32 @@ static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
 			break;
 		for (n = 0; i + n < len && path[i + n] != '/'; n++)
 			;
-		ret = get_dir(fs, cur, &ei);
+		ret = get_dir(fs, cur, &wc->ei);
 		if (ret)
 			return ret;
 		if (n > EXT2_NAME_LEN)
 			return -ENAMETOOLONG;
-		ret = dir_find(fs, &ei, path + i, n, &next);
+		ret = dir_find(fs, &wc->ei, path + i, n, &next);
 		if (ret)
 			return ret;
 		i += n;
 		while (i < len && path[i] == '/')
 			i++;
-		ret = ext2_iget(fs, next, &ei);
+		ret = ext2_iget(fs, next, &wc->ei);
 		if (ret)
 			return ret == -ESTALE ?
 			       ext2_corrupt(fs, "directory %u names free inode %u",
 					    cur, next) : ret;
-		if (IS_LNK(ei.raw.i_mode) &&
+		if (IS_LNK(wc->ei.raw.i_mode) &&
 		    (i < len || follow_last || slash_end)) {
-			ret = follow_link(fs, cur, &ei, links, &next);
+			ret = follow_link(fs, cur, wc, &next);
 			if (ret)
 				return ret;
 		}
 		cur = next;
 	}
 	if (slash_end) {
-		ret = get_dir(fs, cur, &ei);
+		ret = get_dir(fs, cur, &wc->ei);
 		if (ret)
 			return ret;
 	}
@@ -419,14 +428,15 @@ static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
 int ext2_walk(struct ext2_fs *fs, const char *path, size_t len,
 	      bool nofollow, u32 *ino)
 {
-	int links = 0, ret;
+	struct walk_ctx wc = { 0 };
+	int ret;
 
 	if (len > SP_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (!len || path[0] != '/')
 		return -ENOENT;
 	ext2_lock(&fs->lock);
-	ret = walk_rel(fs, EXT2_ROOT_INO, path, len, !nofollow, &links, ino);
+	ret = walk_rel(fs, EXT2_ROOT_INO, path, len, !nofollow, &wc, ino);
 	ext2_unlock(&fs->lock);
 	return ret;
 }
@@ -434,8 +444,9 @@ int ext2_walk(struct ext2_fs *fs, const char *path, size_t len,
 int ext2_walk_parent(struct ext2_fs *fs, const char *path, size_t len,
 		     u32 *dir, const char **name, size_t *name_len)
 {
+	struct walk_ctx wc = { 0 };
 	size_t end = len, s;
-	int links = 0, ret;
+	int ret;
 
 	if (len > SP_PATH_MAX)
 		return -ENAMETOOLONG;
@@ -450,12 +461,9 @@ int ext2_walk_parent(struct ext2_fs *fs, const char *path, size_t len,
 	if (*name_len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
 	ext2_lock(&fs->lock);
-	ret = walk_rel(fs, EXT2_ROOT_INO, path, s, true, &links, dir);
-	if (!ret) {
-		struct ext2_ino ei;
-
-		ret = get_dir(fs, *dir, &ei);
-	}
+	ret = walk_rel(fs, EXT2_ROOT_INO, path, s, true, &wc, dir);
+	if (!ret)
+		ret = get_dir(fs, *dir, &wc.ei);
 	ext2_unlock(&fs->lock);
 	return ret;
 }

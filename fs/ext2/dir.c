@@ -534,6 +534,23 @@ static void set_rdev(struct ext2_ino *ei, u32 rdev)
 	}
 }
 
+/* Directory dirno, where name is not taken yet (-EEXIST). */
+static int get_free_name(struct ext2_fs *fs, u32 dirno, struct ext2_ino *dir,
+			 const char *name, size_t len)
+{
+	u32 other;
+	int ret = get_dir(fs, dirno, dir);
+
+	if (ret)
+		return ret;
+	if (is_dot(name, len))
+		return -EEXIST;
+	ret = dir_find(fs, dir, name, len, &other);
+	if (!ret)
+		return -EEXIST;
+	return ret == -ENOENT ? 0 : ret;
+}
+
 /* Undo a half-made inode: its blocks and its bit. */
 static void discard_inode(struct ext2_fs *fs, struct ext2_ino *ei)
 {
@@ -563,15 +580,8 @@ static int create_locked(struct ext2_fs *fs, u32 dirno, const char *name,
 		if (tlen >= fs->bsize || tlen >= SP_PATH_MAX)
 			return -ENAMETOOLONG;
 	}
-	ret = get_dir(fs, dirno, &dir);
+	ret = get_free_name(fs, dirno, &dir, name, len);
 	if (ret)
-		return ret;
-	if (is_dot(name, len))
-		return -EEXIST;
-	ret = dir_find(fs, &dir, name, len, &newino);
-	if (!ret)
-		return -EEXIST;
-	if (ret != -ENOENT)
 		return ret;
 	if (kind == S_IFDIR_ && dir.raw.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
@@ -626,7 +636,6 @@ static int link_locked(struct ext2_fs *fs, u32 ino, u32 dirno,
 		       const char *name, size_t len)
 {
 	struct ext2_ino dir, ei;
-	u32 other;
 	int ret;
 
 	if (fs->rdonly)
@@ -641,15 +650,8 @@ static int link_locked(struct ext2_fs *fs, u32 ino, u32 dirno,
 		return -EPERM;
 	if (ei.raw.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
-	ret = get_dir(fs, dirno, &dir);
+	ret = get_free_name(fs, dirno, &dir, name, len);
 	if (ret)
-		return ret;
-	if (is_dot(name, len))
-		return -EEXIST;
-	ret = dir_find(fs, &dir, name, len, &other);
-	if (!ret)
-		return -EEXIST;
-	if (ret != -ENOENT)
 		return ret;
 	ret = dir_add(fs, &dir, name, len, ino, ei.raw.i_mode);
 	if (!ret)

@@ -149,7 +149,9 @@ static void buf_discard(struct ext2_fs *fs, struct ext2_buf *b)
 	fs->nbuf--;
 }
 
-int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
+/* The cached buffer of blk; read from the disk only if read is set. */
+static int buf_obtain(struct ext2_fs *fs, u64 blk, bool read,
+		      struct ext2_buf **bp)
 {
 	struct ext2_buf *b;
 	int ret;
@@ -162,7 +164,7 @@ int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 		b = buf_get(fs, blk, &ret);
 		if (!b)
 			return ret;
-		ret = dev_read(fs, blk << fs->bits, b->data, fs->bsize);
+		ret = read ? dev_read(fs, blk << fs->bits, b->data, fs->bsize) : 0;
 		if (ret) {
 			ext2_err("read error %d at block %llu", ret,
 				 (unsigned long long)blk);
@@ -174,24 +176,20 @@ int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 	return 0;
 }
 
+int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
+{
+	return buf_obtain(fs, blk, true, bp);
+}
+
 /* A zeroed buffer for a block just allocated: nothing to read. */
 int ext2_bget_new(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 {
-	struct ext2_buf *b;
-	int ret;
+	int ret = buf_obtain(fs, blk, false, bp);
 
-	if (blk >= fs->blocks_count)
-		return ext2_corrupt(fs, "block %llu beyond the end",
-				    (unsigned long long)blk);
-	b = buf_find(fs, blk);
-	if (!b) {
-		b = buf_get(fs, blk, &ret);
-		if (!b)
-			return ret;
-	}
-	memset(b->data, 0, fs->bsize);
-	*bp = b;
-	return ext2_bdirty(fs, b);
+	if (ret)
+		return ret;
+	memset((*bp)->data, 0, fs->bsize);
+	return ext2_bdirty(fs, *bp);
 }
 
 void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)

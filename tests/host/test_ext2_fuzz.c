@@ -47,18 +47,6 @@ static u64 rnd(void)
 	return rs;
 }
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
-}
 
 static void on_alarm(int sig)
 {
@@ -291,7 +279,7 @@ static int load_image(struct image *im, const char *dir, const char *opts,
 
 	snprintf(path, sizeof(path), "%s/img", dir);
 	unlink(path);
-	if (sh("mke2fs -q -F -t ext2 %s -d %s/tree %s %s > /dev/null", opts, dir,
+	if (host_sh("mke2fs -q -F -t ext2 %s -d %s/tree %s %s > /dev/null", opts, dir,
 	       path, size))
 		return -1;
 	fd = open(path, O_RDONLY);
@@ -319,7 +307,7 @@ static int load_image(struct image *im, const char *dir, const char *opts,
 
 static void make_tree(const char *dir)
 {
-	sh("set -e; cd %s; mkdir -p tree/d/sub tree/e tree/many; cd tree;"
+	host_sh("set -e; cd %s; mkdir -p tree/d/sub tree/e tree/many; cd tree;"
 	   "head -c 300000 /dev/urandom > big; head -c 5000 /dev/urandom > mid;"
 	   "echo hello > f2; ln -s f2 fast;"
 	   "ln -s d/sub/$(printf 'x%%.0s' $(seq 120)) slow; echo deep > d/sub/f;"
@@ -341,10 +329,10 @@ int main(int argc, char **argv)
 	if (load_image(&images[0], dir, "-b 1024", "2M") ||
 	    load_image(&images[1], dir, "-b 4096 -N 128", "4M")) {
 		printf("test_ext2_fuzz: cannot make the images (e2fsprogs?)\n");
-		sh("rm -rf %s", dir);
+		host_sh("rm -rf %s", dir);
 		return 1;
 	}
-	sh("rm -rf %s", dir);
+	host_sh("rm -rf %s", dir);
 	scratch = malloc(images[0].size > images[1].size ? images[0].size :
 			 images[1].size);
 	signal(SIGALRM, on_alarm);

@@ -85,100 +85,81 @@ static int dir_iterate(struct ext2_fs *fs, struct ext2_ino *dir, u64 start,
 	return 0;
 }
 
-struct find_arg {
+enum name_op { NAME_FIND, NAME_SET, NAME_REMOVE };
+
+struct name_arg {
+	enum name_op op;
 	const char *name;
 	size_t len;
-	u32 ino;
-	u8 ft;
-	/* set_entry: the new target */
-	u32 new_ino;
-	u8 new_ft;
+	u32 ino;		/* FIND: found; SET: the new target */
+	u8 ft;			/* SET: the new target's type */
 };
 
-static bool de_match(const struct ext2_dirent *de, const char *name,
-		     size_t len)
-{
-	return de->inode && de->name_len == len && !memcmp(de->name, name, len);
-}
-
-static int find_actor(struct ext2_fs *fs, struct ext2_buf *b,
+static int name_actor(struct ext2_fs *fs, struct ext2_buf *b,
 		      struct ext2_dirent *de, struct ext2_dirent *prev,
 		      u64 pos, void *arg)
 {
-	struct find_arg *fa = arg;
+	struct name_arg *na = arg;
 
-	if (!de_match(de, fa->name, fa->len))
+	if (!de->inode || de->name_len != na->len ||
+	    memcmp(de->name, na->name, na->len))
 		return 0;
-	fa->ino = de->inode;
-	fa->ft = de->file_type;
-	return 1;
+	switch (na->op) {
+	case NAME_FIND:
+		na->ino = de->inode;
+		return 1;
+	case NAME_SET:
+		de->inode = na->ino;
+		de->file_type = has_filetype(fs) ? na->ft : 0;
+		break;
+	case NAME_REMOVE:
+		if (prev)
+			prev->rec_len += de->rec_len;
+		de->inode = 0;
+		break;
+	}
+	return ext2_bdirty(fs, b) ?: 1;
 }
 
-/* 0 and *ino, or -ENOENT. */
-static int dir_find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
-		    size_t len, u32 *ino)
+/* Find, repoint or remove the entry name: -ENOENT if there is none. */
+static int dir_name_op(struct ext2_fs *fs, struct ext2_ino *dir,
+		       struct name_arg *na)
 {
-	struct find_arg fa = { .name = name, .len = len };
-	int ret = dir_iterate(fs, dir, 0, find_actor, &fa);
+	int ret = dir_iterate(fs, dir, 0, name_actor, na);
 
 	if (ret < 0)
 		return ret;
-	if (!ret)
-		return -ENOENT;
-	*ino = fa.ino;
-	return 0;
+	return ret ? 0 : -ENOENT;
 }
 
-static int set_actor(struct ext2_fs *fs, struct ext2_buf *b,
-		     struct ext2_dirent *de, struct ext2_dirent *prev,
-		     u64 pos, void *arg)
+static int dir_find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
+		    size_t len, u32 *ino)
 {
-	struct find_arg *fa = arg;
+	struct name_arg na = { NAME_FIND, name, len, 0, 0 };
+	int ret = dir_name_op(fs, dir, &na);
 
-	if (!de_match(de, fa->name, fa->len))
-		return 0;
-	de->inode = fa->new_ino;
-	de->file_type = has_filetype(fs) ? fa->new_ft : 0;
-	return ext2_bdirty(fs, b) ?: 1;
+	if (!ret)
+		*ino = na.ino;
+	return ret;
 }
 
 /* Point the existing entry name at ino. */
 static int dir_set(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
 		   size_t len, u32 ino, u32 mode)
 {
-	struct find_arg fa = { .name = name, .len = len, .new_ino = ino,
-			       .new_ft = mode_to_ft(mode) };
-	int ret = dir_iterate(fs, dir, 0, set_actor, &fa);
+	struct name_arg na = { NAME_SET, name, len, ino, mode_to_ft(mode) };
+	int ret = dir_name_op(fs, dir, &na);
 
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : ext2_corrupt(fs, "directory %u lost an entry",
-				      dir->ino);
-}
-
-static int remove_actor(struct ext2_fs *fs, struct ext2_buf *b,
-			struct ext2_dirent *de, struct ext2_dirent *prev,
-			u64 pos, void *arg)
-{
-	struct find_arg *fa = arg;
-
-	if (!de_match(de, fa->name, fa->len))
-		return 0;
-	if (prev)
-		prev->rec_len += de->rec_len;
-	de->inode = 0;
-	return ext2_bdirty(fs, b) ?: 1;
+	return ret == -ENOENT ? ext2_corrupt(fs, "directory %u lost an entry",
+					     dir->ino) : ret;
 }
 
 static int dir_remove(struct ext2_fs *fs, struct ext2_ino *dir,
 		      const char *name, size_t len)
 {
-	struct find_arg fa = { .name = name, .len = len };
-	int ret = dir_iterate(fs, dir, 0, remove_actor, &fa);
+	struct name_arg na = { NAME_REMOVE, name, len, 0, 0 };
 
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -ENOENT;
+	return dir_name_op(fs, dir, &na);
 }
 
 static void fill_entry(struct ext2_fs *fs, struct ext2_dirent *de, u32 ino,

@@ -198,6 +198,27 @@ void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)
 		b->ref--;
 }
 
+/* The superblock, stamped now, with or without the clean state; flushed. */
+static int write_super(struct ext2_fs *fs, bool clean)
+{
+	s64 sec;
+	u32 nsec;
+	int ret;
+
+	ext2_time_now(&sec, &nsec);
+	fs->sb.s_wtime = (u32)sec;
+	if (clean)
+		fs->sb.s_state |= EXT2_VALID_FS;
+	else
+		fs->sb.s_state &= ~EXT2_VALID_FS;
+	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
+	if (!ret && fs->bdev.flush)
+		ret = fs->bdev.flush(fs->bdev.dev);
+	if (ret)
+		ext2_err("cannot write the superblock: %d", ret);
+	return ret;
+}
+
 /*
  * The first change after a mount or a sync clears the clean state on
  * disk, so that a crash before the next sync leaves an image that
@@ -205,24 +226,14 @@ void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)
  */
 int ext2_fs_changed(struct ext2_fs *fs)
 {
-	s64 sec;
-	u32 nsec;
 	int ret;
 
 	if (fs->state_cleared)
 		return 0;
-	fs->sb.s_state &= ~EXT2_VALID_FS;
-	ext2_time_now(&sec, &nsec);
-	fs->sb.s_wtime = (u32)sec;
-	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
-	if (!ret && fs->bdev.flush)
-		ret = fs->bdev.flush(fs->bdev.dev);
-	if (ret) {
-		ext2_err("cannot write the superblock: %d", ret);
-		return ret;
-	}
-	fs->state_cleared = true;
-	return 0;
+	ret = write_super(fs, false);
+	if (!ret)
+		fs->state_cleared = true;
+	return ret;
 }
 
 int ext2_bdirty(struct ext2_fs *fs, struct ext2_buf *b)
@@ -661,8 +672,6 @@ out:
 static int sync_locked(struct ext2_fs *fs)
 {
 	struct ext2_buf *b;
-	s64 sec;
-	u32 nsec;
 	int ret = 0, r;
 
 	if (fs->rdonly)
@@ -686,18 +695,10 @@ static int sync_locked(struct ext2_fs *fs)
 		if (ret)
 			return ret;
 	}
-	ext2_time_now(&sec, &nsec);
-	fs->sb.s_wtime = (u32)sec;
 	/* An unchecked file system stays unchecked, as with Linux. */
-	if (fs->was_clean)
-		fs->sb.s_state |= EXT2_VALID_FS;
-	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
-	if (!ret && fs->bdev.flush)
-		ret = fs->bdev.flush(fs->bdev.dev);
-	if (ret) {
-		ext2_err("cannot write the superblock: %d", ret);
+	ret = write_super(fs, fs->was_clean);
+	if (ret)
 		return ret;
-	}
 	fs->state_cleared = false;
 	fs->sb_dirty = false;
 	return 0;

@@ -69,19 +69,50 @@ static int dev_write(struct ext2_fs *fs, u64 off, const void *buf, size_t len)
 	return fs->bdev.write(fs->bdev.dev, off, buf, len);
 }
 
+/* The cached buffer of blk, if any, without touching its LRU place. */
+static struct ext2_buf *buf_peek(struct ext2_fs *fs, u64 blk)
+{
+	struct ext2_buf *b;
+
+	for (b = fs->hash[hash_blk(blk)]; b; b = b->hnext)
+		if (b->blk == blk)
+			return b;
+	return NULL;
+}
+
+/*
+ * Write b back with the dirty cached blocks that follow it on the disk,
+ * in one request of up to EXT2_IO_BYTES: sequential writes reach the
+ * device in large pieces.
+ */
 static int buf_writeback(struct ext2_fs *fs, struct ext2_buf *b)
 {
+	u32 n, i, max = EXT2_IO_BYTES >> fs->bits;
+	struct ext2_buf *nb;
 	int ret;
 
 	if (!b->dirty)
 		return 0;
-	ret = dev_write(fs, b->blk << fs->bits, b->data, fs->bsize);
+	for (n = 1; n < max; n++) {
+		nb = buf_peek(fs, b->blk + n);
+		if (!nb || !nb->dirty)
+			break;
+		memcpy(fs->wbuf + (n << fs->bits), nb->data, fs->bsize);
+	}
+	if (n == 1) {
+		ret = dev_write(fs, b->blk << fs->bits, b->data, fs->bsize);
+	} else {
+		memcpy(fs->wbuf, b->data, fs->bsize);
+		ret = dev_write(fs, b->blk << fs->bits, fs->wbuf,
+				(size_t)n << fs->bits);
+	}
 	if (ret) {
 		ext2_err("write error %d at block %llu", ret,
 			 (unsigned long long)b->blk);
 		return ret;
 	}
-	b->dirty = false;
+	for (i = 0; i < n; i++)
+		buf_peek(fs, b->blk + i)->dirty = false;
 	return 0;
 }
 
@@ -179,6 +210,47 @@ static int buf_obtain(struct ext2_fs *fs, u64 blk, bool read,
 int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 {
 	return buf_obtain(fs, blk, true, bp);
+}
+
+bool ext2_bcached(struct ext2_fs *fs, u64 blk)
+{
+	return buf_peek(fs, blk) != NULL;
+}
+
+/*
+ * ext2_bread() of blk, reading up to nr blocks from blk on in one request
+ * when they are not cached yet (the caller knows they are the next ones
+ * of a file); the others stay cached for the next reads.
+ */
+int ext2_bread_ahead(struct ext2_fs *fs, u64 blk, u32 nr,
+		     struct ext2_buf **bp)
+{
+	u32 n, i, max = EXT2_IO_BYTES >> fs->bits;
+	struct ext2_buf *b;
+	int ret;
+
+	if (nr > max)
+		nr = max;
+	if (blk >= fs->blocks_count || nr > fs->blocks_count - blk)
+		nr = 1;
+	for (n = 0; n < nr && !buf_peek(fs, blk + n); n++)
+		;
+	if (n <= 1)
+		return ext2_bread(fs, blk, bp);
+	ret = dev_read(fs, blk << fs->bits, fs->rbuf, (size_t)n << fs->bits);
+	if (ret)
+		return ext2_bread(fs, blk, bp);
+	for (i = 0; i < n; i++) {
+		b = buf_get(fs, blk + i, &ret);
+		if (!b)
+			break;
+		memcpy(b->data, fs->rbuf + (i << fs->bits), fs->bsize);
+		if (i)
+			ext2_brelse(fs, b);
+		else
+			*bp = b;
+	}
+	return i ? 0 : ret;
 }
 
 /* A zeroed buffer for a block just allocated: nothing to read. */
@@ -299,9 +371,31 @@ static bool group_meta(struct ext2_fs *fs, u32 g, u32 blk)
 		blk < gd->bg_inode_table + fs->itb_per_group);
 }
 
+/* The first clear bit in [from, n), or n. */
+static u32 find_zero(const u8 *map, u32 from, u32 n)
+{
+	u32 bit;
+
+	for (bit = from; bit < n; bit++) {
+		if (map[bit >> 3] == 0xff) {
+			bit |= 7;
+			continue;
+		}
+		if (!test_bit_(map, bit))
+			return bit;
+	}
+	return n;
+}
+
+/*
+ * A free block, from the goal group on.  In the goal group the search
+ * starts after the last block handed out when that lies there, so a
+ * file written sequentially gets contiguous blocks without rescanning
+ * the bitmap from its start each time.
+ */
 int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 {
-	u32 i, g, bit, n;
+	u32 i, g, bit, n, from;
 	int ret;
 
 	if (!fs->sb.s_free_blocks_count)
@@ -316,13 +410,15 @@ int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 		if (ret)
 			return ret;
 		n = group_nblocks(fs, g);
-		for (bit = 0; bit < n; bit++) {
-			if (b->data[bit >> 3] == 0xff) {
-				bit |= 7;
-				continue;
-			}
-			if (!test_bit_(b->data, bit))
-				break;
+		from = 0;
+		if (fs->alloc_next >= group_first_block(fs, g) &&
+		    fs->alloc_next - group_first_block(fs, g) < n)
+			from = fs->alloc_next - group_first_block(fs, g);
+		bit = find_zero(b->data, from, n);
+		if (bit >= n && from) {
+			bit = find_zero(b->data, 0, from);
+			if (bit >= from)
+				bit = n;
 		}
 		if (bit >= n) {
 			ext2_brelse(fs, b);
@@ -344,6 +440,7 @@ int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 		fs->gd[g].bg_free_blocks_count--;
 		fs->sb.s_free_blocks_count--;
 		fs->sb_dirty = true;
+		fs->alloc_next = *blk + 1;
 		return 0;
 	}
 	return -ENOSPC;
@@ -653,6 +750,12 @@ int ext2_mount(const struct ext2_blkdev *bdev, unsigned int flags,
 		fs->sb.s_free_inodes_count += fs->gd[g].bg_free_inodes_count;
 	}
 	fs->maxbuf = EXT2_CACHE_BYTES / fs->bsize;
+	fs->wbuf = ext2_alloc(EXT2_IO_BYTES);
+	fs->rbuf = ext2_alloc(EXT2_IO_BYTES);
+	if (!fs->wbuf || !fs->rbuf) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	ext2_time_now(&sec, &nsec);
 	fs->next_gen = (u32)sec * 2654435761u ^ nsec;
 	if (!fs->rdonly) {
@@ -664,6 +767,8 @@ int ext2_mount(const struct ext2_blkdev *bdev, unsigned int flags,
 	return 0;
 out:
 	ext2_lock_destroy(&fs->lock);
+	ext2_free(fs->wbuf);
+	ext2_free(fs->rbuf);
 	ext2_free(fs->gd);
 	ext2_free(fs);
 	return ret;
@@ -678,10 +783,26 @@ static int sync_locked(struct ext2_fs *fs)
 		return 0;
 	if (!fs->state_cleared && !fs->sb_dirty)
 		return 0;
-	for (b = fs->lru_head; b; b = b->next) {
-		r = buf_writeback(fs, b);
-		if (r && !ret)
-			ret = r;
+	/*
+	 * Runs of dirty blocks go out from their first block; a run longer
+	 * than one request leaves its tail for the next pass.
+	 */
+	for (bool more = true; more && !ret;) {
+		more = false;
+		for (b = fs->lru_head; b; b = b->next) {
+			struct ext2_buf *pb;
+
+			if (!b->dirty)
+				continue;
+			pb = b->blk ? buf_peek(fs, b->blk - 1) : NULL;
+			if (pb && pb->dirty) {
+				more = true;
+				continue;
+			}
+			r = buf_writeback(fs, b);
+			if (r && !ret)
+				ret = r;
+		}
 	}
 	r = dev_write(fs, (u64)(fs->first_data + 1) << fs->bits, fs->gd,
 		      (size_t)fs->gdt_blocks * fs->bsize);
@@ -723,6 +844,8 @@ int ext2_umount(struct ext2_fs *fs)
 	cache_free(fs);
 	ext2_unlock(&fs->lock);
 	ext2_lock_destroy(&fs->lock);
+	ext2_free(fs->wbuf);
+	ext2_free(fs->rbuf);
 	ext2_free(fs->gd);
 	ext2_free(fs);
 	return ret;

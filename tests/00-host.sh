@@ -20,3 +20,7 @@ test_host_fit_wire() { host_unit fit_wire; }
 test_host_cpio() { host_unit cpio; }
 test_host_elf() { host_unit elf; }
 test_host_n_tty() { host_unit n_tty; }
+# fs/ext2/ against mke2fs images, e2fsck and debugfs; then fuzzed images.
+test_host_ext2() { host_unit ext2; }
+test_host_ext2_tinycache() { host_unit ext2_tinycache; }
+test_host_ext2_fuzz() { host_unit ext2_fuzz; }

@@ -85,100 +85,81 @@ static int dir_iterate(struct ext2_fs *fs, struct ext2_ino *dir, u64 start,
 	return 0;
 }
 
-struct find_arg {
+enum name_op { NAME_FIND, NAME_SET, NAME_REMOVE };
+
+struct name_arg {
+	enum name_op op;
 	const char *name;
 	size_t len;
-	u32 ino;
-	u8 ft;
-	/* set_entry: the new target */
-	u32 new_ino;
-	u8 new_ft;
+	u32 ino;		/* FIND: found; SET: the new target */
+	u8 ft;			/* SET: the new target's type */
 };
 
-static bool de_match(const struct ext2_dirent *de, const char *name,
-		     size_t len)
-{
-	return de->inode && de->name_len == len && !memcmp(de->name, name, len);
-}
-
-static int find_actor(struct ext2_fs *fs, struct ext2_buf *b,
+static int name_actor(struct ext2_fs *fs, struct ext2_buf *b,
 		      struct ext2_dirent *de, struct ext2_dirent *prev,
 		      u64 pos, void *arg)
 {
-	struct find_arg *fa = arg;
+	struct name_arg *na = arg;
 
-	if (!de_match(de, fa->name, fa->len))
+	if (!de->inode || de->name_len != na->len ||
+	    memcmp(de->name, na->name, na->len))
 		return 0;
-	fa->ino = de->inode;
-	fa->ft = de->file_type;
-	return 1;
+	switch (na->op) {
+	case NAME_FIND:
+		na->ino = de->inode;
+		return 1;
+	case NAME_SET:
+		de->inode = na->ino;
+		de->file_type = has_filetype(fs) ? na->ft : 0;
+		break;
+	case NAME_REMOVE:
+		if (prev)
+			prev->rec_len += de->rec_len;
+		de->inode = 0;
+		break;
+	}
+	return ext2_bdirty(fs, b) ?: 1;
 }
 
-/* 0 and *ino, or -ENOENT. */
-static int dir_find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
-		    size_t len, u32 *ino)
+/* Find, repoint or remove the entry name: -ENOENT if there is none. */
+static int dir_name_op(struct ext2_fs *fs, struct ext2_ino *dir,
+		       struct name_arg *na)
 {
-	struct find_arg fa = { .name = name, .len = len };
-	int ret = dir_iterate(fs, dir, 0, find_actor, &fa);
+	int ret = dir_iterate(fs, dir, 0, name_actor, na);
 
 	if (ret < 0)
 		return ret;
-	if (!ret)
-		return -ENOENT;
-	*ino = fa.ino;
-	return 0;
+	return ret ? 0 : -ENOENT;
 }
 
-static int set_actor(struct ext2_fs *fs, struct ext2_buf *b,
-		     struct ext2_dirent *de, struct ext2_dirent *prev,
-		     u64 pos, void *arg)
+static int dir_find(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
+		    size_t len, u32 *ino)
 {
-	struct find_arg *fa = arg;
+	struct name_arg na = { NAME_FIND, name, len, 0, 0 };
+	int ret = dir_name_op(fs, dir, &na);
 
-	if (!de_match(de, fa->name, fa->len))
-		return 0;
-	de->inode = fa->new_ino;
-	de->file_type = has_filetype(fs) ? fa->new_ft : 0;
-	return ext2_bdirty(fs, b) ?: 1;
+	if (!ret)
+		*ino = na.ino;
+	return ret;
 }
 
 /* Point the existing entry name at ino. */
 static int dir_set(struct ext2_fs *fs, struct ext2_ino *dir, const char *name,
 		   size_t len, u32 ino, u32 mode)
 {
-	struct find_arg fa = { .name = name, .len = len, .new_ino = ino,
-			       .new_ft = mode_to_ft(mode) };
-	int ret = dir_iterate(fs, dir, 0, set_actor, &fa);
+	struct name_arg na = { NAME_SET, name, len, ino, mode_to_ft(mode) };
+	int ret = dir_name_op(fs, dir, &na);
 
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : ext2_corrupt(fs, "directory %u lost an entry",
-				      dir->ino);
-}
-
-static int remove_actor(struct ext2_fs *fs, struct ext2_buf *b,
-			struct ext2_dirent *de, struct ext2_dirent *prev,
-			u64 pos, void *arg)
-{
-	struct find_arg *fa = arg;
-
-	if (!de_match(de, fa->name, fa->len))
-		return 0;
-	if (prev)
-		prev->rec_len += de->rec_len;
-	de->inode = 0;
-	return ext2_bdirty(fs, b) ?: 1;
+	return ret == -ENOENT ? ext2_corrupt(fs, "directory %u lost an entry",
+					     dir->ino) : ret;
 }
 
 static int dir_remove(struct ext2_fs *fs, struct ext2_ino *dir,
 		      const char *name, size_t len)
 {
-	struct find_arg fa = { .name = name, .len = len };
-	int ret = dir_iterate(fs, dir, 0, remove_actor, &fa);
+	struct name_arg na = { NAME_REMOVE, name, len, 0, 0 };
 
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -ENOENT;
+	return dir_name_op(fs, dir, &na);
 }
 
 static void fill_entry(struct ext2_fs *fs, struct ext2_dirent *de, u32 ino,
@@ -338,39 +319,48 @@ int ext2_lookup(struct ext2_fs *fs, u32 dir, const char *name, size_t len,
 	return ret;
 }
 
-static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
-		    size_t len, bool follow_last, int *links, u32 *ino);
+/*
+ * A walk follows symlinks by recursion, at most EXT2_MAX_SYMLINKS deep:
+ * what a level needs only until it recurses lives here, once, to keep
+ * each level's stack frame small.
+ */
+struct walk_ctx {
+	int links;
+	struct ext2_ino ei;
+};
 
-/* Follow symlink ino found in directory dir. */
-static int follow_link(struct ext2_fs *fs, u32 dir, struct ext2_ino *link,
-		       int *links, u32 *ino)
+static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
+		    size_t len, bool follow_last, struct walk_ctx *wc, u32 *ino);
+
+/* Follow the symlink in wc->ei, found in directory dir. */
+static int follow_link(struct ext2_fs *fs, u32 dir, struct walk_ctx *wc,
+		       u32 *ino)
 {
 	char *target;
 	long n;
 	int ret;
 
-	if (++*links > EXT2_MAX_SYMLINKS)
+	if (++wc->links > EXT2_MAX_SYMLINKS)
 		return -ELOOP;
 	target = ext2_alloc(fs->bsize);
 	if (!target)
 		return -ENOMEM;
-	n = ext2_readlink_ino(fs, link, target, fs->bsize);
+	n = ext2_readlink_ino(fs, &wc->ei, target, fs->bsize);
 	if (n < 0)
 		ret = n;
 	else if (!n)
 		ret = -ENOENT;
 	else
-		ret = walk_rel(fs, dir, target, n, true, links, ino);
+		ret = walk_rel(fs, dir, target, n, true, wc, ino);
 	ext2_free(target);
 	return ret;
 }
 
 static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
-		    size_t len, bool follow_last, int *links, u32 *ino)
+		    size_t len, bool follow_last, struct walk_ctx *wc, u32 *ino)
 {
 	u32 cur = start, next;
 	size_t i = 0, n;
-	struct ext2_ino ei;
 	bool slash_end = len && path[len - 1] == '/';
 	int ret;
 
@@ -383,32 +373,32 @@ static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
 			break;
 		for (n = 0; i + n < len && path[i + n] != '/'; n++)
 			;
-		ret = get_dir(fs, cur, &ei);
+		ret = get_dir(fs, cur, &wc->ei);
 		if (ret)
 			return ret;
 		if (n > EXT2_NAME_LEN)
 			return -ENAMETOOLONG;
-		ret = dir_find(fs, &ei, path + i, n, &next);
+		ret = dir_find(fs, &wc->ei, path + i, n, &next);
 		if (ret)
 			return ret;
 		i += n;
 		while (i < len && path[i] == '/')
 			i++;
-		ret = ext2_iget(fs, next, &ei);
+		ret = ext2_iget(fs, next, &wc->ei);
 		if (ret)
 			return ret == -ESTALE ?
 			       ext2_corrupt(fs, "directory %u names free inode %u",
 					    cur, next) : ret;
-		if (IS_LNK(ei.raw.i_mode) &&
+		if (IS_LNK(wc->ei.raw.i_mode) &&
 		    (i < len || follow_last || slash_end)) {
-			ret = follow_link(fs, cur, &ei, links, &next);
+			ret = follow_link(fs, cur, wc, &next);
 			if (ret)
 				return ret;
 		}
 		cur = next;
 	}
 	if (slash_end) {
-		ret = get_dir(fs, cur, &ei);
+		ret = get_dir(fs, cur, &wc->ei);
 		if (ret)
 			return ret;
 	}
@@ -419,14 +409,15 @@ static int walk_rel(struct ext2_fs *fs, u32 start, const char *path,
 int ext2_walk(struct ext2_fs *fs, const char *path, size_t len,
 	      bool nofollow, u32 *ino)
 {
-	int links = 0, ret;
+	struct walk_ctx wc = { 0 };
+	int ret;
 
 	if (len > SP_PATH_MAX)
 		return -ENAMETOOLONG;
 	if (!len || path[0] != '/')
 		return -ENOENT;
 	ext2_lock(&fs->lock);
-	ret = walk_rel(fs, EXT2_ROOT_INO, path, len, !nofollow, &links, ino);
+	ret = walk_rel(fs, EXT2_ROOT_INO, path, len, !nofollow, &wc, ino);
 	ext2_unlock(&fs->lock);
 	return ret;
 }
@@ -434,8 +425,9 @@ int ext2_walk(struct ext2_fs *fs, const char *path, size_t len,
 int ext2_walk_parent(struct ext2_fs *fs, const char *path, size_t len,
 		     u32 *dir, const char **name, size_t *name_len)
 {
+	struct walk_ctx wc = { 0 };
 	size_t end = len, s;
-	int links = 0, ret;
+	int ret;
 
 	if (len > SP_PATH_MAX)
 		return -ENAMETOOLONG;
@@ -450,12 +442,9 @@ int ext2_walk_parent(struct ext2_fs *fs, const char *path, size_t len,
 	if (*name_len > EXT2_NAME_LEN)
 		return -ENAMETOOLONG;
 	ext2_lock(&fs->lock);
-	ret = walk_rel(fs, EXT2_ROOT_INO, path, s, true, &links, dir);
-	if (!ret) {
-		struct ext2_ino ei;
-
-		ret = get_dir(fs, *dir, &ei);
-	}
+	ret = walk_rel(fs, EXT2_ROOT_INO, path, s, true, &wc, dir);
+	if (!ret)
+		ret = get_dir(fs, *dir, &wc.ei);
 	ext2_unlock(&fs->lock);
 	return ret;
 }
@@ -526,6 +515,23 @@ static void set_rdev(struct ext2_ino *ei, u32 rdev)
 	}
 }
 
+/* Directory dirno, where name is not taken yet (-EEXIST). */
+static int get_free_name(struct ext2_fs *fs, u32 dirno, struct ext2_ino *dir,
+			 const char *name, size_t len)
+{
+	u32 other;
+	int ret = get_dir(fs, dirno, dir);
+
+	if (ret)
+		return ret;
+	if (is_dot(name, len))
+		return -EEXIST;
+	ret = dir_find(fs, dir, name, len, &other);
+	if (!ret)
+		return -EEXIST;
+	return ret == -ENOENT ? 0 : ret;
+}
+
 /* Undo a half-made inode: its blocks and its bit. */
 static void discard_inode(struct ext2_fs *fs, struct ext2_ino *ei)
 {
@@ -555,15 +561,8 @@ static int create_locked(struct ext2_fs *fs, u32 dirno, const char *name,
 		if (tlen >= fs->bsize || tlen >= SP_PATH_MAX)
 			return -ENAMETOOLONG;
 	}
-	ret = get_dir(fs, dirno, &dir);
+	ret = get_free_name(fs, dirno, &dir, name, len);
 	if (ret)
-		return ret;
-	if (is_dot(name, len))
-		return -EEXIST;
-	ret = dir_find(fs, &dir, name, len, &newino);
-	if (!ret)
-		return -EEXIST;
-	if (ret != -ENOENT)
 		return ret;
 	if (kind == S_IFDIR_ && dir.raw.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
@@ -618,7 +617,6 @@ static int link_locked(struct ext2_fs *fs, u32 ino, u32 dirno,
 		       const char *name, size_t len)
 {
 	struct ext2_ino dir, ei;
-	u32 other;
 	int ret;
 
 	if (fs->rdonly)
@@ -633,15 +631,8 @@ static int link_locked(struct ext2_fs *fs, u32 ino, u32 dirno,
 		return -EPERM;
 	if (ei.raw.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
-	ret = get_dir(fs, dirno, &dir);
+	ret = get_free_name(fs, dirno, &dir, name, len);
 	if (ret)
-		return ret;
-	if (is_dot(name, len))
-		return -EEXIST;
-	ret = dir_find(fs, &dir, name, len, &other);
-	if (!ret)
-		return -EEXIST;
-	if (ret != -ENOENT)
 		return ret;
 	ret = dir_add(fs, &dir, name, len, ino, ei.raw.i_mode);
 	if (!ret)

@@ -186,8 +186,11 @@ struct ext2_buf {
 	struct ext2_buf *prev, *next;	/* LRU, most recent first */
 };
 
+#ifndef EXT2_CACHE_BYTES	/* the fuzzer builds with a tiny cache */
 #define EXT2_CACHE_BYTES	(4u << 20)
+#endif
 #define EXT2_HASH_SIZE		1024
+#define EXT2_IO_BYTES		(64u << 10)	/* largest clustered request */
 
 /* An inode read into memory; written back with iput_dirty(). */
 struct ext2_ino {
@@ -220,14 +223,19 @@ struct ext2_fs {
 	u32 itb_per_group;	/* inode table blocks per group */
 	u64 max_bytes;		/* largest file */
 	u32 next_gen;
+	u32 alloc_next;		/* where the next block search starts */
 	/* The block cache. */
 	u32 nbuf, maxbuf;
 	struct ext2_buf *lru_head, *lru_tail;
 	struct ext2_buf *hash[EXT2_HASH_SIZE];
+	u8 *wbuf, *rbuf;	/* EXT2_IO_BYTES each, for clustered I/O */
 };
 
 /* super.c: the block cache, allocation. */
 int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp);
+bool ext2_bcached(struct ext2_fs *fs, u64 blk);
+int ext2_bread_ahead(struct ext2_fs *fs, u64 blk, u32 nr,
+		     struct ext2_buf **bp);
 int ext2_bget_new(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp);
 void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b);
 int ext2_bdirty(struct ext2_fs *fs, struct ext2_buf *b);

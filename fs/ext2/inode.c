@@ -577,6 +577,26 @@ void ext2_fill_attr(struct ext2_fs *fs, const struct ext2_ino *cei,
 	attr->ctime_nsec = nsec;
 }
 
+/*
+ * How many file blocks from lblk (at pblk, not cached) lie one after the
+ * other on the disk, up to one clustered request and the end of the file.
+ */
+static u32 contiguous(struct ext2_fs *fs, struct ext2_ino *ei, u64 lblk,
+		      u32 pblk, u64 size)
+{
+	u32 n, max = EXT2_IO_BYTES >> fs->bits, p;
+	u64 last = (size - 1) >> fs->bits;
+
+	if (ext2_bcached(fs, pblk))
+		return 1;
+	for (n = 1; n < max && lblk + n <= last; n++) {
+		if (ext2_bmap(fs, ei, lblk + n, false, &p, NULL) ||
+		    p != pblk + n)
+			break;
+	}
+	return n;
+}
+
 long ext2_read_ino(struct ext2_fs *fs, struct ext2_ino *ei, u64 off,
 		   void *buf, size_t len)
 {
@@ -602,7 +622,9 @@ long ext2_read_ino(struct ext2_fs *fs, struct ext2_ino *ei, u64 off,
 		if (!pblk) {
 			memset((u8 *)buf + done, 0, n);
 		} else {
-			ret = ext2_bread(fs, pblk, &b);
+			ret = ext2_bread_ahead(fs, pblk,
+					       contiguous(fs, ei, pos >> fs->bits,
+							  pblk, size), &b);
 			if (ret)
 				return ret;
 			memcpy((u8 *)buf + done, b->data + boff, n);

@@ -69,19 +69,50 @@ static int dev_write(struct ext2_fs *fs, u64 off, const void *buf, size_t len)
 	return fs->bdev.write(fs->bdev.dev, off, buf, len);
 }
 
+/* The cached buffer of blk, if any, without touching its LRU place. */
+static struct ext2_buf *buf_peek(struct ext2_fs *fs, u64 blk)
+{
+	struct ext2_buf *b;
+
+	for (b = fs->hash[hash_blk(blk)]; b; b = b->hnext)
+		if (b->blk == blk)
+			return b;
+	return NULL;
+}
+
+/*
+ * Write b back with the dirty cached blocks that follow it on the disk,
+ * in one request of up to EXT2_IO_BYTES: sequential writes reach the
+ * device in large pieces.
+ */
 static int buf_writeback(struct ext2_fs *fs, struct ext2_buf *b)
 {
+	u32 n, i, max = EXT2_IO_BYTES >> fs->bits;
+	struct ext2_buf *nb;
 	int ret;
 
 	if (!b->dirty)
 		return 0;
-	ret = dev_write(fs, b->blk << fs->bits, b->data, fs->bsize);
+	for (n = 1; n < max; n++) {
+		nb = buf_peek(fs, b->blk + n);
+		if (!nb || !nb->dirty)
+			break;
+		memcpy(fs->wbuf + (n << fs->bits), nb->data, fs->bsize);
+	}
+	if (n == 1) {
+		ret = dev_write(fs, b->blk << fs->bits, b->data, fs->bsize);
+	} else {
+		memcpy(fs->wbuf, b->data, fs->bsize);
+		ret = dev_write(fs, b->blk << fs->bits, fs->wbuf,
+				(size_t)n << fs->bits);
+	}
 	if (ret) {
 		ext2_err("write error %d at block %llu", ret,
 			 (unsigned long long)b->blk);
 		return ret;
 	}
-	b->dirty = false;
+	for (i = 0; i < n; i++)
+		buf_peek(fs, b->blk + i)->dirty = false;
 	return 0;
 }
 
@@ -149,7 +180,9 @@ static void buf_discard(struct ext2_fs *fs, struct ext2_buf *b)
 	fs->nbuf--;
 }
 
-int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
+/* The cached buffer of blk; read from the disk only if read is set. */
+static int buf_obtain(struct ext2_fs *fs, u64 blk, bool read,
+		      struct ext2_buf **bp)
 {
 	struct ext2_buf *b;
 	int ret;
@@ -162,7 +195,7 @@ int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 		b = buf_get(fs, blk, &ret);
 		if (!b)
 			return ret;
-		ret = dev_read(fs, blk << fs->bits, b->data, fs->bsize);
+		ret = read ? dev_read(fs, blk << fs->bits, b->data, fs->bsize) : 0;
 		if (ret) {
 			ext2_err("read error %d at block %llu", ret,
 				 (unsigned long long)blk);
@@ -174,30 +207,88 @@ int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 	return 0;
 }
 
-/* A zeroed buffer for a block just allocated: nothing to read. */
-int ext2_bget_new(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
+int ext2_bread(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
 {
+	return buf_obtain(fs, blk, true, bp);
+}
+
+bool ext2_bcached(struct ext2_fs *fs, u64 blk)
+{
+	return buf_peek(fs, blk) != NULL;
+}
+
+/*
+ * ext2_bread() of blk, reading up to nr blocks from blk on in one request
+ * when they are not cached yet (the caller knows they are the next ones
+ * of a file); the others stay cached for the next reads.
+ */
+int ext2_bread_ahead(struct ext2_fs *fs, u64 blk, u32 nr,
+		     struct ext2_buf **bp)
+{
+	u32 n, i, max = EXT2_IO_BYTES >> fs->bits;
 	struct ext2_buf *b;
 	int ret;
 
-	if (blk >= fs->blocks_count)
-		return ext2_corrupt(fs, "block %llu beyond the end",
-				    (unsigned long long)blk);
-	b = buf_find(fs, blk);
-	if (!b) {
-		b = buf_get(fs, blk, &ret);
+	if (nr > max)
+		nr = max;
+	if (blk >= fs->blocks_count || nr > fs->blocks_count - blk)
+		nr = 1;
+	for (n = 0; n < nr && !buf_peek(fs, blk + n); n++)
+		;
+	if (n <= 1)
+		return ext2_bread(fs, blk, bp);
+	ret = dev_read(fs, blk << fs->bits, fs->rbuf, (size_t)n << fs->bits);
+	if (ret)
+		return ext2_bread(fs, blk, bp);
+	for (i = 0; i < n; i++) {
+		b = buf_get(fs, blk + i, &ret);
 		if (!b)
-			return ret;
+			break;
+		memcpy(b->data, fs->rbuf + (i << fs->bits), fs->bsize);
+		if (i)
+			ext2_brelse(fs, b);
+		else
+			*bp = b;
 	}
-	memset(b->data, 0, fs->bsize);
-	*bp = b;
-	return ext2_bdirty(fs, b);
+	return i ? 0 : ret;
+}
+
+/* A zeroed buffer for a block just allocated: nothing to read. */
+int ext2_bget_new(struct ext2_fs *fs, u64 blk, struct ext2_buf **bp)
+{
+	int ret = buf_obtain(fs, blk, false, bp);
+
+	if (ret)
+		return ret;
+	memset((*bp)->data, 0, fs->bsize);
+	return ext2_bdirty(fs, *bp);
 }
 
 void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)
 {
 	if (b)
 		b->ref--;
+}
+
+/* The superblock, stamped now, with or without the clean state; flushed. */
+static int write_super(struct ext2_fs *fs, bool clean)
+{
+	s64 sec;
+	u32 nsec;
+	int ret;
+
+	ext2_time_now(&sec, &nsec);
+	fs->sb.s_wtime = (u32)sec;
+	if (clean)
+		fs->sb.s_state |= EXT2_VALID_FS;
+	else
+		fs->sb.s_state &= ~EXT2_VALID_FS;
+	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
+	if (!ret && fs->bdev.flush)
+		ret = fs->bdev.flush(fs->bdev.dev);
+	if (ret)
+		ext2_err("cannot write the superblock: %d", ret);
+	return ret;
 }
 
 /*
@@ -207,24 +298,14 @@ void ext2_brelse(struct ext2_fs *fs, struct ext2_buf *b)
  */
 int ext2_fs_changed(struct ext2_fs *fs)
 {
-	s64 sec;
-	u32 nsec;
 	int ret;
 
 	if (fs->state_cleared)
 		return 0;
-	fs->sb.s_state &= ~EXT2_VALID_FS;
-	ext2_time_now(&sec, &nsec);
-	fs->sb.s_wtime = (u32)sec;
-	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
-	if (!ret && fs->bdev.flush)
-		ret = fs->bdev.flush(fs->bdev.dev);
-	if (ret) {
-		ext2_err("cannot write the superblock: %d", ret);
-		return ret;
-	}
-	fs->state_cleared = true;
-	return 0;
+	ret = write_super(fs, false);
+	if (!ret)
+		fs->state_cleared = true;
+	return ret;
 }
 
 int ext2_bdirty(struct ext2_fs *fs, struct ext2_buf *b)
@@ -290,9 +371,31 @@ static bool group_meta(struct ext2_fs *fs, u32 g, u32 blk)
 		blk < gd->bg_inode_table + fs->itb_per_group);
 }
 
+/* The first clear bit in [from, n), or n. */
+static u32 find_zero(const u8 *map, u32 from, u32 n)
+{
+	u32 bit;
+
+	for (bit = from; bit < n; bit++) {
+		if (map[bit >> 3] == 0xff) {
+			bit |= 7;
+			continue;
+		}
+		if (!test_bit_(map, bit))
+			return bit;
+	}
+	return n;
+}
+
+/*
+ * A free block, from the goal group on.  In the goal group the search
+ * starts after the last block handed out when that lies there, so a
+ * file written sequentially gets contiguous blocks without rescanning
+ * the bitmap from its start each time.
+ */
 int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 {
-	u32 i, g, bit, n;
+	u32 i, g, bit, n, from;
 	int ret;
 
 	if (!fs->sb.s_free_blocks_count)
@@ -307,13 +410,15 @@ int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 		if (ret)
 			return ret;
 		n = group_nblocks(fs, g);
-		for (bit = 0; bit < n; bit++) {
-			if (b->data[bit >> 3] == 0xff) {
-				bit |= 7;
-				continue;
-			}
-			if (!test_bit_(b->data, bit))
-				break;
+		from = 0;
+		if (fs->alloc_next >= group_first_block(fs, g) &&
+		    fs->alloc_next - group_first_block(fs, g) < n)
+			from = fs->alloc_next - group_first_block(fs, g);
+		bit = find_zero(b->data, from, n);
+		if (bit >= n && from) {
+			bit = find_zero(b->data, 0, from);
+			if (bit >= from)
+				bit = n;
 		}
 		if (bit >= n) {
 			ext2_brelse(fs, b);
@@ -335,6 +440,7 @@ int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 		fs->gd[g].bg_free_blocks_count--;
 		fs->sb.s_free_blocks_count--;
 		fs->sb_dirty = true;
+		fs->alloc_next = *blk + 1;
 		return 0;
 	}
 	return -ENOSPC;
@@ -644,6 +750,12 @@ int ext2_mount(const struct ext2_blkdev *bdev, unsigned int flags,
 		fs->sb.s_free_inodes_count += fs->gd[g].bg_free_inodes_count;
 	}
 	fs->maxbuf = EXT2_CACHE_BYTES / fs->bsize;
+	fs->wbuf = ext2_alloc(EXT2_IO_BYTES);
+	fs->rbuf = ext2_alloc(EXT2_IO_BYTES);
+	if (!fs->wbuf || !fs->rbuf) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	ext2_time_now(&sec, &nsec);
 	fs->next_gen = (u32)sec * 2654435761u ^ nsec;
 	if (!fs->rdonly) {
@@ -655,6 +767,8 @@ int ext2_mount(const struct ext2_blkdev *bdev, unsigned int flags,
 	return 0;
 out:
 	ext2_lock_destroy(&fs->lock);
+	ext2_free(fs->wbuf);
+	ext2_free(fs->rbuf);
 	ext2_free(fs->gd);
 	ext2_free(fs);
 	return ret;
@@ -663,18 +777,32 @@ out:
 static int sync_locked(struct ext2_fs *fs)
 {
 	struct ext2_buf *b;
-	s64 sec;
-	u32 nsec;
 	int ret = 0, r;
 
 	if (fs->rdonly)
 		return 0;
 	if (!fs->state_cleared && !fs->sb_dirty)
 		return 0;
-	for (b = fs->lru_head; b; b = b->next) {
-		r = buf_writeback(fs, b);
-		if (r && !ret)
-			ret = r;
+	/*
+	 * Runs of dirty blocks go out from their first block; a run longer
+	 * than one request leaves its tail for the next pass.
+	 */
+	for (bool more = true; more && !ret;) {
+		more = false;
+		for (b = fs->lru_head; b; b = b->next) {
+			struct ext2_buf *pb;
+
+			if (!b->dirty)
+				continue;
+			pb = b->blk ? buf_peek(fs, b->blk - 1) : NULL;
+			if (pb && pb->dirty) {
+				more = true;
+				continue;
+			}
+			r = buf_writeback(fs, b);
+			if (r && !ret)
+				ret = r;
+		}
 	}
 	r = dev_write(fs, (u64)(fs->first_data + 1) << fs->bits, fs->gd,
 		      (size_t)fs->gdt_blocks * fs->bsize);
@@ -688,18 +816,10 @@ static int sync_locked(struct ext2_fs *fs)
 		if (ret)
 			return ret;
 	}
-	ext2_time_now(&sec, &nsec);
-	fs->sb.s_wtime = (u32)sec;
 	/* An unchecked file system stays unchecked, as with Linux. */
-	if (fs->was_clean)
-		fs->sb.s_state |= EXT2_VALID_FS;
-	ret = dev_write(fs, EXT2_SB_OFFSET, &fs->sb, sizeof(fs->sb));
-	if (!ret && fs->bdev.flush)
-		ret = fs->bdev.flush(fs->bdev.dev);
-	if (ret) {
-		ext2_err("cannot write the superblock: %d", ret);
+	ret = write_super(fs, fs->was_clean);
+	if (ret)
 		return ret;
-	}
 	fs->state_cleared = false;
 	fs->sb_dirty = false;
 	return 0;
@@ -724,6 +844,8 @@ int ext2_umount(struct ext2_fs *fs)
 	cache_free(fs);
 	ext2_unlock(&fs->lock);
 	ext2_lock_destroy(&fs->lock);
+	ext2_free(fs->wbuf);
+	ext2_free(fs->rbuf);
 	ext2_free(fs->gd);
 	ext2_free(fs);
 	return ret;

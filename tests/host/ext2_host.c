@@ -3,7 +3,11 @@
  * The host side of fs/ext2/ for test_ext2 and test_ext2_fuzz: the clock,
  * the log switch, and disks backed by a file or by memory.
  */
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,4 +102,17 @@ void host_disk_mem(struct host_disk *d, u8 *mem, u64 size)
 	d->size = size;
 	d->bdev = (struct ext2_blkdev){ mem_read, mem_write, mem_flush, d,
 					size };
+}
+
+int host_sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
 }

@@ -19,5 +19,7 @@ struct host_disk {
 
 void host_disk_file(struct host_disk *d, int fd, u64 size);
 void host_disk_mem(struct host_disk *d, u8 *mem, u64 size);
+/* system() of a formatted command: its exit status, 255 if killed. */
+int host_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

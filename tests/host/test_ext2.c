@@ -50,18 +50,6 @@ static void fill_pattern(u8 *buf, size_t len, u64 seed)
 	}
 }
 
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 255;
-}
 
 static void host_write_file(const char *path, u64 off, size_t len, u64 seed)
 {
@@ -105,7 +93,7 @@ static void gen_tree(const char *root)
 	close(fd);
 
 	snprintf(p, sizeof(p), "%s/d1/d2/d3", root);
-	sh("mkdir -p %s", p);
+	host_sh("mkdir -p %s", p);
 	snprintf(p, sizeof(p), "%s/d1/d2/d3/deep", root);
 	host_write_file(p, 0, 777, 11);
 	snprintf(p, sizeof(p), "%s/d1/x", root);
@@ -401,7 +389,7 @@ static u16 disk_state(void)
 
 static int fsck(void)
 {
-	return sh("e2fsck -fn %s > %s/fsck.log 2>&1 || { cat %s/fsck.log; exit 1; }",
+	return host_sh("e2fsck -fn %s > %s/fsck.log 2>&1 || { cat %s/fsck.log; exit 1; }",
 		  img_path, tmpdir, tmpdir);
 }
 
@@ -623,6 +611,8 @@ static void changes(u32 bsize)
 		if (i % 50 == 0)
 			op_write(p, 0, 100 + i, 100 + i);
 	}
+	op_unlink("/f12288", false);		/* drops its xattr block */
+	op_trunc("/d1/x", 10);			/* keeps it */
 	op_chmod("/f48", 0600);
 	op_chmod("/nd", 01777);
 	op_create("/nd/sub2", S_IFDIR | 0755);
@@ -792,7 +782,7 @@ static void fill_disk(void)
 
 static void debugfs_cat(const char *path)
 {
-	CHECK_INT(sh("debugfs -R 'cat %s' %s 2>/dev/null | cmp -s - '%s%s'",
+	CHECK_INT(host_sh("debugfs -R 'cat %s' %s 2>/dev/null | cmp -s - '%s%s'",
 		     path, img_path, shadow, path), 0);
 }
 
@@ -808,10 +798,10 @@ static void one_image(const char *label, const char *mkfs_opts,
 	snprintf(img_path, sizeof(img_path), "%s/img", tmpdir);
 	snprintf(shadow, sizeof(shadow), "%s/shadow", tmpdir);
 	unlink(img_path);
-	if (!CHECK_INT(sh("mke2fs -q -F -t ext2 %s -d %s %s %s > /dev/null",
+	if (!CHECK_INT(host_sh("mke2fs -q -F -t ext2 %s -d %s %s %s > /dev/null",
 			  mkfs_opts, tree, img_path, size), 0))
 		return;
-	sh("rm -rf %s && cp -a %s %s", shadow, tree, shadow);
+	host_sh("rm -rf %s && cp -a %s %s", shadow, tree, shadow);
 
 	/* Read-only: everything as mke2fs wrote it. */
 	if (!CHECK_INT(img_mount(EXT2_MOUNT_RDONLY, &disk), 0))
@@ -827,6 +817,12 @@ static void one_image(const char *label, const char *mkfs_opts,
 			      NULL, 0, &bsize), -EROFS);
 	CHECK_INT(disk.writes, 0);
 	img_umount(&disk);
+
+	/* Extended attribute blocks (debugfs puts big values in one). */
+	CHECK_INT(host_sh("V=$(head -c 600 /dev/zero | tr '\\0' v); for f in /f12288 /d1/x; do "
+		     "debugfs -w -R \"ea_set $f user.big $V\" %s 2>/dev/null; done; "
+		     "debugfs -R 'stat /f12288' %s 2>/dev/null | grep -q 'File ACL: [1-9]'",
+		     img_path, img_path), 0);
 
 	/* Read-write: the clean state follows changes and syncs. */
 	if (!CHECK_INT(img_mount(0, &disk), 0))
@@ -856,6 +852,41 @@ static void one_image(const char *label, const char *mkfs_opts,
 	img_umount(&disk);
 }
 
+/* Without large_file, a file growing past 2 GiB sets the feature. */
+static void large_file(void)
+{
+	struct host_disk disk;
+	struct sp_attr a;
+	u32 ino, ro_compat = 0;
+	char buf[16];
+	int fd;
+
+	printf("ext2: large_file\n");
+	snprintf(img_path, sizeof(img_path), "%s/img", tmpdir);
+	unlink(img_path);
+	if (!CHECK_INT(host_sh("mke2fs -q -F -t ext2 -O ^large_file -b 4096 %s 64M > /dev/null",
+			  img_path), 0))
+		return;
+	if (!CHECK_INT(img_mount(0, &disk), 0))
+		return;
+	CHECK_INT(ext2_create(fs, EXT2_ROOT_INO, "big", 3, S_IFREG | 0644, 0, 0, 0,
+			      NULL, 0, &ino), 0);
+	CHECK_INT(ext2_write(fs, ino, 3ull << 30, "0123456789", 10), 10);
+	img_umount(&disk);
+	fd = open(img_path, O_RDONLY);
+	CHECK(pread(fd, &ro_compat, 4, 1024 + 100) == 4);
+	close(fd);
+	CHECK(ro_compat & 2);
+	CHECK_INT(fsck(), 0);
+	if (!CHECK_INT(img_mount(EXT2_MOUNT_RDONLY, &disk), 0))
+		return;
+	CHECK_INT(ext2_stat(fs, ino, &a), 0);
+	CHECK_INT(a.size, (3ull << 30) + 10);
+	CHECK_INT(ext2_read(fs, ino, (3ull << 30) - 2, buf, 16), 12);
+	CHECK(!memcmp(buf, "\0\0" "0123456789", 12));
+	img_umount(&disk);
+}
+
 int main(void)
 {
 	char tree[600];
@@ -866,8 +897,8 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	if (sh("command -v mke2fs e2fsck debugfs > /dev/null") &&
-	    sh("test -x /usr/sbin/mke2fs")) {
+	if (host_sh("command -v mke2fs e2fsck debugfs > /dev/null") &&
+	    host_sh("test -x /usr/sbin/mke2fs")) {
 		printf("e2fsprogs missing: run scripts/setup\n");
 		return 1;
 	}
@@ -877,6 +908,7 @@ int main(void)
 	gen_tree(tree);
 	one_image("64 MiB, 1 KiB blocks", "-b 1024", "64M", 1024);
 	one_image("2 GiB sparse, 4 KiB blocks", "-b 4096", "2G", 4096);
-	sh("rm -rf %s", tmpdir);
+	large_file();
+	host_sh("rm -rf %s", tmpdir);
 	return check_report();
 }

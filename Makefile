@@ -270,7 +270,8 @@ setup:
 
 # "run" installs the tools first: configuring needs kconfig-frontends.
 # It boots a cluster (scripts/cluster: out/processor, out/memory, ...)
-# with P0's console on this terminal, running RUN_INIT from the archive.
+# with P0's console on this terminal, running RUN_INIT from the root the
+# storage node serves (a copy of scripts/mkrootfs's image).
 # "run-node" boots the one image of this tree (O=) instead.
 RUN_LAYOUT ?= 1P-1M-1S
 RUN_INIT ?= /bin/sh

@@ -191,6 +191,22 @@ static int fs_attr_op(u32 node, u16 op, const void *req, size_t len,
 	return n;
 }
 
+/*
+ * Forward a request as it is.  An empty reply still needs a buffer: a
+ * call without one would look to S like a one-way message.
+ */
+static int forward(u16 op, const void *req, size_t len, void *reply,
+		   size_t max)
+{
+	u8 none[8];
+	ssize_t n;
+
+	if (max)
+		return pc_call(op, req, len, reply, max);
+	n = pc_call(op, req, len, none, sizeof(none));
+	return n > 0 ? -EMSGSIZE : n;
+}
+
 static int fs_fsync(u32 node, const void *req, size_t len, void *reply,
 		    size_t max)
 {
@@ -219,7 +235,7 @@ static int fs_fsync(u32 node, const void *req, size_t len, void *reply,
 	mutex_unlock(&pc_mutex);
 	if (ret)
 		return ret;
-	return pc_call(SPOP_FSYNC, req, len, reply, max);
+	return forward(SPOP_FSYNC, req, len, reply, max);
 }
 
 static int fs_handler(u32 node, const void *req, size_t len, void *reply,
@@ -247,7 +263,7 @@ static int fs_handler(u32 node, const void *req, size_t len, void *reply,
 		return fs_fsync(node, req, len, reply, max);
 	default:
 		/* S validates what it alone understands. */
-		return pc_call(op, req, len, reply, max);
+		return forward(op, req, len, reply, max);
 	}
 }
 

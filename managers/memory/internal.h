@@ -124,6 +124,14 @@ struct mpage {
 	void *data;		/* one page, direct-mapped */
 };
 
+/*
+ * Pages in a red-black tree by addr (an address space's, or a file's by
+ * offset in the page cache): the page at addr, the first at or above it.
+ */
+struct mpage *mpage_find(struct rb_root *root, u64 addr);
+struct mpage *mpage_ceil(struct rb_root *root, u64 addr);
+void mpage_insert(struct rb_root *root, struct mpage *pg);
+
 struct mspace {
 	struct rb_node rb;	/* in the process table */
 	u32 node, tgid;

@@ -224,44 +224,27 @@ void pc_file_put(struct pc_file *f)
 	pc_file_maybe_free(f);
 }
 
+static struct pc_page *to_pc_page(struct mpage *mp)
+{
+	return mp ? container_of(mp, struct pc_page, mp) : NULL;
+}
+
 static struct pc_page *page_lookup(struct pc_file *f, u64 index)
 {
-	struct rb_node *n = f->pages.rb_node;
-
-	while (n) {
-		struct pc_page *p = rb_entry(n, struct pc_page, rb);
-
-		if (index == p->index)
-			return p;
-		n = index < p->index ? n->rb_left : n->rb_right;
-	}
-	return NULL;
+	return to_pc_page(mpage_find(&f->pages, index << PAGE_SHIFT));
 }
 
 /* The first page at or above index. */
 static struct pc_page *page_ceil(struct pc_file *f, u64 index)
 {
-	struct rb_node *n = f->pages.rb_node;
-	struct pc_page *best = NULL;
-
-	while (n) {
-		struct pc_page *p = rb_entry(n, struct pc_page, rb);
-
-		if (p->index >= index) {
-			best = p;
-			n = n->rb_left;
-		} else {
-			n = n->rb_right;
-		}
-	}
-	return best;
+	return to_pc_page(mpage_ceil(&f->pages, index << PAGE_SHIFT));
 }
 
 static struct pc_page *page_next(struct pc_page *pg)
 {
-	struct rb_node *n = rb_next(&pg->rb);
+	struct rb_node *n = rb_next(&pg->mp.rb);
 
-	return n ? rb_entry(n, struct pc_page, rb) : NULL;
+	return n ? to_pc_page(rb_entry(n, struct mpage, rb)) : NULL;
 }
 
 static void page_set_dirty(struct pc_page *pg)
@@ -290,11 +273,11 @@ static void page_drop(struct pc_page *pg)
 	struct pc_file *f = pg->file;
 
 	page_set_clean(pg);
-	rb_erase(&pg->rb, &f->pages);
+	rb_erase(&pg->mp.rb, &f->pages);
 	list_del(&pg->lru);
 	f->nr_pages--;
 	pc_stats.pages--;
-	free_page((unsigned long)pg->data);
+	free_page((unsigned long)pg->mp.data);
 	kfree(pg);
 	pc_file_maybe_free(f);
 }
@@ -333,7 +316,6 @@ static void pc_reclaim(void)
 /* A new zeroed page index of f (not filled); NULL: no memory. */
 static struct pc_page *page_new(struct pc_file *f, u64 index)
 {
-	struct rb_node **link = &f->pages.rb_node, *parent = NULL;
 	struct pc_page *pg;
 	unsigned long data;
 
@@ -347,16 +329,10 @@ static struct pc_page *page_new(struct pc_file *f, u64 index)
 		return NULL;
 	}
 	pg->file = f;
-	pg->index = index;
-	pg->data = (void *)data;
+	pg->mp.addr = index << PAGE_SHIFT;
+	pg->mp.data = (void *)data;
 	pg->dirty = false;
-	while (*link) {
-		parent = *link;
-		link = index < rb_entry(parent, struct pc_page, rb)->index ?
-		       &parent->rb_left : &parent->rb_right;
-	}
-	rb_link_node(&pg->rb, parent, link);
-	rb_insert_color(&pg->rb, &f->pages);
+	mpage_insert(&f->pages, &pg->mp);
 	list_add(&pg->lru, &pc_lru);
 	f->nr_pages++;
 	pc_stats.pages++;
@@ -429,7 +405,7 @@ static struct pc_page *page_get(struct pc_file *f, u64 index, int *err)
 	if (index == f->ra_next) {
 		next = page_ceil(f, index);
 		nr = min(min((u64)PC_IO_PAGES, last - index),
-			 next ? next->index - index : (u64)PC_IO_PAGES);
+			 next ? pc_index(next) - index : (u64)PC_IO_PAGES);
 	}
 	r.offset = index * PAGE_SIZE;
 	r.len = nr * PAGE_SIZE;
@@ -447,7 +423,7 @@ static struct pc_page *page_get(struct pc_file *f, u64 index, int *err)
 			return NULL;
 		}
 		if (n > i * PAGE_SIZE)
-			memcpy(p->data, pc_rdbuf + i * PAGE_SIZE,
+			memcpy(p->mp.data, pc_rdbuf + i * PAGE_SIZE,
 			       min((u64)n - i * PAGE_SIZE, (u64)PAGE_SIZE));
 		if (i)
 			pc_stats.readahead++;
@@ -472,7 +448,7 @@ ssize_t pc_read(struct pc_file *f, u64 off, void *buf, size_t len)
 
 		if (!pg)
 			return done ? done : err;
-		memcpy(buf + done, pg->data + in, n);
+		memcpy(buf + done, pg->mp.data + in, n);
 		done += n;
 	}
 	return done;
@@ -500,7 +476,7 @@ ssize_t pc_write(struct pc_file *f, u64 off, const void *buf, size_t len)
 		if (!pg)
 			return done ? done : err;
 		page_touch(pg);
-		memcpy(pg->data + in, buf + done, n);
+		memcpy(pg->mp.data + in, buf + done, n);
 		page_set_dirty(pg);
 		done += n;
 		if (pos + n > f->size)
@@ -524,14 +500,14 @@ static int writeback_run(struct pc_file *f, struct pc_page *first,
 	struct pc_page *run[PC_IO_PAGES], *pg = first;
 	struct sp_write_reply rep;
 	unsigned int nr = 0, i;
-	u64 pos = first->index * PAGE_SIZE, len = 0;
+	u64 pos = pc_index(first) * PAGE_SIZE, len = 0;
 	ssize_t n;
 
-	while (pg && pg->dirty && pg->index == first->index + nr &&
-	       nr < PC_IO_PAGES && pg->index * PAGE_SIZE < f->size) {
-		u64 bytes = min((u64)PAGE_SIZE, f->size - pg->index * PAGE_SIZE);
+	while (pg && pg->dirty && pc_index(pg) == pc_index(first) + nr &&
+	       nr < PC_IO_PAGES && pc_index(pg) * PAGE_SIZE < f->size) {
+		u64 bytes = min((u64)PAGE_SIZE, f->size - pc_index(pg) * PAGE_SIZE);
 
-		memcpy((u8 *)(r + 1) + len, pg->data, bytes);
+		memcpy((u8 *)(r + 1) + len, pg->mp.data, bytes);
 		len += bytes;
 		run[nr++] = pg;
 		pg = page_next(pg);
@@ -660,7 +636,7 @@ void pc_truncate(struct pc_file *f, u64 size)
 	while ((pg = page_ceil(f, keep)))
 		page_drop(pg);
 	if ((size & (PAGE_SIZE - 1)) && (pg = page_lookup(f, size >> PAGE_SHIFT)))
-		memset(pg->data + (size & (PAGE_SIZE - 1)), 0,
+		memset(pg->mp.data + (size & (PAGE_SIZE - 1)), 0,
 		       PAGE_SIZE - (size & (PAGE_SIZE - 1)));
 	f->size = size;
 	f->ra_next = 0;
@@ -713,7 +689,7 @@ static int pc_src_write_page(struct fsource *src, u64 index,
 		goto out;
 	}
 	page_touch(pg);
-	memcpy(pg->data, page, PAGE_SIZE);
+	memcpy(pg->mp.data, page, PAGE_SIZE);
 	page_set_dirty(pg);
 out:
 	mutex_unlock(&pc_mutex);

@@ -8,6 +8,7 @@
 #define _MEMORY_PAGECACHE_H
 
 #include <tessera/list.h>
+#include <tessera/mm.h>
 #include <tessera/mutex.h>
 #include <tessera/rbtree.h>
 #include <tessera/storproto.h>
@@ -35,13 +36,16 @@ struct pc_file {
 };
 
 struct pc_page {
-	struct rb_node rb;
+	struct mpage mp;	/* in the file's pages by offset; the data */
 	struct list_head lru;
 	struct pc_file *file;
-	u64 index;
-	void *data;		/* one page, direct-mapped */
 	bool dirty;
 };
+
+static inline u64 pc_index(const struct pc_page *pg)
+{
+	return pg->mp.addr >> PAGE_SHIFT;
+}
 
 struct pc_stats {
 	unsigned long hits, misses, readahead, writebacks, evictions;

@@ -1827,6 +1827,9 @@ static ssize_t fake_call_locked(u16 op, const void *req, size_t len,
 
 	if (fake.fail)
 		return fake.fail;
+	/* As S: a call without a reply buffer is a one-way message. */
+	if (!max)
+		return -EINVAL;
 	switch (op) {
 	case SPOP_LOOKUP: {
 		const struct sp_path_req *r = req;

@@ -226,9 +226,9 @@ static int page_unshare(struct mpage *pg)
 	return 0;
 }
 
-static struct mpage *page_find(struct mspace *ms, u64 addr)
+struct mpage *mpage_find(struct rb_root *root, u64 addr)
 {
-	struct rb_node *n = ms->pages.rb_node;
+	struct rb_node *n = root->rb_node;
 
 	while (n) {
 		struct mpage *p = rb_entry(n, struct mpage, rb);
@@ -240,10 +240,9 @@ static struct mpage *page_find(struct mspace *ms, u64 addr)
 	return NULL;
 }
 
-/* The first page at or above addr. */
-static struct mpage *page_ceil(struct mspace *ms, u64 addr)
+struct mpage *mpage_ceil(struct rb_root *root, u64 addr)
 {
-	struct rb_node *n = ms->pages.rb_node;
+	struct rb_node *n = root->rb_node;
 	struct mpage *best = NULL;
 
 	while (n) {
@@ -259,9 +258,9 @@ static struct mpage *page_ceil(struct mspace *ms, u64 addr)
 	return best;
 }
 
-static void page_insert(struct mspace *ms, struct mpage *pg)
+void mpage_insert(struct rb_root *root, struct mpage *pg)
 {
-	struct rb_node **link = &ms->pages.rb_node, *parent = NULL;
+	struct rb_node **link = &root->rb_node, *parent = NULL;
 
 	while (*link) {
 		parent = *link;
@@ -269,7 +268,7 @@ static void page_insert(struct mspace *ms, struct mpage *pg)
 		       &parent->rb_left : &parent->rb_right;
 	}
 	rb_link_node(&pg->rb, parent, link);
-	rb_insert_color(&pg->rb, &ms->pages);
+	rb_insert_color(&pg->rb, root);
 }
 
 /* A shared file mapping of the page cache: it has no backing pages. */
@@ -300,7 +299,7 @@ static int vma_file_fill(struct mvma *v, u64 base, void *page)
 /* The backing page of addr, allocated (with the VMA's view) if needed. */
 static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 {
-	struct mpage *pg = page_find(ms, addr);
+	struct mpage *pg = mpage_find(&ms->pages, addr);
 	unsigned long data;
 	int ret;
 
@@ -323,7 +322,7 @@ static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
 	pg->addr = addr;
 	pg->data = (void *)data;
 	atomic_set(frame_sharers(pg->data), 0);
-	page_insert(ms, pg);
+	mpage_insert(&ms->pages, pg);
 	ms->nr_pages++;
 	backing_pages_add(1);
 	return pg;
@@ -353,7 +352,7 @@ static unsigned long pages_free_range(struct mspace *ms, u64 start, u64 end)
 	struct mpage *pg;
 	unsigned long n = 0;
 
-	while ((pg = page_ceil(ms, start)) && pg->addr < end) {
+	while ((pg = mpage_ceil(&ms->pages, start)) && pg->addr < end) {
 		page_free(ms, pg);
 		n++;
 	}
@@ -591,7 +590,7 @@ int space_miss(struct mspace *ms, u64 addr, bool write, void *page,
 	if (!v || !v->prot || (write && !(v->prot & MP_PROT_WRITE)))
 		return -EFAULT;
 	*prot = v->prot;
-	pg = vma_cache_shared(v) ? NULL : page_find(ms, base);
+	pg = vma_cache_shared(v) ? NULL : mpage_find(&ms->pages, base);
 	if (pg) {
 		memcpy(page, pg->data, PAGE_SIZE);
 		return 1;
@@ -646,7 +645,7 @@ int space_fork(struct mspace *parent, struct mspace *child)
 		pg->addr = pp->addr;
 		pg->data = pp->data;
 		atomic_inc(frame_sharers(pg->data));
-		page_insert(child, pg);
+		mpage_insert(&child->pages, pg);
 		child->nr_pages++;
 	}
 	child->start_brk = parent->start_brk;
@@ -910,7 +909,7 @@ static void pages_move(struct mspace *ms, u64 from, u64 to, u64 len)
 	struct mpage *pg, *moved = NULL;
 
 	/* Collect first: re-inserting while walking would revisit pages. */
-	while ((pg = page_ceil(ms, from)) && pg->addr < from + len) {
+	while ((pg = mpage_ceil(&ms->pages, from)) && pg->addr < from + len) {
 		rb_erase(&pg->rb, &ms->pages);
 		pg->rb.rb_parent = (struct rb_node *)moved;
 		moved = pg;
@@ -919,7 +918,7 @@ static void pages_move(struct mspace *ms, u64 from, u64 to, u64 len)
 		pg = moved;
 		moved = (struct mpage *)pg->rb.rb_parent;
 		pg->addr = pg->addr - from + to;
-		page_insert(ms, pg);
+		mpage_insert(&ms->pages, pg);
 	}
 }
 

@@ -515,12 +515,8 @@ int ext2_new_inode(struct ext2_fs *fs, u32 dir, bool isdir, u32 *ino)
 			if (ret)
 				return ret;
 			n = group_ninodes(fs, g);
-			bit = 0;
-			if (g == 0)
-				bit = fs->first_ino - 1;
-			for (; bit < n; bit++)
-				if (!test_bit_(b->data, bit))
-					break;
+			/* Group 0 starts with the reserved inodes. */
+			bit = find_zero(b->data, g ? 0 : fs->first_ino - 1, n);
 			if (bit >= n) {
 				ext2_brelse(fs, b);
 				ext2_corrupt_log("corrupt: group %u has no free inode but counts %u",

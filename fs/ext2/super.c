@@ -446,9 +446,28 @@ int ext2_new_block(struct ext2_fs *fs, u32 goal_group, u32 *blk)
 	return -ENOSPC;
 }
 
-void ext2_free_block(struct ext2_fs *fs, u32 blk)
+/* Clear bit in bitmap block map: false if it was clear (logged) or unreadable. */
+static bool clear_map_bit(struct ext2_fs *fs, u32 map, u32 bit,
+			  const char *what, u32 num)
 {
 	struct ext2_buf *b;
+	bool was_set;
+
+	if (ext2_bread(fs, map, &b))
+		return false;
+	was_set = test_bit_(b->data, bit);
+	if (was_set) {
+		clear_bit_(b->data, bit);
+		ext2_bdirty(fs, b);
+	} else {
+		ext2_corrupt_log("corrupt: freeing free %s %u", what, num);
+	}
+	ext2_brelse(fs, b);
+	return was_set;
+}
+
+void ext2_free_block(struct ext2_fs *fs, u32 blk)
+{
 	u32 g, bit;
 
 	if (!ext2_valid_block(fs, blk)) {
@@ -461,18 +480,11 @@ void ext2_free_block(struct ext2_fs *fs, u32 blk)
 		ext2_corrupt_log("corrupt: freeing metadata block %u", blk);
 		return;
 	}
-	if (ext2_bread(fs, fs->gd[g].bg_block_bitmap, &b))
+	if (!clear_map_bit(fs, fs->gd[g].bg_block_bitmap, bit, "block", blk))
 		return;
-	if (!test_bit_(b->data, bit)) {
-		ext2_corrupt_log("corrupt: freeing free block %u", blk);
-	} else {
-		clear_bit_(b->data, bit);
-		ext2_bdirty(fs, b);
-		fs->gd[g].bg_free_blocks_count++;
-		fs->sb.s_free_blocks_count++;
-		fs->sb_dirty = true;
-	}
-	ext2_brelse(fs, b);
+	fs->gd[g].bg_free_blocks_count++;
+	fs->sb.s_free_blocks_count++;
+	fs->sb_dirty = true;
 }
 
 /*
@@ -503,12 +515,8 @@ int ext2_new_inode(struct ext2_fs *fs, u32 dir, bool isdir, u32 *ino)
 			if (ret)
 				return ret;
 			n = group_ninodes(fs, g);
-			bit = 0;
-			if (g == 0)
-				bit = fs->first_ino - 1;
-			for (; bit < n; bit++)
-				if (!test_bit_(b->data, bit))
-					break;
+			/* Group 0 starts with the reserved inodes. */
+			bit = find_zero(b->data, g ? 0 : fs->first_ino - 1, n);
 			if (bit >= n) {
 				ext2_brelse(fs, b);
 				ext2_corrupt_log("corrupt: group %u has no free inode but counts %u",
@@ -534,23 +542,15 @@ int ext2_new_inode(struct ext2_fs *fs, u32 dir, bool isdir, u32 *ino)
 
 void ext2_free_inode_bit(struct ext2_fs *fs, u32 ino, bool isdir)
 {
-	struct ext2_buf *b;
 	u32 g = ext2_ino_group(fs, ino), bit = (ino - 1) % fs->ipg;
 
-	if (ext2_bread(fs, fs->gd[g].bg_inode_bitmap, &b))
+	if (!clear_map_bit(fs, fs->gd[g].bg_inode_bitmap, bit, "inode", ino))
 		return;
-	if (!test_bit_(b->data, bit)) {
-		ext2_corrupt_log("corrupt: freeing free inode %u", ino);
-	} else {
-		clear_bit_(b->data, bit);
-		ext2_bdirty(fs, b);
-		fs->gd[g].bg_free_inodes_count++;
-		if (isdir && fs->gd[g].bg_used_dirs_count)
-			fs->gd[g].bg_used_dirs_count--;
-		fs->sb.s_free_inodes_count++;
-		fs->sb_dirty = true;
-	}
-	ext2_brelse(fs, b);
+	fs->gd[g].bg_free_inodes_count++;
+	if (isdir && fs->gd[g].bg_used_dirs_count)
+		fs->gd[g].bg_used_dirs_count--;
+	fs->sb.s_free_inodes_count++;
+	fs->sb_dirty = true;
 }
 
 void ext2_set_large_file(struct ext2_fs *fs)

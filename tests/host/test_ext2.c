@@ -852,6 +852,54 @@ static void one_image(const char *label, const char *mkfs_opts,
 	img_umount(&disk);
 }
 
+/* Create files (128 a directory) until the inodes run out; remove them. */
+static void use_all_inodes(void)
+{
+	struct sp_statfs s0, s1;
+	u32 dir = 0, ino, n = 0;
+	char name[32];
+	int ret;
+
+	CHECK_INT(ext2_statfs(fs, &s0), 0);
+	for (;;) {
+		if (n % 128 == 0) {
+			snprintf(name, sizeof(name), "d%u", n / 128);
+			ret = ext2_create(fs, EXT2_ROOT_INO, name, strlen(name),
+					  S_IFDIR | 0755, 0, 0, 0, NULL, 0, &dir);
+			if (ret)
+				break;
+		}
+		snprintf(name, sizeof(name), "f%u", n);
+		ret = ext2_create(fs, dir, name, strlen(name), S_IFREG | 0644, 0,
+				  0, 0, NULL, 0, &ino);
+		if (ret)
+			break;
+		n++;
+	}
+	CHECK_INT(ret, -ENOSPC);
+	CHECK_INT(ext2_statfs(fs, &s1), 0);
+	CHECK_INT(s1.ffree, 0);
+	CHECK(n > 1000);
+	for (u32 i = 0; i < n; i++) {
+		u32 d;
+
+		snprintf(name, sizeof(name), "d%u", i / 128);
+		CHECK_INT(ext2_lookup(fs, EXT2_ROOT_INO, name, strlen(name), &d), 0);
+		snprintf(name, sizeof(name), "f%u", i);
+		CHECK_INT(ext2_unlink(fs, d, name, strlen(name), false), 0);
+	}
+	for (u32 i = 0; i <= n / 128; i++) {
+		snprintf(name, sizeof(name), "d%u", i);
+		ret = ext2_unlink(fs, EXT2_ROOT_INO, name, strlen(name), true);
+		/* The last one exists if its first file found no inode. */
+		if (i < n / 128 || ret != -ENOENT)
+			CHECK_INT(ret, 0);
+	}
+	CHECK_INT(ext2_statfs(fs, &s1), 0);
+	CHECK_INT(s1.ffree, s0.ffree);
+	CHECK_INT(s1.bfree, s0.bfree);
+}
+
 /* Without large_file, a file growing past 2 GiB sets the feature. */
 static void large_file(void)
 {
@@ -861,7 +909,7 @@ static void large_file(void)
 	char buf[16];
 	int fd;
 
-	printf("ext2: large_file\n");
+	printf("ext2: large_file, inodes to ENOSPC\n");
 	snprintf(img_path, sizeof(img_path), "%s/img", tmpdir);
 	unlink(img_path);
 	if (!CHECK_INT(host_sh("mke2fs -q -F -t ext2 -O ^large_file -b 4096 %s 64M > /dev/null",
@@ -872,6 +920,7 @@ static void large_file(void)
 	CHECK_INT(ext2_create(fs, EXT2_ROOT_INO, "big", 3, S_IFREG | 0644, 0, 0, 0,
 			      NULL, 0, &ino), 0);
 	CHECK_INT(ext2_write(fs, ino, 3ull << 30, "0123456789", 10), 10);
+	use_all_inodes();
 	img_umount(&disk);
 	fd = open(img_path, O_RDONLY);
 	CHECK(pread(fd, &ro_compat, 4, 1024 + 100) == 4);

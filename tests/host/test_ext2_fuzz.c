@@ -343,7 +343,7 @@ int main(int argc, char **argv)
 		printf("seed %llu done\n", (unsigned long long)cur_seed);
 		return 0;
 	}
-	base = (u64)start;
+	base = (u64)start * ITERATIONS;	/* runs never repeat seeds */
 	for (i = 0; i < ITERATIONS; i++) {
 		if (time(NULL) - start > TIME_LIMIT)
 			break;

@@ -31,6 +31,11 @@ struct fsource_ops {
 	 * page index (dirty).  NULL: the source is read-only.
 	 */
 	int (*write_page)(struct fsource *src, u64 index, const void *page);
+	/*
+	 * Bring [off, off + len) into memory now (exec: a program's pages
+	 * must not need a storage node that dies later).  NULL: they are.
+	 */
+	int (*populate)(struct fsource *src, u64 off, u64 len);
 	void (*get)(struct fsource *src);
 	void (*put)(struct fsource *src);
 };

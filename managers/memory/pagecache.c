@@ -292,10 +292,17 @@ static int writeback_run(struct pc_file *f, struct pc_page *first,
  */
 static void pc_reclaim(void)
 {
+	unsigned long pinned = 0;
 	struct pc_page *pg;
 
-	while (pc_stats.pages >= pc_budget && !list_empty(&pc_lru)) {
+	while (pc_stats.pages >= pc_budget && pinned < pc_stats.pages) {
 		pg = list_last_entry(&pc_lru, struct pc_page, lru);
+		if (pg->file->maps) {
+			/* Mapped: it stays; look at the next one. */
+			list_move(&pg->lru, &pc_lru);
+			pinned++;
+			continue;
+		}
 		if (pg->dirty) {
 			struct pc_file *f = pg->file;
 			int ret;
@@ -696,23 +703,51 @@ out:
 	return ret;
 }
 
+static int pc_src_populate(struct fsource *src, u64 off, u64 len)
+{
+	struct pc_file *f = container_of(src, struct pc_file, src);
+	u64 index, last;
+	int ret;
+
+	if (!len)
+		return 0;
+	mutex_lock(&pc_mutex);
+	ret = pc_file_attr(f);
+	last = (off + len - 1) >> PAGE_SHIFT;
+	/* Sequential from the first page: read-ahead does the rest. */
+	f->ra_next = off >> PAGE_SHIFT;
+	for (index = off >> PAGE_SHIFT; !ret && index <= last; index++)
+		if (!page_get(f, index, &ret))
+			break;
+	mutex_unlock(&pc_mutex);
+	return ret;
+}
+
+/* An fsource reference: a mapping's or the loader's (f->maps). */
 static void pc_src_get(struct fsource *src)
 {
+	struct pc_file *f = container_of(src, struct pc_file, src);
+
 	mutex_lock(&pc_mutex);
-	container_of(src, struct pc_file, src)->ref++;
+	f->ref++;
+	f->maps++;
 	mutex_unlock(&pc_mutex);
 }
 
 static void pc_src_put(struct fsource *src)
 {
+	struct pc_file *f = container_of(src, struct pc_file, src);
+
 	mutex_lock(&pc_mutex);
-	pc_file_put(container_of(src, struct pc_file, src));
+	f->maps--;
+	pc_file_put(f);
 	mutex_unlock(&pc_mutex);
 }
 
 static const struct fsource_ops pc_src_ops = {
 	.read = pc_src_read,
 	.write_page = pc_src_write_page,
+	.populate = pc_src_populate,
 	.get = pc_src_get,
 	.put = pc_src_put,
 };
@@ -763,6 +798,7 @@ int pagecache_open_exec(const char *path, size_t len, struct fsource **src,
 		goto out;
 	}
 	pc_file_learn(f, &rep.attr);
+	f->maps++;
 	*src = &f->src;
 	*size = f->size;
 out:
@@ -789,10 +825,12 @@ int pagecache_open_handle(u64 handle, struct fsource **src)
 		ret = -EBADF;
 	else if (!ret && !S_ISREG(f->mode))
 		ret = -ENODEV;
-	if (ret)
+	if (ret) {
 		pc_file_put(f);
-	else
+	} else {
+		f->maps++;
 		*src = &f->src;
+	}
 	mutex_unlock(&pc_mutex);
 	return ret;
 }

@@ -137,7 +137,19 @@ ssize_t pc_call(u16 op, const void *req, size_t len, void *reply,
 
 	if (pc_backend)
 		return pc_backend(op, req, len, reply, max);
-	if (node == FABRIC_NO_NODE || !fit_node_up(node))
+	if (node == FABRIC_NO_NODE)
+		return -EIO;
+#ifdef CONFIG_INFINIBAND_SHM
+	{
+		unsigned int waited;
+
+		/* Booting: S is alive but FIT has not connected to it yet. */
+		for (waited = 0; !fit_node_up(node) && fabric_node_alive(node) &&
+		     waited < PC_CALL_TIMEOUT_MS; waited += 20)
+			msleep(20);
+	}
+#endif
+	if (!fit_node_up(node))
 		return -EIO;
 	ret = fit_call(node, op, req, len, reply, max, PC_CALL_TIMEOUT_MS);
 	return fit_failure(ret) ? -EIO : ret;

@@ -136,6 +136,11 @@ struct mpage {
 struct mpage *mpage_find(struct rb_root *root, u64 addr);
 struct mpage *mpage_ceil(struct rb_root *root, u64 addr);
 void mpage_insert(struct rb_root *root, struct mpage *pg);
+/*
+ * A structure of size bytes that starts with a struct mpage, with a
+ * zeroed page at addr; NULL: no memory.
+ */
+struct mpage *mpage_alloc(size_t size, u64 addr);
 
 struct mspace {
 	struct rb_node rb;	/* in the process table */

@@ -336,20 +336,13 @@ static void pc_reclaim(void)
 static struct pc_page *page_new(struct pc_file *f, u64 index)
 {
 	struct pc_page *pg;
-	unsigned long data;
 
+	BUILD_BUG_ON(offsetof(struct pc_page, mp));
 	pc_reclaim();
-	pg = kmalloc(sizeof(*pg), GFP_KERNEL);
-	data = get_zeroed_page(GFP_KERNEL | __GFP_NOWARN);
-	if (!pg || !data) {
-		kfree(pg);
-		if (data)
-			free_page(data);
+	pg = to_pc_page(mpage_alloc(sizeof(*pg), index << PAGE_SHIFT));
+	if (!pg)
 		return NULL;
-	}
 	pg->file = f;
-	pg->mp.addr = index << PAGE_SHIFT;
-	pg->mp.data = (void *)data;
 	pg->dirty = false;
 	mpage_insert(&f->pages, &pg->mp);
 	list_add(&pg->lru, &pc_lru);

@@ -303,6 +303,27 @@ static int exec_parse(struct fsource *src, u64 size, struct elf_image *ei,
 	return ret;
 }
 
+/*
+ * The file pages of every segment, read now: they stay cached while
+ * mapped, so a program keeps running when its storage node dies.
+ */
+static int exec_populate(struct fsource *src, const struct elf_image *ei)
+{
+	unsigned int i;
+	int ret;
+
+	if (!src->ops->populate)
+		return 0;
+	for (i = 0; i < ei->nr_loads; i++) {
+		const struct elf_load *l = &ei->loads[i];
+
+		ret = src->ops->populate(src, l->offset, l->filesz);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int memory_exec(u32 node, const void *req, size_t len, void *reply,
 		size_t max)
 {
@@ -340,6 +361,13 @@ int memory_exec(u32 node, const void *req, size_t len, void *reply,
 		return ret;
 	}
 
+	ret = exec_populate(f, &ei);
+	if (ret) {
+		fsource_put(f);
+		pr_warn_ratelimited("exec %s for %u:%u: cannot read the program: %d\n",
+				    strings, node, r->tgid, ret);
+		return ret;
+	}
 	/* The VMAs hold their own references. */
 	ms = exec_load(node, r, strings, pathlen, f, &ei, &sp, &ret);
 	fsource_put(f);

@@ -31,6 +31,11 @@ struct fsource_ops {
 	 * page index (dirty).  NULL: the source is read-only.
 	 */
 	int (*write_page)(struct fsource *src, u64 index, const void *page);
+	/*
+	 * Bring [off, off + len) into memory now (exec: a program's pages
+	 * must not need a storage node that dies later).  NULL: they are.
+	 */
+	int (*populate)(struct fsource *src, u64 off, u64 len);
 	void (*get)(struct fsource *src);
 	void (*put)(struct fsource *src);
 };
@@ -131,6 +136,11 @@ struct mpage {
 struct mpage *mpage_find(struct rb_root *root, u64 addr);
 struct mpage *mpage_ceil(struct rb_root *root, u64 addr);
 void mpage_insert(struct rb_root *root, struct mpage *pg);
+/*
+ * A structure of size bytes that starts with a struct mpage, with a
+ * zeroed page at addr; NULL: no memory.
+ */
+struct mpage *mpage_alloc(size_t size, u64 addr);
 
 struct mspace {
 	struct rb_node rb;	/* in the process table */

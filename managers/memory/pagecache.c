@@ -137,7 +137,19 @@ ssize_t pc_call(u16 op, const void *req, size_t len, void *reply,
 
 	if (pc_backend)
 		return pc_backend(op, req, len, reply, max);
-	if (node == FABRIC_NO_NODE || !fit_node_up(node))
+	if (node == FABRIC_NO_NODE)
+		return -EIO;
+#ifdef CONFIG_INFINIBAND_SHM
+	{
+		unsigned int waited;
+
+		/* Booting: S is alive but FIT has not connected to it yet. */
+		for (waited = 0; !fit_node_up(node) && fabric_node_alive(node) &&
+		     waited < PC_CALL_TIMEOUT_MS; waited += 20)
+			msleep(20);
+	}
+#endif
+	if (!fit_node_up(node))
 		return -EIO;
 	ret = fit_call(node, op, req, len, reply, max, PC_CALL_TIMEOUT_MS);
 	return fit_failure(ret) ? -EIO : ret;
@@ -292,10 +304,17 @@ static int writeback_run(struct pc_file *f, struct pc_page *first,
  */
 static void pc_reclaim(void)
 {
+	unsigned long pinned = 0;
 	struct pc_page *pg;
 
-	while (pc_stats.pages >= pc_budget && !list_empty(&pc_lru)) {
+	while (pc_stats.pages >= pc_budget && pinned < pc_stats.pages) {
 		pg = list_last_entry(&pc_lru, struct pc_page, lru);
+		if (pg->file->maps) {
+			/* Mapped: it stays; look at the next one. */
+			list_move(&pg->lru, &pc_lru);
+			pinned++;
+			continue;
+		}
 		if (pg->dirty) {
 			struct pc_file *f = pg->file;
 			int ret;
@@ -317,20 +336,13 @@ static void pc_reclaim(void)
 static struct pc_page *page_new(struct pc_file *f, u64 index)
 {
 	struct pc_page *pg;
-	unsigned long data;
 
+	BUILD_BUG_ON(offsetof(struct pc_page, mp));
 	pc_reclaim();
-	pg = kmalloc(sizeof(*pg), GFP_KERNEL);
-	data = get_zeroed_page(GFP_KERNEL | __GFP_NOWARN);
-	if (!pg || !data) {
-		kfree(pg);
-		if (data)
-			free_page(data);
+	pg = to_pc_page(mpage_alloc(sizeof(*pg), index << PAGE_SHIFT));
+	if (!pg)
 		return NULL;
-	}
 	pg->file = f;
-	pg->mp.addr = index << PAGE_SHIFT;
-	pg->mp.data = (void *)data;
 	pg->dirty = false;
 	mpage_insert(&f->pages, &pg->mp);
 	list_add(&pg->lru, &pc_lru);
@@ -696,23 +708,51 @@ out:
 	return ret;
 }
 
+static int pc_src_populate(struct fsource *src, u64 off, u64 len)
+{
+	struct pc_file *f = container_of(src, struct pc_file, src);
+	u64 index, last;
+	int ret;
+
+	if (!len)
+		return 0;
+	mutex_lock(&pc_mutex);
+	ret = pc_file_attr(f);
+	last = (off + len - 1) >> PAGE_SHIFT;
+	/* Sequential from the first page: read-ahead does the rest. */
+	f->ra_next = off >> PAGE_SHIFT;
+	for (index = off >> PAGE_SHIFT; !ret && index <= last; index++)
+		if (!page_get(f, index, &ret))
+			break;
+	mutex_unlock(&pc_mutex);
+	return ret;
+}
+
+/* An fsource reference: a mapping's or the loader's (f->maps). */
 static void pc_src_get(struct fsource *src)
 {
+	struct pc_file *f = container_of(src, struct pc_file, src);
+
 	mutex_lock(&pc_mutex);
-	container_of(src, struct pc_file, src)->ref++;
+	f->ref++;
+	f->maps++;
 	mutex_unlock(&pc_mutex);
 }
 
 static void pc_src_put(struct fsource *src)
 {
+	struct pc_file *f = container_of(src, struct pc_file, src);
+
 	mutex_lock(&pc_mutex);
-	pc_file_put(container_of(src, struct pc_file, src));
+	f->maps--;
+	pc_file_put(f);
 	mutex_unlock(&pc_mutex);
 }
 
 static const struct fsource_ops pc_src_ops = {
 	.read = pc_src_read,
 	.write_page = pc_src_write_page,
+	.populate = pc_src_populate,
 	.get = pc_src_get,
 	.put = pc_src_put,
 };
@@ -763,6 +803,7 @@ int pagecache_open_exec(const char *path, size_t len, struct fsource **src,
 		goto out;
 	}
 	pc_file_learn(f, &rep.attr);
+	f->maps++;
 	*src = &f->src;
 	*size = f->size;
 out:
@@ -789,10 +830,12 @@ int pagecache_open_handle(u64 handle, struct fsource **src)
 		ret = -EBADF;
 	else if (!ret && !S_ISREG(f->mode))
 		ret = -ENODEV;
-	if (ret)
+	if (ret) {
 		pc_file_put(f);
-	else
+	} else {
+		f->maps++;
 		*src = &f->src;
+	}
 	mutex_unlock(&pc_mutex);
 	return ret;
 }

@@ -26,6 +26,8 @@ struct pc_file {
 	struct rb_node rb;	/* in pc_files by (node, ino, gen) */
 	u32 node, ino, gen;
 	unsigned int ref;	/* mappings, loaders, handlers at work */
+	unsigned int maps;	/* of those, fsource references: while
+				 * mapped, no page of the file is evicted */
 	struct rb_root pages;	/* struct pc_page by index */
 	unsigned long nr_pages, nr_dirty;
 	bool attr_known;	/* size and mode below came from S */

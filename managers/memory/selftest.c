@@ -2298,6 +2298,17 @@ SELFTEST(memory_pagecache_exec)
 	ST_EQ(st_miss(140, 0x401000, false, s.a, &prot), 1);
 	ST_ASSERT(!memcmp(s.a, tiny->data + PG, PG));
 	ST_EQ(prot, MP_PROT_READ | MP_PROT_EXEC);
+	/* Read at exec and kept while mapped: S may die, the program runs. */
+	fake.fail = -EIO;
+	for (i = 0; i < 6; i++) {
+		u64 a;
+
+		if (!(v[i].flags & MP_VMA_FILE))
+			continue;
+		for (a = v[i].start; a < v[i].end; a += PG)
+			ST_EQ(st_miss(140, a, false, s.a, NULL), 1);
+	}
+	fake.fail = 0;
 	/* Not in the archive's namespace any more. */
 	ST_EQ(st_exec_simple(141, "/bin/tiny", s.rep), -ENOENT);
 	ST_EQ(st_exec_simple(141, "/sbin/noexec", s.rep), -EACCES);

@@ -297,30 +297,38 @@ static int vma_file_fill(struct mvma *v, u64 base, void *page)
 }
 
 /* The backing page of addr, allocated (with the VMA's view) if needed. */
-static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
+struct mpage *mpage_alloc(size_t size, u64 addr)
 {
-	struct mpage *pg = mpage_find(&ms->pages, addr);
-	unsigned long data;
-	int ret;
+	struct mpage *pg = kmalloc(size, GFP_KERNEL);
+	unsigned long data = get_zeroed_page(GFP_KERNEL | __GFP_NOWARN);
 
-	if (pg)
-		return pg;
-	pg = kmalloc(sizeof(*pg), GFP_KERNEL);
-	data = get_zeroed_page(GFP_KERNEL | __GFP_NOWARN);
 	if (!pg || !data) {
 		kfree(pg);
 		if (data)
 			free_page(data);
-		return ERR_PTR(-ENOMEM);
-	}
-	ret = vma_file_fill(v, addr, (void *)data);
-	if (ret < 0) {
-		kfree(pg);
-		free_page(data);
-		return ERR_PTR(ret);
+		return NULL;
 	}
 	pg->addr = addr;
 	pg->data = (void *)data;
+	return pg;
+}
+
+static struct mpage *page_get(struct mspace *ms, struct mvma *v, u64 addr)
+{
+	struct mpage *pg = mpage_find(&ms->pages, addr);
+	int ret;
+
+	if (pg)
+		return pg;
+	pg = mpage_alloc(sizeof(*pg), addr);
+	if (!pg)
+		return ERR_PTR(-ENOMEM);
+	ret = vma_file_fill(v, addr, pg->data);
+	if (ret < 0) {
+		free_page((unsigned long)pg->data);
+		kfree(pg);
+		return ERR_PTR(ret);
+	}
 	atomic_set(frame_sharers(pg->data), 0);
 	mpage_insert(&ms->pages, pg);
 	ms->nr_pages++;

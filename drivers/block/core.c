@@ -25,6 +25,9 @@ void blk_init(void)
 #ifdef CONFIG_VIRTIO_BLK
 	virtio_blk_init();
 #endif
+#ifdef CONFIG_NVME
+	nvme_init();
+#endif
 }
 
 int blkdev_register(struct block_device *bd)
@@ -39,7 +42,8 @@ int blkdev_register(struct block_device *bd)
 	spin_unlock(&blk_devices_lock);
 	pr_info("%s: %s, %llu MiB (%llu sectors of %u bytes), queue depth %u%s\n",
 		bd->name, bd->model[0] ? bd->model : "(no model)",
-		(bd->nr_sectors << SECTOR_SHIFT) >> 20, bd->nr_sectors,
+		(bd->nr_sectors << SECTOR_SHIFT) >> 20,
+		bd->nr_sectors / (bd->logical_block_size >> SECTOR_SHIFT),
 		bd->logical_block_size, bd->queue_depth,
 		bd->read_only ? ", read-only" : "");
 	return 0;

@@ -135,13 +135,21 @@ test_cluster_storage_disk() {
 	e2fsck -fn "$out/S0.img" >> "$log" 2>&1 || fail "e2fsck -fn finds errors in S0.img" || return 1
 	# The cached default image is never the one S writes.
 	cmp -s "$out/S0.img" out/rootfs.img && fail "S0.img is the default image unchanged" && return 1
-	# --disk: the user's image, as it is.
-	truncate -s 8M "$user" && mke2fs -q -F -t ext2 "$user" && rm -f "$out/S0.img" || return 1
+	# --disk: the user's image, as it is: a script run from it writes
+	# into it, and that persists.
+	rm -rf "$OUT/tests/user-root" && mkdir -p "$OUT/tests/user-root/bin" &&
+	cp /usr/bin/busybox "$OUT/tests/user-root/bin/sh" &&
+	printf 'echo from-the-script > /out.txt\n' > "$OUT/tests/user-root/run.sh" &&
+	truncate -s 16M "$user" && mke2fs -q -F -t ext2 -E root_owner=0:0 -d "$OUT/tests/user-root" "$user" &&
+	rm -f "$out/S0.img" || return 1
 	scripts/cluster 1P-1M-1S --out "$out" --disk "$user" --add-file "$OUT/tests/user-file.txt:/f" \
-		--init "/bin/true" --timeout 300 >> "$log" 2>&1 ||
+		--init "/bin/sh /run.sh" --timeout 300 >> "$log" 2>&1 ||
 		fail "the cluster with --disk failed: see $log" || return 1
 	[ ! -e "$out/S0.img" ] || fail "--disk still made a copy" || return 1
 	[ "$(debugfs -R 'cat /f' "$user" 2>/dev/null)" = 'user file' ] ||
 		fail "--add-file did not reach the --disk image" || return 1
+	[ "$(debugfs -R 'cat /out.txt' "$user" 2>/dev/null)" = from-the-script ] ||
+		fail "what the script wrote is not in the --disk image" || return 1
+	e2fsck -fn "$user" >> "$log" 2>&1 || fail "e2fsck -fn finds errors in the --disk image" || return 1
 	expect_log "$out/S0.log" 'storage: vda: ext2' || return 1
 }

@@ -25,6 +25,9 @@ void blk_init(void)
 #ifdef CONFIG_VIRTIO_BLK
 	virtio_blk_init();
 #endif
+#ifdef CONFIG_NVME
+	nvme_init();
+#endif
 }
 
 int blkdev_register(struct block_device *bd)

@@ -2,7 +2,8 @@
 /*
  * block_rw: the first disk, read and written through the block layer.
  * It overwrites the disk, so it runs only when named (tests/91-block.sh
- * boots a storage node on a scratch image).  At the end it leaves
+ * boots a storage node on a scratch image).  On a read-only disk it
+ * only reads.  At the end it leaves
  * BLOCK_RW_HOST_LEN bytes of block_rw_host_byte() at BLOCK_RW_HOST_OFF
  * for the host to check in the image, and zeros just before them.
  */
@@ -74,7 +75,7 @@ static int rw_round(struct block_device *bd, void *wbuf, void *rbuf,
 
 /* Concurrent part: each thread drives its own region asynchronously. */
 #define CONC_THREADS	4
-#define CONC_REQS	8	/* per thread and pass */
+#define CONC_REQS	32	/* per thread and pass */
 #define CONC_PAGES	4	/* per request */
 #define CONC_REGION	(CONC_REQS * CONC_PAGES * PAGE_SIZE)
 #define CONC_BASE	(4 << 20)
@@ -303,6 +304,27 @@ static int block_rw_run(struct block_device *bd, u8 *wbuf, u8 *rbuf)
 	return 0;
 }
 
+/*
+ * A read-only disk: reads work (the host put block_rw's host pattern at
+ * BLOCK_RW_HOST_OFF), writes fail with -EROFS, a flush is harmless.
+ */
+static int block_ro_run(struct block_device *bd, u8 *buf)
+{
+	unsigned int i;
+
+	ST_EQ(blkdev_read(bd, BLOCK_RW_HOST_OFF, buf, BLOCK_RW_HOST_LEN), 0);
+	for (i = 0; i < BLOCK_RW_HOST_LEN; i++)
+		if (buf[i] != block_rw_host_byte(i))
+			return selftest_fail("read-only %s: byte %u is %#x, expected %#x",
+					     bd->name, i, buf[i], block_rw_host_byte(i));
+	ST_EQ(blkdev_write(bd, BLOCK_RW_HOST_OFF, buf, BLOCK_RW_HOST_LEN), -EROFS);
+	ST_EQ(blkdev_write(bd, 0, buf, bd->logical_block_size), -EROFS);
+	ST_EQ(blkdev_flush(bd), 0);
+	ST_EQ(bd->nr_writes, 0);
+	pr_info("selftest: block_rw: %s is read-only: reads only\n", bd->name);
+	return 0;
+}
+
 SELFTEST_EXPLICIT_ONLY(block_rw)
 {
 	struct block_device *bd = blkdev_first();
@@ -312,8 +334,6 @@ SELFTEST_EXPLICIT_ONLY(block_rw)
 
 	if (!bd)
 		return selftest_skip("no disk");
-	if (bd->read_only)
-		return selftest_skip("%s is read-only", bd->name);
 	if (bd->nr_sectors << SECTOR_SHIFT < BLOCK_RW_MIN_DISK)
 		return selftest_fail("%s: %llu sectors, at least %u MiB needed",
 				     bd->name, bd->nr_sectors,
@@ -323,9 +343,50 @@ SELFTEST_EXPLICIT_ONLY(block_rw)
 	rbuf = vmalloc(len);
 	if (!wbuf || !rbuf)
 		ret = selftest_fail("out of memory");
+	else if (bd->read_only)
+		ret = block_ro_run(bd, rbuf);
 	else
 		ret = block_rw_run(bd, wbuf, rbuf);
 	vfree(wbuf);
 	vfree(rbuf);
+	return ret;
+}
+
+/*
+ * I/O errors: tests/91-block.sh has QEMU's blkdebug fail every read and
+ * write touching sector BLOCK_IOERR_SECTOR; the driver turns the device's
+ * IOERR status into -EIO, and the disk keeps working.
+ */
+#define BLOCK_IOERR_SECTOR	4096
+
+SELFTEST_EXPLICIT_ONLY(block_ioerr)
+{
+	struct block_device *bd = blkdev_first();
+	u64 bad = (u64)BLOCK_IOERR_SECTOR << SECTOR_SHIFT;
+	u64 errors;
+	u8 *buf;
+	int ret = 0;
+
+	if (!bd)
+		return selftest_skip("no disk");
+	buf = (u8 *)__get_free_pages(GFP_KERNEL, 1);
+	ST_ASSERT(buf);
+	errors = bd->nr_errors;
+	memset(buf, 0x5a, 2 * PAGE_SIZE);
+	if (blkdev_read(bd, bad, buf, SECTOR_SIZE) != -EIO ||
+	    blkdev_write(bd, bad, buf, SECTOR_SIZE) != -EIO ||
+	    blkdev_read(bd, bad - PAGE_SIZE, buf, 2 * PAGE_SIZE) != -EIO)
+		ret = selftest_fail("I/O at sector %u did not fail with -EIO",
+				    BLOCK_IOERR_SECTOR);
+	else if (bd->nr_errors - errors != 3)
+		ret = selftest_fail("%llu errors counted, 3 expected",
+				    bd->nr_errors - errors);
+	else if (blkdev_write(bd, bad - PAGE_SIZE, buf, PAGE_SIZE) ||
+		 blkdev_read(bd, bad - PAGE_SIZE, buf + PAGE_SIZE, PAGE_SIZE) ||
+		 memcmp(buf, buf + PAGE_SIZE, PAGE_SIZE) ||
+		 blkdev_flush(bd))
+		ret = selftest_fail("I/O beside sector %u failed",
+				    BLOCK_IOERR_SECTOR);
+	free_pages((unsigned long)buf, 1);
 	return ret;
 }

@@ -47,14 +47,24 @@
 
 #define VIRTIO_BLK_ID_BYTES	20
 
-/* What the device reads and writes around the data, one per slot. */
+#define VBLK_CHAIN_MAX		(BLK_MAX_SEGS + 2)
+/* With indirect descriptors: slots in flight at most (a ring entry each). */
+#define VBLK_MAX_DEPTH		64
+
+/*
+ * What the device reads and writes around the data, and the chain's
+ * indirect table, one per slot.  1 KiB: never across a page.
+ */
 struct vblk_dma {
 	u32 type;
 	u32 ioprio;
 	u64 sector;
 	u8 status;
-	u8 pad[15];		/* 32 bytes: never across a page */
+	u8 pad[15];
+	struct virtq_desc table[VBLK_CHAIN_MAX];
+	u8 pad2[1024 - 32 - VBLK_CHAIN_MAX * sizeof(struct virtq_desc)];
 } __packed;
+_Static_assert(sizeof(struct vblk_dma) == 1024, "vblk_dma is 1 KiB");
 
 struct vblk_slot {
 	struct blk_request *rq;		/* NULL: an internal request */
@@ -71,6 +81,7 @@ struct virtio_blk {
 	struct vblk_slot *slots;
 	unsigned int nr_slots;
 	unsigned int max_segs;
+	bool indirect;			/* a chain takes one ring entry */
 };
 
 static unsigned int vblk_count;
@@ -97,7 +108,7 @@ static int vblk_queue(struct virtio_blk *vb, u32 type, u64 sector,
 		      const struct blk_seg *segs, unsigned int nr_segs,
 		      struct blk_request *rq, struct completion *wait)
 {
-	struct virtq_buf bufs[BLK_MAX_SEGS + 2];
+	struct virtq_buf bufs[VBLK_CHAIN_MAX];
 	struct virtqueue *vq = vb->vq;
 	struct vblk_slot *slot;
 	struct vblk_dma *d;
@@ -123,7 +134,10 @@ static int vblk_queue(struct virtio_blk *vb, u32 type, u64 sector,
 		bufs[n++] = (struct virtq_buf){ segs[i].phys, segs[i].len,
 						type != VIRTIO_BLK_T_OUT };
 	bufs[n++] = (struct virtq_buf){ __pa(&d->status), 1, true };
-	ret = virtqueue_add(vq, bufs, n, slot);
+	if (vb->indirect)
+		ret = virtqueue_add_indirect(vq, d->table, bufs, n, slot);
+	else
+		ret = virtqueue_add(vq, bufs, n, slot);
 	if (ret)
 		slot->busy = false;
 	else
@@ -297,7 +311,8 @@ static int vblk_probe(struct pci_dev *pci, const struct pci_device_id *id)
 			       1ULL << VIRTIO_BLK_F_SEG_MAX |
 			       1ULL << VIRTIO_BLK_F_RO |
 			       1ULL << VIRTIO_BLK_F_BLK_SIZE |
-			       1ULL << VIRTIO_BLK_F_FLUSH);
+			       1ULL << VIRTIO_BLK_F_FLUSH |
+			       1ULL << VIRTIO_F_RING_INDIRECT_DESC);
 	if (ret)
 		goto fail;
 	ret = -ENODEV;
@@ -334,7 +349,11 @@ static int vblk_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	vb->vq = &vdev->vqs[0];
 	vb->vq->priv = vb;
 	/* Room for the longest chain of every request in flight. */
-	vb->nr_slots = max(vb->vq->num / (vb->max_segs + 2), 1U);
+	vb->indirect = virtio_has_feature(vdev, VIRTIO_F_RING_INDIRECT_DESC);
+	if (vb->indirect)
+		vb->nr_slots = min(vb->vq->num, (unsigned int)VBLK_MAX_DEPTH);
+	else
+		vb->nr_slots = max(vb->vq->num / (vb->max_segs + 2), 1U);
 	vb->slots = kcalloc(vb->nr_slots, sizeof(*vb->slots), GFP_KERNEL);
 	vb->dma_order = get_order(vb->nr_slots * sizeof(struct vblk_dma));
 	vb->dma = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,

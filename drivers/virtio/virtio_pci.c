@@ -121,7 +121,8 @@ static void virtio_unmap(struct virtio_device *vdev)
 
 int virtio_pci_probe(struct virtio_device *vdev, struct pci_dev *pci)
 {
-	u8 cap, common = 0, notify = 0, isr = 0, device = 0;
+	u8 caps[VIRTIO_PCI_CAP_DEVICE_CFG + 1] = { 0 };
+	u8 cap, type, common, notify, isr, device;
 	unsigned int guard = 0;
 	int ret;
 
@@ -134,23 +135,16 @@ int virtio_pci_probe(struct virtio_device *vdev, struct pci_dev *pci)
 	cap = pci_read_config_byte(pci, PCI_CAPABILITY_LIST) & ~3;
 	while (cap && guard++ < 48) {
 		if (pci_read_config_byte(pci, cap) == PCI_CAP_ID_VNDR) {
-			switch (pci_read_config_byte(pci, cap + VIRTIO_PCI_CAP_CFG_TYPE)) {
-			case VIRTIO_PCI_CAP_COMMON_CFG:
-				common = common ?: cap;
-				break;
-			case VIRTIO_PCI_CAP_NOTIFY_CFG:
-				notify = notify ?: cap;
-				break;
-			case VIRTIO_PCI_CAP_ISR_CFG:
-				isr = isr ?: cap;
-				break;
-			case VIRTIO_PCI_CAP_DEVICE_CFG:
-				device = device ?: cap;
-				break;
-			}
+			type = pci_read_config_byte(pci, cap + VIRTIO_PCI_CAP_CFG_TYPE);
+			if (type && type < ARRAY_SIZE(caps) && !caps[type])
+				caps[type] = cap;
 		}
 		cap = pci_read_config_byte(pci, cap + 1) & ~3;
 	}
+	common = caps[VIRTIO_PCI_CAP_COMMON_CFG];
+	notify = caps[VIRTIO_PCI_CAP_NOTIFY_CFG];
+	isr = caps[VIRTIO_PCI_CAP_ISR_CFG];
+	device = caps[VIRTIO_PCI_CAP_DEVICE_CFG];
 	if (!common || !notify || !isr) {
 		pr_err("%02x:%02x.%u: no modern virtio capabilities\n", pci->bus,
 		       PCI_SLOT(pci->devfn), PCI_FUNC(pci->devfn));

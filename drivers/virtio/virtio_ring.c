@@ -8,15 +8,18 @@
  */
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
+#include <tessera/mm.h>
 #include <tessera/printk.h>
 #include <tessera/virtio.h>
 #include <asm/barrier.h>
 #include <asm/io.h>
+#include <asm/page.h>
 
-int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
-		  unsigned int n, void *token)
+/* extra: flags for every descriptor (INDIRECT for a table's). */
+static int vq_add(struct virtqueue *vq, const struct virtq_buf *bufs,
+		  unsigned int n, void *token, u16 extra)
 {
-	u16 head, i, prev = 0;
+	u16 head, i;
 	unsigned int k;
 
 	if (!n)
@@ -30,11 +33,9 @@ int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 		d->addr = bufs[k].addr;
 		d->len = bufs[k].len;
 		d->flags = (bufs[k].write ? VIRTQ_DESC_F_WRITE : 0) |
-			   (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
-		prev = i;
+			   (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) | extra;
 		i = d->next;
 	}
-	vq->desc[prev].flags &= ~VIRTQ_DESC_F_NEXT;
 	vq->free_head = i;
 	vq->num_free -= n;
 	vq->token[head] = token;
@@ -45,6 +46,34 @@ int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 	vq->avail_idx++;
 	WRITE_ONCE(vq->avail->idx, vq->avail_idx);
 	return 0;
+}
+
+int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
+		  unsigned int n, void *token)
+{
+	return vq_add(vq, bufs, n, token, 0);
+}
+
+int virtqueue_add_indirect(struct virtqueue *vq, struct virtq_desc *table,
+			   const struct virtq_buf *bufs, unsigned int n,
+			   void *token)
+{
+	struct virtq_buf ind;
+	unsigned int k;
+
+	if (!n || !virtio_has_feature(vq->vdev, VIRTIO_F_RING_INDIRECT_DESC))
+		return -EINVAL;
+	for (k = 0; k < n; k++) {
+		table[k].addr = bufs[k].addr;
+		table[k].len = bufs[k].len;
+		table[k].flags = (bufs[k].write ? VIRTQ_DESC_F_WRITE : 0) |
+				 (k + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
+		table[k].next = k + 1 < n ? k + 1 : 0;
+	}
+	ind.addr = __pa(table);
+	ind.len = n * sizeof(*table);
+	ind.write = false;
+	return vq_add(vq, &ind, 1, token, VIRTQ_DESC_F_INDIRECT);
 }
 
 void virtqueue_kick(struct virtqueue *vq)

@@ -80,6 +80,7 @@ void blk_init(void);
 static inline void blk_init(void) { }
 #endif
 void virtio_blk_init(void);
+void nvme_init(void);
 
 /* A driver registers each disk it has brought up; logs name, model, size. */
 int blkdev_register(struct block_device *bd);

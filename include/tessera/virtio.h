@@ -30,6 +30,7 @@ struct pci_dev;
 /* Split virtqueue layout (§2.6). */
 #define VIRTQ_DESC_F_NEXT	1
 #define VIRTQ_DESC_F_WRITE	2	/* the device writes this buffer */
+#define VIRTQ_DESC_F_INDIRECT	4	/* the buffer is a table of descriptors */
 #define VIRTQ_USED_F_NO_NOTIFY	1
 
 struct virtq_desc {
@@ -143,6 +144,14 @@ u64 virtio_cread64(struct virtio_device *vdev, unsigned int off);
  */
 int virtqueue_add(struct virtqueue *vq, const struct virtq_buf *bufs,
 		  unsigned int n, void *token);
+/*
+ * The same chain in a table of n descriptors of the caller's (direct-map
+ * memory, left alone until the token comes back), taking one descriptor
+ * of the ring.  Only with VIRTIO_F_RING_INDIRECT_DESC negotiated.
+ */
+int virtqueue_add_indirect(struct virtqueue *vq, struct virtq_desc *table,
+			   const struct virtq_buf *bufs, unsigned int n,
+			   void *token);
 void virtqueue_kick(struct virtqueue *vq);
 /* The next completed chain's token (its descriptors freed), or NULL. */
 void *virtqueue_get_buf(struct virtqueue *vq, u32 *len);

@@ -613,23 +613,21 @@ static void stat_from_mp(struct stat *st, const struct mp_stat *m)
 	st->st_atime = st->st_mtime = st->st_ctime = m->mtime;
 }
 
-static long memory_pread(struct file *f, char __user *buf, size_t count,
-			 u64 pos)
+long chunked_pread(struct file *f, char __user *buf, size_t count, u64 pos,
+		   size_t max, long (*fetch)(struct file *f, u64 pos,
+					     void *kbuf, u32 len))
 {
-	struct mp_pread_req req = { .handle = f->handle };
 	size_t done = 0;
 	char *bounce;
 	long n = 0;
 
-	if (S_ISDIR(f->st.mode))
-		return -EISDIR;
-	bounce = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	bounce = kmalloc(max, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
 	while (done < count) {
-		req.offset = pos + done;
-		req.len = min(count - done, (size_t)MEMPROTO_READ_MAX);
-		n = mm_call(MEMOP_PREAD, &req, sizeof(req), bounce, req.len);
+		u32 len = min(count - done, max);
+
+		n = fetch(f, pos + done, bounce, len);
 		if (n <= 0)
 			break;
 		if (copy_to_user(buf + done, bounce, n)) {
@@ -637,20 +635,38 @@ static long memory_pread(struct file *f, char __user *buf, size_t count,
 			break;
 		}
 		done += n;
-		if (n < req.len)
+		if (n < len)
 			break;	/* end of file */
 	}
 	kfree(bounce);
 	return done ? done : n;
 }
 
-static long memory_read(struct file *f, char __user *buf, size_t count)
+long file_pos_read(struct file *f, char __user *buf, size_t count)
 {
-	long n = memory_pread(f, buf, count, f->pos);
+	long n = f->f_op->pread(f, buf, count, f->pos);
 
 	if (n > 0)
 		f->pos += n;
 	return n;
+}
+
+static long memory_fetch(struct file *f, u64 pos, void *kbuf, u32 len)
+{
+	struct mp_pread_req req = {
+		.handle = f->handle, .offset = pos, .len = len,
+	};
+
+	return mm_call(MEMOP_PREAD, &req, sizeof(req), kbuf, len);
+}
+
+static long memory_pread(struct file *f, char __user *buf, size_t count,
+			 u64 pos)
+{
+	if (S_ISDIR(f->st.mode))
+		return -EISDIR;
+	return chunked_pread(f, buf, count, pos, MEMPROTO_READ_MAX,
+			     memory_fetch);
 }
 
 /* lseek for a file of size bytes. */
@@ -747,7 +763,7 @@ static void memory_release(struct file *f)
 }
 
 static const struct file_operations memory_fops = {
-	.read = memory_read,
+	.read = file_pos_read,
 	.pread = memory_pread,
 	.llseek = memory_llseek,
 	.stat = memory_file_stat,
@@ -756,7 +772,7 @@ static const struct file_operations memory_fops = {
 
 /* Directories differ only in having iterate (which makes them one). */
 static const struct file_operations memory_dir_fops = {
-	.read = memory_read,
+	.read = file_pos_read,
 	.pread = memory_pread,
 	.llseek = memory_llseek,
 	.iterate = memory_iterate,
@@ -811,22 +827,13 @@ static long buffer_pread(struct file *f, char __user *buf, size_t count,
 	return n && copy_to_user(buf, f->buf + pos, n) ? -EFAULT : n;
 }
 
-static long buffer_read(struct file *f, char __user *buf, size_t count)
-{
-	long n = buffer_pread(f, buf, count, f->pos);
-
-	if (n > 0)
-		f->pos += n;
-	return n;
-}
-
 static s64 buffer_llseek(struct file *f, s64 off, int whence)
 {
 	return fixed_size_llseek(f, off, whence, f->len);
 }
 
 static const struct file_operations buffer_fops = {
-	.read = buffer_read,
+	.read = file_pos_read,
 	.pread = buffer_pread,
 	.llseek = buffer_llseek,
 };
@@ -861,7 +868,7 @@ static void procfs_file_stat(struct file *f, struct stat *st)
 }
 
 static const struct file_operations procfs_file_fops = {
-	.read = buffer_read,
+	.read = file_pos_read,
 	.pread = buffer_pread,
 	.llseek = buffer_llseek,
 	.stat = procfs_file_stat,

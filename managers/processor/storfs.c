@@ -186,13 +186,17 @@ int storfs_fstat(struct file *f, struct stat *st)
 
 /* ----------------------------------------------------- open files --- */
 
+static long storfs_fetch(struct file *f, u64 pos, void *kbuf, u32 len)
+{
+	struct sp_io_req req = { .h = f->sp, .offset = pos, .len = len };
+
+	return sp_call(SPOP_READ, &req, sizeof(req), kbuf, len);
+}
+
 static long storfs_pread(struct file *f, char __user *buf, size_t count,
 			 u64 pos)
 {
-	struct sp_io_req req = { .h = f->sp };
-	size_t done = 0;
-	char *bounce;
-	long n = 0;
+	long n;
 
 	if (S_ISDIR(f->sp_mode))
 		return -EISDIR;
@@ -200,34 +204,7 @@ static long storfs_pread(struct file *f, char __user *buf, size_t count,
 	n = storfs_flush_maps(f->sp, pos, pos + count);
 	if (n)
 		return n;
-	bounce = kmalloc(SP_IO_MAX, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	while (done < count) {
-		req.offset = pos + done;
-		req.len = min(count - done, (size_t)SP_IO_MAX);
-		n = sp_call(SPOP_READ, &req, sizeof(req), bounce, req.len);
-		if (n <= 0)
-			break;
-		if (copy_to_user(buf + done, bounce, n)) {
-			n = -EFAULT;
-			break;
-		}
-		done += n;
-		if (n < req.len)
-			break;	/* end of file */
-	}
-	kfree(bounce);
-	return done ? done : n;
-}
-
-static long storfs_read(struct file *f, char __user *buf, size_t count)
-{
-	long n = storfs_pread(f, buf, count, f->pos);
-
-	if (n > 0)
-		f->pos += n;
-	return n;
+	return chunked_pread(f, buf, count, pos, SP_IO_MAX, storfs_fetch);
 }
 
 /* Write at pos (with O_APPEND at the end); *end is where the last byte went + 1. */
@@ -385,7 +362,7 @@ static void storfs_stat_op(struct file *f, struct stat *st)
 }
 
 static const struct file_operations storfs_fops = {
-	.read = storfs_read,
+	.read = file_pos_read,
 	.write = storfs_write,
 	.pread = storfs_pread,
 	.pwrite = storfs_pwrite,
@@ -395,7 +372,7 @@ static const struct file_operations storfs_fops = {
 
 /* Directories differ only in having iterate (which makes them one). */
 static const struct file_operations storfs_dir_fops = {
-	.read = storfs_read,
+	.read = file_pos_read,
 	.pread = storfs_pread,
 	.llseek = storfs_llseek,
 	.iterate = storfs_iterate,
@@ -449,6 +426,10 @@ static char *sp_readlink_k(const char *path)
 	req = sp_path_msg(path, 0, &len, &dir);
 	if (IS_ERR(req))
 		return ERR_PTR(PTR_ERR(req));
+	if (dir) {
+		kfree(req);
+		return ERR_PTR(-EINVAL);	/* "link/" is what the link names */
+	}
 	target = kmalloc(SP_PATH_MAX + 1, GFP_KERNEL);
 	n = target ? sp_call(SPOP_READLINK, req, len, target, SP_PATH_MAX) :
 	    -ENOMEM;
@@ -566,26 +547,15 @@ struct file *storfs_open(const char *path, u32 flags, u32 mode)
 
 long storfs_readlink(const char *path, char __user *buf, long size)
 {
-	struct sp_path_req *req;
-	char *target;
-	size_t len;
-	bool dir;
+	char *target = sp_readlink_k(path);
 	long ret;
 
-	req = sp_path_msg(path, 0, &len, &dir);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	target = kmalloc(SP_PATH_MAX, GFP_KERNEL);
-	ret = -ENOMEM;
-	if (target)
-		ret = dir ? -EINVAL : sp_call(SPOP_READLINK, req, len, target,
-					      SP_PATH_MAX);
-	if (ret >= 0) {
-		ret = min(ret, size);
-		if (copy_to_user(buf, target, ret))
-			ret = -EFAULT;
-	}
-	kfree(req);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	/* Like Linux: truncated to size, no NUL. */
+	ret = min((long)strlen(target), size);
+	if (copy_to_user(buf, target, ret))
+		ret = -EFAULT;
 	kfree(target);
 	return ret;
 }

@@ -118,7 +118,7 @@ test_storage_archive_erofs() {
 	rm -rf "${LOGDIR:?}/$name"
 	"$srctree/scripts/cluster" 1P-1M --out "$LOGDIR/$name" --no-build --timeout 300 \
 		--cmdline-all "fabric.wait=20" \
-		--init "/bin/sh -c 'mkdir /x; rm /bin/hello; mv /bin/hello /bin/h2; touch /newfile; rm /nothere; echo done'" \
+		--init "/bin/sh -c 'mkdir /x; rm -f /bin/hello; mv /bin/hello /bin/h2; touch /newfile; rm /nothere; echo done'" \
 		> "$LOGDIR/$name.cluster" 2>&1 ||
 		fail "cluster $name failed: see $LOGDIR/$name.cluster" || return 1
 	log=$LOGDIR/$name/P0.log

@@ -944,7 +944,7 @@ SYSCALL_DEFINE(fallocate)
 {
 	s64 off = a2, len = a3;
 	struct sp_setattr_req req = { .valid = SP_ATTR_SIZE };
-	struct sp_attr a;
+	struct sp_attr attr;
 	struct file *f;
 	long ret;
 
@@ -953,18 +953,20 @@ SYSCALL_DEFINE(fallocate)
 	f = fget(a0);
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY) {
-		fput(f);
-		return -EBADF;
-	}
-	fput(f);
-	if (a1)
-		return -EOPNOTSUPP;
-	f = fget_writable(a0, &ret);
-	if (!f)
-		return ret == -EINVAL ? -ENODEV : ret;
-	ret = sp_getattr(f->sp, &a);
-	if (!ret && off + len > a.size) {
+	/* In vfs_fallocate()'s order. */
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		ret = -EBADF;
+	else if (f->type != FILE_STORAGE)
+		ret = f->f_op->llseek ? -EOPNOTSUPP : -ESPIPE;
+	else if (S_ISDIR(f->sp_mode))
+		ret = -EISDIR;
+	else if (!S_ISREG(f->sp_mode))
+		ret = -ENODEV;
+	else if (a1)
+		ret = -EOPNOTSUPP;
+	else
+		ret = sp_getattr(f->sp, &attr);
+	if (!ret && off + len > attr.size) {
 		req.h = f->sp;
 		req.size = off + len;
 		ret = sp_setattr(&req, NULL);

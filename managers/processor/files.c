@@ -707,30 +707,32 @@ static s64 memory_llseek(struct file *f, s64 off, int whence)
 	return fixed_size_llseek(f, off, whence, f->st.size);
 }
 
-static int memory_iterate(struct file *f, struct dir_context *ctx)
+int batched_iterate(struct file *f, struct dir_context *ctx, size_t max,
+		    long (*fetch)(struct file *f, u64 cursor, void *kbuf,
+				  size_t max))
 {
-	struct mp_getdents_req req = { .handle = f->handle };
 	char *rep;
 	long n = 0;
 
+	/* The records of both protocols have the same layout. */
+	BUILD_BUG_ON(sizeof(struct mp_dirent) != sizeof(struct sp_dirent));
 	if (ctx->pos >= PSEUDO_CURSOR)
 		goto pseudo;
-	rep = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	rep = kmalloc(max, GFP_KERNEL);
 	if (!rep)
 		return -ENOMEM;
 	for (;;) {
 		struct mp_dirent d;
 		long off = 0;
 
-		req.cursor = ctx->pos;
-		n = mm_call(MEMOP_GETDENTS, &req, sizeof(req), rep,
-			    MEMPROTO_READ_MAX);
+		n = fetch(f, ctx->pos, rep, max);
 		if (n <= 0)
 			break;
 		while (off + (long)sizeof(d) <= n) {
 			memcpy(&d, rep + off, sizeof(d));
 			off += sizeof(d);
-			if (off + d.name_len > n || !d.name_len) {
+			if (off + d.name_len > n || !d.name_len ||
+			    d.next <= ctx->pos || d.next >= PSEUDO_CURSOR) {
 				n = -EPROTO;
 				goto out;
 			}
@@ -739,15 +741,35 @@ static int memory_iterate(struct file *f, struct dir_context *ctx)
 				goto out;
 			off += d.name_len;
 		}
+		if (off != n) {
+			n = -EPROTO;
+			break;
+		}
 	}
 out:
 	kfree(rep);
+	if (n == -EPROTO)
+		pr_warn("files: a malformed directory listing from node %u\n",
+			current_proc()->mnode);
 	if (n)
 		return n < 0 ? n : 0;
 pseudo:
 	if (!strcmp(f->path, "/"))
 		pseudo_iterate_root(ctx);
 	return 0;
+}
+
+static long memory_fetch_dir(struct file *f, u64 cursor, void *kbuf,
+			     size_t max)
+{
+	struct mp_getdents_req req = { .handle = f->handle, .cursor = cursor };
+
+	return mm_call(MEMOP_GETDENTS, &req, sizeof(req), kbuf, max);
+}
+
+static int memory_iterate(struct file *f, struct dir_context *ctx)
+{
+	return batched_iterate(f, ctx, MEMPROTO_READ_MAX, memory_fetch_dir);
 }
 
 static void memory_file_stat(struct file *f, struct stat *st)

@@ -328,6 +328,15 @@ long file_pos_read(struct file *f, char __user *buf, size_t count);
 long chunked_pread(struct file *f, char __user *buf, size_t count, u64 pos,
 		   size_t max, long (*fetch)(struct file *f, u64 pos,
 					     void *kbuf, u32 len));
+/*
+ * getdents64 from a node's batches of struct mp_dirent (or the same
+ * struct sp_dirent) records: fetch fills kbuf (max bytes) with those
+ * from cursor on, empty at the end.  "/" then lists the pseudo file
+ * systems' directories.
+ */
+int batched_iterate(struct file *f, struct dir_context *ctx, size_t max,
+		    long (*fetch)(struct file *f, u64 cursor, void *kbuf,
+				  size_t max));
 /* Install f at the lowest free descriptor; O_CLOEXEC in flags sets FD_CLOEXEC. */
 int fd_install(struct file *f, u32 flags);
 /*

@@ -308,52 +308,17 @@ static s64 storfs_llseek(struct file *f, s64 off, int whence)
 	return f->pos;
 }
 
+static long storfs_fetch_dir(struct file *f, u64 cursor, void *kbuf,
+			     size_t max)
+{
+	struct sp_readdir_req req = { .h = f->sp, .cursor = cursor };
+
+	return sp_call(SPOP_READDIR, &req, sizeof(req), kbuf, max);
+}
+
 static int storfs_iterate(struct file *f, struct dir_context *ctx)
 {
-	struct sp_readdir_req req = { .h = f->sp };
-	char *rep;
-	long n = 0;
-
-	if (ctx->pos >= PSEUDO_CURSOR)
-		goto pseudo;
-	rep = kmalloc(SP_IO_MAX, GFP_KERNEL);
-	if (!rep)
-		return -ENOMEM;
-	for (;;) {
-		struct sp_dirent d;
-		long off = 0;
-
-		req.cursor = ctx->pos;
-		n = sp_call(SPOP_READDIR, &req, sizeof(req), rep, SP_IO_MAX);
-		if (n <= 0)
-			break;
-		while (off + (long)sizeof(d) <= n) {
-			memcpy(&d, rep + off, sizeof(d));
-			off += sizeof(d);
-			if (off + d.name_len > n || !d.name_len ||
-			    d.next <= ctx->pos || d.next >= PSEUDO_CURSOR) {
-				pr_warn("storfs: bad READDIR reply\n");
-				n = -EPROTO;
-				goto out;
-			}
-			if (!dir_emit(ctx, rep + off, d.name_len, d.ino, d.type,
-				      d.next))
-				goto out;
-			off += d.name_len;
-		}
-		if (off != n) {
-			n = -EPROTO;
-			break;
-		}
-	}
-out:
-	kfree(rep);
-	if (n)
-		return n < 0 ? n : 0;
-pseudo:
-	if (!strcmp(f->path, "/"))
-		pseudo_iterate_root(ctx);
-	return 0;
+	return batched_iterate(f, ctx, SP_IO_MAX, storfs_fetch_dir);
 }
 
 static void storfs_stat_op(struct file *f, struct stat *st)

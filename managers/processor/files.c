@@ -669,8 +669,7 @@ static long memory_pread(struct file *f, char __user *buf, size_t count,
 			     memory_fetch);
 }
 
-/* lseek for a file of size bytes. */
-static s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
+s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
 {
 	s64 base;
 

@@ -337,6 +337,8 @@ long chunked_pread(struct file *f, char __user *buf, size_t count, u64 pos,
 int batched_iterate(struct file *f, struct dir_context *ctx, size_t max,
 		    long (*fetch)(struct file *f, u64 cursor, void *kbuf,
 				  size_t max));
+/* lseek for a file of size bytes (SEEK_DATA/HOLE: no holes). */
+s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size);
 /* Install f at the lowest free descriptor; O_CLOEXEC in flags sets FD_CLOEXEC. */
 int fd_install(struct file *f, u32 flags);
 /*

@@ -279,33 +279,19 @@ static long storfs_write(struct file *f, const char __user *buf, size_t count)
 
 static s64 storfs_llseek(struct file *f, s64 off, int whence)
 {
-	struct sp_attr a;
-	s64 base;
+	struct sp_attr a = { 0 };
 	int ret;
 
 	/* A directory's position is a READDIR cursor. */
 	if (S_ISDIR(f->sp_mode) && !(whence == SEEK_SET && off >= 0))
 		return -EINVAL;
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = f->pos;
-		break;
-	case SEEK_END:
+	/* SEEK_DATA, SEEK_HOLE: as Linux's generic ones, all data. */
+	if (whence == SEEK_END || whence == SEEK_DATA || whence == SEEK_HOLE) {
 		ret = sp_getattr(f->sp, &a);
 		if (ret)
 			return ret;
-		base = a.size;
-		break;
-	default:
-		return -EINVAL;	/* SEEK_DATA, SEEK_HOLE: not supported */
 	}
-	if (base + off < 0)
-		return -EINVAL;
-	f->pos = base + off;
-	return f->pos;
+	return fixed_size_llseek(f, off, whence, a.size);
 }
 
 static long storfs_fetch_dir(struct file *f, u64 cursor, void *kbuf,

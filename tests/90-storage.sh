@@ -27,7 +27,7 @@ storage_cluster() {
 	cp "$OUT/storage-test-base.img" "$img" || return 1
 	"$srctree/scripts/cluster" 1P-1M-1S --out "$LOGDIR/$name" --no-build \
 		--disk "$img" --timeout $STORAGE_TIMEOUT --cmdline-all "fabric.wait=30" \
-		"${STORAGE_CMDLINE[@]}" "$@" > "$LOGDIR/$name.cluster" 2>&1
+		"$@" > "$LOGDIR/$name.cluster" 2>&1
 	st=$?
 	slog=$LOGDIR/$name/P0.txt
 	tr -d '\r' < "$LOGDIR/$name/P0.log" > "$slog" 2>/dev/null
@@ -61,7 +61,7 @@ storage_fstest() {
 	storage_images || return 1
 	storage_host_lines || return 1
 	img=$OUT/$name.img
-	storage_cluster $name 0 "$img" --disk-type "$type" \
+	storage_cluster $name 0 "$img" --disk-type "$type" "${STORAGE_CMDLINE[@]}" \
 		--init "/bin/fstest /tmp/fst $STORAGE_BIG_KIB; /musl/bin/fstest /tmp/fstm $STORAGE_BIG_KIB" ||
 		return 1
 	expect_log "$LOGDIR/$name/P0.log" 'root file system on the storage node' || return 1
@@ -99,6 +99,7 @@ test_storage_fstest_nvme() {
 test_storage_kill() {
 	local name=storage-kill
 	storage_images || return 1
+	# The default pcache keeps fstest's pages once it touched them.
 	storage_cluster $name 0 "$OUT/$name.img" --kill S0@40 \
 		--init "/bin/fstest -k /tmp/k 600" || return 1
 	expect_log "$slog" '^fstest: kill: a file call failed with EIO$' || return 1
@@ -117,7 +118,7 @@ test_storage_archive_erofs() {
 	rm -rf "${LOGDIR:?}/$name"
 	"$srctree/scripts/cluster" 1P-1M --out "$LOGDIR/$name" --no-build --timeout 300 \
 		--cmdline-all "fabric.wait=20" \
-		--init "/bin/sh -c 'mkdir /x; rm /bin/hello; mv /bin/hello /bin/h2; touch /newfile; rm /nothere; echo done'" \
+		--init "/bin/sh -c 'mkdir /x; rm -f /bin/hello; mv /bin/hello /bin/h2; touch /newfile; rm /nothere; echo done'" \
 		> "$LOGDIR/$name.cluster" 2>&1 ||
 		fail "cluster $name failed: see $LOGDIR/$name.cluster" || return 1
 	log=$LOGDIR/$name/P0.log

@@ -613,23 +613,21 @@ static void stat_from_mp(struct stat *st, const struct mp_stat *m)
 	st->st_atime = st->st_mtime = st->st_ctime = m->mtime;
 }
 
-static long memory_pread(struct file *f, char __user *buf, size_t count,
-			 u64 pos)
+long chunked_pread(struct file *f, char __user *buf, size_t count, u64 pos,
+		   size_t max, long (*fetch)(struct file *f, u64 pos,
+					     void *kbuf, u32 len))
 {
-	struct mp_pread_req req = { .handle = f->handle };
 	size_t done = 0;
 	char *bounce;
 	long n = 0;
 
-	if (S_ISDIR(f->st.mode))
-		return -EISDIR;
-	bounce = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	bounce = kmalloc(max, GFP_KERNEL);
 	if (!bounce)
 		return -ENOMEM;
 	while (done < count) {
-		req.offset = pos + done;
-		req.len = min(count - done, (size_t)MEMPROTO_READ_MAX);
-		n = mm_call(MEMOP_PREAD, &req, sizeof(req), bounce, req.len);
+		u32 len = min(count - done, max);
+
+		n = fetch(f, pos + done, bounce, len);
 		if (n <= 0)
 			break;
 		if (copy_to_user(buf + done, bounce, n)) {
@@ -637,24 +635,41 @@ static long memory_pread(struct file *f, char __user *buf, size_t count,
 			break;
 		}
 		done += n;
-		if (n < req.len)
+		if (n < len)
 			break;	/* end of file */
 	}
 	kfree(bounce);
 	return done ? done : n;
 }
 
-static long memory_read(struct file *f, char __user *buf, size_t count)
+long file_pos_read(struct file *f, char __user *buf, size_t count)
 {
-	long n = memory_pread(f, buf, count, f->pos);
+	long n = f->f_op->pread(f, buf, count, f->pos);
 
 	if (n > 0)
 		f->pos += n;
 	return n;
 }
 
-/* lseek for a file of size bytes. */
-static s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
+static long memory_fetch(struct file *f, u64 pos, void *kbuf, u32 len)
+{
+	struct mp_pread_req req = {
+		.handle = f->handle, .offset = pos, .len = len,
+	};
+
+	return mm_call(MEMOP_PREAD, &req, sizeof(req), kbuf, len);
+}
+
+static long memory_pread(struct file *f, char __user *buf, size_t count,
+			 u64 pos)
+{
+	if (S_ISDIR(f->st.mode))
+		return -EISDIR;
+	return chunked_pread(f, buf, count, pos, MEMPROTO_READ_MAX,
+			     memory_fetch);
+}
+
+s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size)
 {
 	s64 base;
 
@@ -691,30 +706,32 @@ static s64 memory_llseek(struct file *f, s64 off, int whence)
 	return fixed_size_llseek(f, off, whence, f->st.size);
 }
 
-static int memory_iterate(struct file *f, struct dir_context *ctx)
+int batched_iterate(struct file *f, struct dir_context *ctx, size_t max,
+		    long (*fetch)(struct file *f, u64 cursor, void *kbuf,
+				  size_t max))
 {
-	struct mp_getdents_req req = { .handle = f->handle };
 	char *rep;
 	long n = 0;
 
+	/* The records of both protocols have the same layout. */
+	BUILD_BUG_ON(sizeof(struct mp_dirent) != sizeof(struct sp_dirent));
 	if (ctx->pos >= PSEUDO_CURSOR)
 		goto pseudo;
-	rep = kmalloc(MEMPROTO_READ_MAX, GFP_KERNEL);
+	rep = kmalloc(max, GFP_KERNEL);
 	if (!rep)
 		return -ENOMEM;
 	for (;;) {
 		struct mp_dirent d;
 		long off = 0;
 
-		req.cursor = ctx->pos;
-		n = mm_call(MEMOP_GETDENTS, &req, sizeof(req), rep,
-			    MEMPROTO_READ_MAX);
+		n = fetch(f, ctx->pos, rep, max);
 		if (n <= 0)
 			break;
 		while (off + (long)sizeof(d) <= n) {
 			memcpy(&d, rep + off, sizeof(d));
 			off += sizeof(d);
-			if (off + d.name_len > n || !d.name_len) {
+			if (off + d.name_len > n || !d.name_len ||
+			    d.next <= ctx->pos || d.next >= PSEUDO_CURSOR) {
 				n = -EPROTO;
 				goto out;
 			}
@@ -723,15 +740,35 @@ static int memory_iterate(struct file *f, struct dir_context *ctx)
 				goto out;
 			off += d.name_len;
 		}
+		if (off != n) {
+			n = -EPROTO;
+			break;
+		}
 	}
 out:
 	kfree(rep);
+	if (n == -EPROTO)
+		pr_warn("files: a malformed directory listing from node %u\n",
+			current_proc()->mnode);
 	if (n)
 		return n < 0 ? n : 0;
 pseudo:
 	if (!strcmp(f->path, "/"))
 		pseudo_iterate_root(ctx);
 	return 0;
+}
+
+static long memory_fetch_dir(struct file *f, u64 cursor, void *kbuf,
+			     size_t max)
+{
+	struct mp_getdents_req req = { .handle = f->handle, .cursor = cursor };
+
+	return mm_call(MEMOP_GETDENTS, &req, sizeof(req), kbuf, max);
+}
+
+static int memory_iterate(struct file *f, struct dir_context *ctx)
+{
+	return batched_iterate(f, ctx, MEMPROTO_READ_MAX, memory_fetch_dir);
 }
 
 static void memory_file_stat(struct file *f, struct stat *st)
@@ -747,7 +784,7 @@ static void memory_release(struct file *f)
 }
 
 static const struct file_operations memory_fops = {
-	.read = memory_read,
+	.read = file_pos_read,
 	.pread = memory_pread,
 	.llseek = memory_llseek,
 	.stat = memory_file_stat,
@@ -756,7 +793,7 @@ static const struct file_operations memory_fops = {
 
 /* Directories differ only in having iterate (which makes them one). */
 static const struct file_operations memory_dir_fops = {
-	.read = memory_read,
+	.read = file_pos_read,
 	.pread = memory_pread,
 	.llseek = memory_llseek,
 	.iterate = memory_iterate,
@@ -811,22 +848,13 @@ static long buffer_pread(struct file *f, char __user *buf, size_t count,
 	return n && copy_to_user(buf, f->buf + pos, n) ? -EFAULT : n;
 }
 
-static long buffer_read(struct file *f, char __user *buf, size_t count)
-{
-	long n = buffer_pread(f, buf, count, f->pos);
-
-	if (n > 0)
-		f->pos += n;
-	return n;
-}
-
 static s64 buffer_llseek(struct file *f, s64 off, int whence)
 {
 	return fixed_size_llseek(f, off, whence, f->len);
 }
 
 static const struct file_operations buffer_fops = {
-	.read = buffer_read,
+	.read = file_pos_read,
 	.pread = buffer_pread,
 	.llseek = buffer_llseek,
 };
@@ -861,7 +889,7 @@ static void procfs_file_stat(struct file *f, struct stat *st)
 }
 
 static const struct file_operations procfs_file_fops = {
-	.read = buffer_read,
+	.read = file_pos_read,
 	.pread = buffer_pread,
 	.llseek = buffer_llseek,
 	.stat = procfs_file_stat,

@@ -318,6 +318,27 @@ struct file *fget(int fd);
 void fput(struct file *f);
 /* A new open file of f_op (count 1, FILE_OPS) or NULL. */
 struct file *file_alloc(const struct file_operations *f_op, u32 flags);
+/* read for a file with pread: at f->pos, which it advances. */
+long file_pos_read(struct file *f, char __user *buf, size_t count);
+/*
+ * pread through a kernel bounce buffer of max bytes: fetch fills it with
+ * up to len bytes at pos and returns their count (short at the end of
+ * the file) or an errno.
+ */
+long chunked_pread(struct file *f, char __user *buf, size_t count, u64 pos,
+		   size_t max, long (*fetch)(struct file *f, u64 pos,
+					     void *kbuf, u32 len));
+/*
+ * getdents64 from a node's batches of struct mp_dirent (or the same
+ * struct sp_dirent) records: fetch fills kbuf (max bytes) with those
+ * from cursor on, empty at the end.  "/" then lists the pseudo file
+ * systems' directories.
+ */
+int batched_iterate(struct file *f, struct dir_context *ctx, size_t max,
+		    long (*fetch)(struct file *f, u64 cursor, void *kbuf,
+				  size_t max));
+/* lseek for a file of size bytes (SEEK_DATA/HOLE: no holes). */
+s64 fixed_size_llseek(struct file *f, s64 off, int whence, s64 size);
 /* Install f at the lowest free descriptor; O_CLOEXEC in flags sets FD_CLOEXEC. */
 int fd_install(struct file *f, u32 flags);
 /*

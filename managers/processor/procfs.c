@@ -734,10 +734,27 @@ static int show_version(struct pbuf *b, const struct pnode *unused)
 	return 0;
 }
 
-/* The root is the memory node's archive: a cpio unpacked in memory, like ramfs. */
+/*
+ * The root is the storage node's ext2, or without one the memory node's
+ * archive: a cpio unpacked in memory, like ramfs.
+ */
 static int show_filesystems(struct pbuf *b, const struct pnode *unused)
 {
 	pb_printf(b, "nodev\tsysfs\nnodev\tproc\nnodev\tramfs\n");
+	if (storfs_active)
+		pb_printf(b, "\text2\n");
+	return 0;
+}
+
+/* What df and mount read: the root, then the pseudo file systems. */
+static int show_mounts(struct pbuf *b, const struct pnode *unused)
+{
+	if (storfs_active)
+		pb_printf(b, "/dev/root / ext2 rw,relatime 0 0\n");
+	else
+		pb_printf(b, "rootfs / ramfs ro 0 0\n");
+	pb_printf(b, "devtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n"
+		  "sysfs /sys sysfs ro 0 0\n");
 	return 0;
 }
 
@@ -833,6 +850,7 @@ static const struct pentry proc_root[] = {
 	{ "loadavg", PROCFS_FILE, show_loadavg },
 	{ "version", PROCFS_FILE, show_version },
 	{ "filesystems", PROCFS_FILE, show_filesystems },
+	{ "mounts", PROCFS_FILE, show_mounts },
 	{ "pcache", PROCFS_FILE, show_pcache },
 };
 

@@ -186,13 +186,17 @@ int storfs_fstat(struct file *f, struct stat *st)
 
 /* ----------------------------------------------------- open files --- */
 
+static long storfs_fetch(struct file *f, u64 pos, void *kbuf, u32 len)
+{
+	struct sp_io_req req = { .h = f->sp, .offset = pos, .len = len };
+
+	return sp_call(SPOP_READ, &req, sizeof(req), kbuf, len);
+}
+
 static long storfs_pread(struct file *f, char __user *buf, size_t count,
 			 u64 pos)
 {
-	struct sp_io_req req = { .h = f->sp };
-	size_t done = 0;
-	char *bounce;
-	long n = 0;
+	long n;
 
 	if (S_ISDIR(f->sp_mode))
 		return -EISDIR;
@@ -200,34 +204,7 @@ static long storfs_pread(struct file *f, char __user *buf, size_t count,
 	n = storfs_flush_maps(f->sp, pos, pos + count);
 	if (n)
 		return n;
-	bounce = kmalloc(SP_IO_MAX, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	while (done < count) {
-		req.offset = pos + done;
-		req.len = min(count - done, (size_t)SP_IO_MAX);
-		n = sp_call(SPOP_READ, &req, sizeof(req), bounce, req.len);
-		if (n <= 0)
-			break;
-		if (copy_to_user(buf + done, bounce, n)) {
-			n = -EFAULT;
-			break;
-		}
-		done += n;
-		if (n < req.len)
-			break;	/* end of file */
-	}
-	kfree(bounce);
-	return done ? done : n;
-}
-
-static long storfs_read(struct file *f, char __user *buf, size_t count)
-{
-	long n = storfs_pread(f, buf, count, f->pos);
-
-	if (n > 0)
-		f->pos += n;
-	return n;
+	return chunked_pread(f, buf, count, pos, SP_IO_MAX, storfs_fetch);
 }
 
 /* Write at pos (with O_APPEND at the end); *end is where the last byte went + 1. */
@@ -302,81 +279,32 @@ static long storfs_write(struct file *f, const char __user *buf, size_t count)
 
 static s64 storfs_llseek(struct file *f, s64 off, int whence)
 {
-	struct sp_attr a;
-	s64 base;
+	struct sp_attr a = { 0 };
 	int ret;
 
 	/* A directory's position is a READDIR cursor. */
 	if (S_ISDIR(f->sp_mode) && !(whence == SEEK_SET && off >= 0))
 		return -EINVAL;
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = f->pos;
-		break;
-	case SEEK_END:
+	/* SEEK_DATA, SEEK_HOLE: as Linux's generic ones, all data. */
+	if (whence == SEEK_END || whence == SEEK_DATA || whence == SEEK_HOLE) {
 		ret = sp_getattr(f->sp, &a);
 		if (ret)
 			return ret;
-		base = a.size;
-		break;
-	default:
-		return -EINVAL;	/* SEEK_DATA, SEEK_HOLE: not supported */
 	}
-	if (base + off < 0)
-		return -EINVAL;
-	f->pos = base + off;
-	return f->pos;
+	return fixed_size_llseek(f, off, whence, a.size);
+}
+
+static long storfs_fetch_dir(struct file *f, u64 cursor, void *kbuf,
+			     size_t max)
+{
+	struct sp_readdir_req req = { .h = f->sp, .cursor = cursor };
+
+	return sp_call(SPOP_READDIR, &req, sizeof(req), kbuf, max);
 }
 
 static int storfs_iterate(struct file *f, struct dir_context *ctx)
 {
-	struct sp_readdir_req req = { .h = f->sp };
-	char *rep;
-	long n = 0;
-
-	if (ctx->pos >= PSEUDO_CURSOR)
-		goto pseudo;
-	rep = kmalloc(SP_IO_MAX, GFP_KERNEL);
-	if (!rep)
-		return -ENOMEM;
-	for (;;) {
-		struct sp_dirent d;
-		long off = 0;
-
-		req.cursor = ctx->pos;
-		n = sp_call(SPOP_READDIR, &req, sizeof(req), rep, SP_IO_MAX);
-		if (n <= 0)
-			break;
-		while (off + (long)sizeof(d) <= n) {
-			memcpy(&d, rep + off, sizeof(d));
-			off += sizeof(d);
-			if (off + d.name_len > n || !d.name_len ||
-			    d.next <= ctx->pos || d.next >= PSEUDO_CURSOR) {
-				pr_warn("storfs: bad READDIR reply\n");
-				n = -EPROTO;
-				goto out;
-			}
-			if (!dir_emit(ctx, rep + off, d.name_len, d.ino, d.type,
-				      d.next))
-				goto out;
-			off += d.name_len;
-		}
-		if (off != n) {
-			n = -EPROTO;
-			break;
-		}
-	}
-out:
-	kfree(rep);
-	if (n)
-		return n < 0 ? n : 0;
-pseudo:
-	if (!strcmp(f->path, "/"))
-		pseudo_iterate_root(ctx);
-	return 0;
+	return batched_iterate(f, ctx, SP_IO_MAX, storfs_fetch_dir);
 }
 
 static void storfs_stat_op(struct file *f, struct stat *st)
@@ -385,7 +313,7 @@ static void storfs_stat_op(struct file *f, struct stat *st)
 }
 
 static const struct file_operations storfs_fops = {
-	.read = storfs_read,
+	.read = file_pos_read,
 	.write = storfs_write,
 	.pread = storfs_pread,
 	.pwrite = storfs_pwrite,
@@ -395,7 +323,7 @@ static const struct file_operations storfs_fops = {
 
 /* Directories differ only in having iterate (which makes them one). */
 static const struct file_operations storfs_dir_fops = {
-	.read = storfs_read,
+	.read = file_pos_read,
 	.pread = storfs_pread,
 	.llseek = storfs_llseek,
 	.iterate = storfs_iterate,
@@ -449,6 +377,10 @@ static char *sp_readlink_k(const char *path)
 	req = sp_path_msg(path, 0, &len, &dir);
 	if (IS_ERR(req))
 		return ERR_PTR(PTR_ERR(req));
+	if (dir) {
+		kfree(req);
+		return ERR_PTR(-EINVAL);	/* "link/" is what the link names */
+	}
 	target = kmalloc(SP_PATH_MAX + 1, GFP_KERNEL);
 	n = target ? sp_call(SPOP_READLINK, req, len, target, SP_PATH_MAX) :
 	    -ENOMEM;
@@ -566,26 +498,15 @@ struct file *storfs_open(const char *path, u32 flags, u32 mode)
 
 long storfs_readlink(const char *path, char __user *buf, long size)
 {
-	struct sp_path_req *req;
-	char *target;
-	size_t len;
-	bool dir;
+	char *target = sp_readlink_k(path);
 	long ret;
 
-	req = sp_path_msg(path, 0, &len, &dir);
-	if (IS_ERR(req))
-		return PTR_ERR(req);
-	target = kmalloc(SP_PATH_MAX, GFP_KERNEL);
-	ret = -ENOMEM;
-	if (target)
-		ret = dir ? -EINVAL : sp_call(SPOP_READLINK, req, len, target,
-					      SP_PATH_MAX);
-	if (ret >= 0) {
-		ret = min(ret, size);
-		if (copy_to_user(buf, target, ret))
-			ret = -EFAULT;
-	}
-	kfree(req);
+	if (IS_ERR(target))
+		return PTR_ERR(target);
+	/* Like Linux: truncated to size, no NUL. */
+	ret = min((long)strlen(target), size);
+	if (copy_to_user(buf, target, ret))
+		ret = -EFAULT;
 	kfree(target);
 	return ret;
 }
@@ -974,7 +895,7 @@ SYSCALL_DEFINE(fallocate)
 {
 	s64 off = a2, len = a3;
 	struct sp_setattr_req req = { .valid = SP_ATTR_SIZE };
-	struct sp_attr a;
+	struct sp_attr attr;
 	struct file *f;
 	long ret;
 
@@ -983,18 +904,20 @@ SYSCALL_DEFINE(fallocate)
 	f = fget(a0);
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY) {
-		fput(f);
-		return -EBADF;
-	}
-	fput(f);
-	if (a1)
-		return -EOPNOTSUPP;
-	f = fget_writable(a0, &ret);
-	if (!f)
-		return ret == -EINVAL ? -ENODEV : ret;
-	ret = sp_getattr(f->sp, &a);
-	if (!ret && off + len > a.size) {
+	/* In vfs_fallocate()'s order. */
+	if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
+		ret = -EBADF;
+	else if (f->type != FILE_STORAGE)
+		ret = f->f_op->llseek ? -EOPNOTSUPP : -ESPIPE;
+	else if (S_ISDIR(f->sp_mode))
+		ret = -EISDIR;
+	else if (!S_ISREG(f->sp_mode))
+		ret = -ENODEV;
+	else if (a1)
+		ret = -EOPNOTSUPP;
+	else
+		ret = sp_getattr(f->sp, &attr);
+	if (!ret && off + len > attr.size) {
 		req.h = f->sp;
 		req.size = off + len;
 		ret = sp_setattr(&req, NULL);

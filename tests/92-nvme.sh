@@ -69,15 +69,20 @@ test_nvme_dead() {
 test_nvme_cluster() {
 	local d=$LOGDIR/nvme-cluster img=$LOGDIR/nvme-cluster.img
 	build processor && build memory && build storage || return 1
-	rm -rf "$d"
-	truncate -s 16M "$img" || fail "cannot create $img" || return 1
+	rm -rf "$d" "$d.root" "$img"
+	# P's root is S's disk: a file system with the program on it.
+	mkdir -p "$d.root/bin" && cp out/processor/usr/glibc/hello "$d.root/bin/" &&
+		mke2fs -q -t ext2 -d "$d.root" "$img" 16M ||
+		fail "cannot create $img" || return 1
 	scripts/cluster 1P-1M-1S --no-build --out "$d" --timeout 300 --disk "$img" \
 		--disk-type nvme --init "/bin/hello" > "$d.out" 2>&1 ||
 		fail "cluster run failed: see $d.out" || return 1
 	expect_log "$d/S0.log" 'blk: nvme0n1: QEMU NVMe Ctrl, 16 MiB' || return 1
+	expect_log "$d/P0.log" '^hello, world' || return 1
 	expect_no_log "$d/P0.log" 'nvme' || return 1
 	expect_log "$d.out" "S0's disk: .*nvme-cluster.img \\(nvme\\)" || return 1
-	rm -f "$img"
+	e2fsck -fn "$img" > "$d.fsck" 2>&1 || fail "e2fsck -fn: see $d.fsck" || return 1
+	rm -rf "$img" "$d.root"
 }
 
 # Device errors (QEMU's blkdebug fails sector 4096): block_ioerr sees -EIO

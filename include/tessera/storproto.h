@@ -23,18 +23,7 @@
 #ifndef _TESSERA_STORPROTO_H
 #define _TESSERA_STORPROTO_H
 
-#ifdef __KERNEL__
-#include <tessera/types.h>
-#include <tessera/compiler.h>
-#else
-#include <stdint.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
-#define __packed __attribute__((__packed__))
-#endif
+#include <tessera/wire_types.h>
 
 #define STORPROTO_VERSION	1
 

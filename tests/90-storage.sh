@@ -107,6 +107,18 @@ test_storage_kill() {
 	expect_log "$slog" '^fstest: OK' || return 1
 	expect_no_log "$LOGDIR/$name/M0.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
 	expect_no_log "$LOGDIR/$name/P0.log" 'BUG:|Oops|WARNING:|Kernel panic' || return 1
+	# The disk after the crash: repaired, then served again by a storage
+	# node booted on it, with what fstest fsynced before the kill intact.
+	e2fsck -fy "$OUT/$name.img" > "$LOGDIR/$name.fsck" 2>&1
+	[ $? -le 1 ] || fail "e2fsck -fy could not repair the image: see $LOGDIR/$name.fsck" || return 1
+	rm -rf "${LOGDIR:?}/$name-reboot"
+	"$srctree/scripts/cluster" 1P-1M-1S --out "$LOGDIR/$name-reboot" --no-build \
+		--disk "$OUT/$name.img" --timeout $STORAGE_TIMEOUT --cmdline-all "fabric.wait=30" \
+		--init "/bin/fstest -c /tmp/k" > "$LOGDIR/$name-reboot.cluster" 2>&1 ||
+		fail "the reboot on the same disk failed: see $LOGDIR/$name-reboot.cluster" || return 1
+	expect_log "$LOGDIR/$name-reboot/P0.log" '^fstest: kept: intact' || return 1
+	e2fsck -fn "$OUT/$name.img" > "$LOGDIR/$name.fsck2" 2>&1 ||
+		fail "e2fsck -fn after the clean reboot: see $LOGDIR/$name.fsck2" || return 1
 	rm -f "$OUT/$name.img"
 }
 

@@ -9,8 +9,12 @@
  * full: pass more than the caches hold.
  *
  * fstest -k DIR SECONDS: for a storage node killed mid-run: writes and
- * reads a file in DIR until a call fails (it must be with EIO, within
- * SECONDS), then checks that anonymous memory still works and exits 0.
+ * fsyncs DIR/kept, then writes and reads a file in DIR until a call
+ * fails (it must be with EIO, within SECONDS), then checks that
+ * anonymous memory still works and exits 0.
+ *
+ * fstest -c DIR: after that, on the storage node rebooted on the same
+ * disk: DIR/kept holds what was fsynced.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -26,6 +30,9 @@
 #include "utest.h"
 
 static char dir[256];
+
+/* The seed of the file fstest -k fsyncs before the kill. */
+#define KEPT_SEED	7
 
 /* The path DIR/name in a static buffer (one of four in turn). */
 static const char *P(const char *name)
@@ -676,6 +683,10 @@ static int kill_mode(const char *d, int seconds)
 	strcpy(dir, d);
 	touch_image();
 	check(!mkdir(dir, 0755) || errno == EEXIST, "mkdir %s", dir);
+	fill((unsigned char *)buf, sizeof(buf), 0, KEPT_SEED);
+	fd = open(P("kept"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	check(fd >= 0 && write(fd, buf, sizeof(buf)) == sizeof(buf) &&
+	      !fsync(fd) && !close(fd), "write and fsync %s", P("kept"));
 	say("kill: file calls until the storage node goes");
 	while (time(NULL) < end && !err) {
 		fd = open(P("k"), O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -711,6 +722,26 @@ static int kill_mode(const char *d, int seconds)
 	return utest_finish();
 }
 
+/* fstest -c DIR: DIR/kept as kill_mode() fsynced it. */
+static int check_kept(const char *d)
+{
+	static unsigned char want[65536], buf[sizeof(want) + 1];
+	int fd;
+
+	strcpy(dir, d);
+	fill(want, sizeof(want), 0, KEPT_SEED);
+	fd = open(P("kept"), O_RDONLY);
+	if (check(fd >= 0, "open %s: %s", P("kept"), strerror(errno))) {
+		/* One byte more than it should hold: it must be exact. */
+		check(read(fd, buf, sizeof(buf)) == sizeof(want) &&
+		      !memcmp(buf, want, sizeof(want)),
+		      "%s holds what was fsynced before the kill", P("kept"));
+		close(fd);
+	}
+	say("kept: %s", utest_failed ? "damaged" : "intact");
+	return utest_finish();
+}
+
 int main(int argc, char **argv)
 {
 	size_t big = 4096;
@@ -718,6 +749,8 @@ int main(int argc, char **argv)
 	utest_init("fstest");
 	if (argc == 4 && !strcmp(argv[1], "-k"))
 		return kill_mode(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "-c"))
+		return check_kept(argv[2]);
 	if (argc < 2 || strlen(argv[1]) > 200 || argv[1][0] != '/') {
 		fprintf(stderr, "usage: fstest /ABSOLUTE/DIR [BIG_KIB]\n");
 		return 2;

@@ -161,8 +161,8 @@ test_proc_cluster_segv_next() {
 test_proc_cluster_memory_dies() {
 	local d=$LOGDIR/proc-cl-mdies
 	build processor && build memory || return 1
-	cluster proc-cl-mdies 41 1P-1M --kill M0@3 --cmdline P="pcache=8M pcache.ways=8" \
-		--init "/bin/memstress 128" --init /bin/hello || return 1
+	cluster proc-cl-mdies 41 1P-1M --kill M0@6 --cmdline P="pcache=8M pcache.ways=8" \
+		--init "/bin/memstress 256" --init /bin/hello || return 1
 	expect_log "$d/P0.log" 'memstress\[1\]: page fault at 0x[0-9a-f]+ ip 0x[0-9a-f]+ error [0-9a-f]+ could not be served \(-112\)' || return 1
 	expect_log "$d/P0.log" 'processor: /bin/memstress\[1\] killed by SIGKILL' || return 1
 	expect_log "$d/P0.log" 'processor: cannot run /bin/hello: error -112' || return 1

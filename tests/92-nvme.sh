@@ -80,7 +80,7 @@ test_nvme_cluster() {
 	expect_log "$d/S0.log" 'blk: nvme0n1: QEMU NVMe Ctrl, 16 MiB' || return 1
 	expect_log "$d/P0.log" '^hello, world' || return 1
 	expect_no_log "$d/P0.log" 'nvme' || return 1
-	expect_log "$d.out" "S0's disk: .*nvme-cluster.img \\(nvme\\)" || return 1
+	expect_log "$d.out" "S0: disk .*nvme-cluster.img \\(nvme\\)" || return 1
 	e2fsck -fn "$img" > "$d.fsck" 2>&1 || fail "e2fsck -fn: see $d.fsck" || return 1
 	rm -rf "$img" "$d.root"
 }

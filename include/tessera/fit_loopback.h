@@ -10,6 +10,7 @@
  * faults can be injected on the way.  Documentation/fit.md, "Loopback".
  */
 #include <tessera/types.h>
+#include <tessera/errno.h>
 
 enum fit_lo_fault_kind {
 	FIT_LO_DROP = 1,	/* the message vanishes (the sender is told 0) */
@@ -65,5 +66,22 @@ int fit_loopback_revive(void);
 /* Wait until every queued message was delivered: 0 or -ETIMEDOUT. */
 int fit_loopback_drain(unsigned int timeout_ms);
 void fit_loopback_get_stats(struct fit_lo_stats *st);
+
+/*
+ * fit_call() to this node, for self-tests of a manager's handlers: a NULL
+ * req or reply stands for a small scratch buffer (a call always carries
+ * a reply buffer, or it would be a one-way message).
+ */
+#ifdef CONFIG_FIT_LOOPBACK
+ssize_t fit_call_self(u16 opcode, const void *req, size_t len, void *reply,
+		      size_t max, unsigned int timeout_ms);
+#else
+static inline ssize_t fit_call_self(u16 opcode, const void *req, size_t len,
+				    void *reply, size_t max,
+				    unsigned int timeout_ms)
+{
+	return -ENODEV;		/* no way to reach this node */
+}
+#endif
 
 #endif /* _TESSERA_FIT_LOOPBACK_H */

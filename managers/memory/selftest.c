@@ -34,11 +34,7 @@
 static ssize_t mcall(u16 op, const void *req, size_t len, void *reply,
 		     size_t max)
 {
-	static u8 dummy[8];
-
-	return fit_call(fit_self_id(), op, req ? req : dummy, len,
-			reply ? reply : dummy, reply ? max : sizeof(dummy),
-			ST_TIMEOUT);
+	return fit_call_self(op, req, len, reply, max, ST_TIMEOUT);
 }
 
 static int st_stats(struct mp_stats_reply *st)

@@ -12,6 +12,7 @@
 #include <tessera/kernel.h>
 #include <tessera/errno.h>
 #include <tessera/fit.h>
+#include <tessera/fit_loopback.h>
 #include <tessera/printk.h>
 #include <tessera/selftest.h>
 #include <tessera/slab.h>
@@ -37,11 +38,7 @@ static u8 big_byte(u64 i)
 static ssize_t scall(u16 op, const void *req, size_t len, void *reply,
 		     size_t max)
 {
-	static u8 dummy[8];
-
-	return fit_call(fit_self_id(), op, req ? req : dummy, len,
-			reply ? reply : dummy, reply ? max : sizeof(dummy),
-			ST_TIMEOUT);
+	return fit_call_self(op, req, len, reply, max, ST_TIMEOUT);
 }
 
 /* A request of a header and up to two strings, in buf (SP_PATH_MAX * 2 + 64). */

@@ -11,6 +11,7 @@
 #include <tessera/kernel.h>
 #include <tessera/delay.h>
 #include <tessera/errno.h>
+#include <tessera/fit.h>
 #include <tessera/fit_loopback.h>
 #include <tessera/kthread.h>
 #include <tessera/list.h>
@@ -360,4 +361,14 @@ int fit_loopback_init(void)
 	if (ret)
 		return ret;
 	return fit_peer_up(&lo.tp, lo.self, CONFIG_FIT_CREDITS);
+}
+
+ssize_t fit_call_self(u16 opcode, const void *req, size_t len, void *reply,
+		      size_t max, unsigned int timeout_ms)
+{
+	static u8 scratch[8];
+
+	return fit_call(fit_self_id(), opcode, req ?: scratch, len,
+			reply ?: scratch, reply ? max : sizeof(scratch),
+			timeout_ms);
 }
